@@ -1,0 +1,105 @@
+/**
+ * All settings, parsed once at start from the environment and CLI flags, then frozen and
+ * passed in. Nothing else in the code reads process.env.
+ */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export type DatabaseTarget =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgres'; url: string };
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly database: DatabaseTarget;
+  readonly bootstrap: boolean;
+  readonly logLevel: string;
+  readonly pgPoolMax: number;
+  /** Bench-only escape hatch; the default (and the only documented production value) is FULL. */
+  readonly sqliteSynchronous: 'FULL' | 'OFF';
+  readonly bodyLimitBytes: number;
+  readonly requestTimeoutMs: number;
+  readonly apiKeyCacheMs: number;
+}
+
+export interface ConfigOverrides {
+  host?: string | undefined;
+  port?: string | undefined;
+  database?: string | undefined;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function parseDatabaseUrl(raw: string): DatabaseTarget {
+  const value = raw.trim();
+  if (value === '') throw new ConfigError('DATABASE_URL is empty');
+  if (/^postgres(ql)?:\/\//i.test(value)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      throw new ConfigError('DATABASE_URL is not a valid postgres:// URL');
+    }
+    if (!parsed.hostname && !parsed.searchParams.get('host')) {
+      throw new ConfigError('DATABASE_URL has no host (expected postgres://user:password@host:5432/database)');
+    }
+    return { kind: 'postgres', url: value };
+  }
+  if (value.startsWith('sqlite:')) {
+    let path = value.slice('sqlite:'.length);
+    if (path.startsWith('//')) path = path.slice(2);
+    if (path === '') throw new ConfigError('DATABASE_URL sqlite: needs a file path, e.g. sqlite:./data/clientele.db');
+    return { kind: 'sqlite', path };
+  }
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
+  if (scheme) {
+    throw new ConfigError(`DATABASE_URL scheme '${scheme[1]}' is not supported (use sqlite:PATH or postgres://…)`);
+  }
+  return { kind: 'sqlite', path: value };
+}
+
+function parseInteger(name: string, raw: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be an integer, got '${raw}'`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function parseBoolean(name: string, raw: string): boolean {
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new ConfigError(`${name} must be true or false, got '${raw}'`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = {}): Config {
+  const host = overrides.host ?? env.HOST ?? '127.0.0.1';
+  if (host.trim() === '') throw new ConfigError('HOST is empty');
+  const port = parseInteger('PORT', overrides.port ?? env.PORT ?? '4242', 0, 65535);
+  const database = parseDatabaseUrl(overrides.database ?? env.DATABASE_URL ?? 'sqlite:./data/clientele.db');
+  const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${env.LOG_LEVEL}'`);
+  }
+  const sync = (env.CLIENTELE_SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
+  if (sync !== 'FULL' && sync !== 'OFF') {
+    throw new ConfigError(`CLIENTELE_SQLITE_SYNCHRONOUS must be FULL (default) or OFF (benchmarks only)`);
+  }
+  return Object.freeze({
+    host,
+    port,
+    database,
+    bootstrap: parseBoolean('CLIENTELE_BOOTSTRAP', env.CLIENTELE_BOOTSTRAP ?? 'true'),
+    logLevel,
+    pgPoolMax: parseInteger('PG_POOL_MAX', env.PG_POOL_MAX ?? '10', 1, 1000),
+    sqliteSynchronous: sync,
+    bodyLimitBytes: 1024 * 1024,
+    requestTimeoutMs: parseInteger('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS ?? '30000', 1000, 600000),
+    apiKeyCacheMs: 500,
+  });
+}

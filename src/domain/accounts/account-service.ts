@@ -1,0 +1,173 @@
+import { randomBytes } from 'node:crypto';
+import { newId, nowSeconds } from '../../lib/ids.js';
+import type { AccountRecord, ApiKeyRecord, Store } from '../../store/port.js';
+import { digestKey, digestsEqual, generateKey, looksLikeKey, type Mode } from './api-keys.js';
+
+export interface AuthContext {
+  accountId: string;
+  livemode: boolean;
+  keyId: string;
+  restricted: boolean;
+}
+
+export interface CreatedKey {
+  key: ApiKeyRecord;
+  secret: string;
+}
+
+export class AccountError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AccountError';
+  }
+}
+
+export interface AccountServiceOptions {
+  /** How long a key lookup may be served from memory; revocation takes effect after it. */
+  keyCacheMs: number;
+}
+
+type CachedLookup = { key: ApiKeyRecord | undefined; at: number };
+
+export function accountService(store: Pick<Store, 'read' | 'write'>, options: AccountServiceOptions) {
+  const cache = new Map<string, CachedLookup>();
+  const MAX_CACHE = 10_000;
+
+  async function newKey(
+    repos: { accounts: { insertKey(k: ApiKeyRecord): Promise<void> } },
+    accountId: string,
+    mode: Mode,
+    restricted: boolean,
+    expiresInSeconds: number | null,
+  ): Promise<CreatedKey> {
+    const generated = generateKey(mode, restricted);
+    const now = nowSeconds();
+    const key: ApiKeyRecord = {
+      account_id: accountId,
+      id: newId('key'),
+      livemode: mode === 'live',
+      restricted,
+      digest: generated.digest,
+      prefix: generated.prefix,
+      last4: generated.last4,
+      created: now,
+      expires_at: expiresInSeconds === null ? null : now + expiresInSeconds,
+      revoked_at: null,
+    };
+    await repos.accounts.insertKey(key);
+    return { key, secret: generated.secret };
+  }
+
+  async function requireAccount(accountId: string): Promise<AccountRecord> {
+    const account = await store.read((r) => r.accounts.findAccount(accountId));
+    if (!account) throw new AccountError(`no such account: ${accountId}`);
+    return account;
+  }
+
+  return {
+    async createAccount(name: string): Promise<{ account: AccountRecord; test: CreatedKey; live: CreatedKey }> {
+      const trimmed = name.trim();
+      if (trimmed === '' || trimmed.length > 200) throw new AccountError('account name must be 1–200 characters');
+      return store.write(async (repos) => {
+        const account: AccountRecord = {
+          id: newId('acct'),
+          name: trimmed,
+          created: nowSeconds(),
+          unique_emails: false,
+          fingerprint_secret: randomBytes(32).toString('base64'),
+        };
+        await repos.accounts.insertAccount(account);
+        const test = await newKey(repos, account.id, 'test', false, null);
+        const live = await newKey(repos, account.id, 'live', false, null);
+        return { account, test, live };
+      });
+    },
+
+    /** Creates the first account when the database has none (several processes may race here). */
+    async bootstrap(): Promise<{ account: AccountRecord; test: CreatedKey } | null> {
+      return store.write(async (repos) => {
+        await repos.lock('clientele:bootstrap');
+        if ((await repos.accounts.countAccounts()) > 0) return null;
+        const account: AccountRecord = {
+          id: newId('acct'),
+          name: 'Default account',
+          created: nowSeconds(),
+          unique_emails: false,
+          fingerprint_secret: randomBytes(32).toString('base64'),
+        };
+        await repos.accounts.insertAccount(account);
+        const test = await newKey(repos, account.id, 'test', false, null);
+        await newKey(repos, account.id, 'live', false, null);
+        return { account, test };
+      });
+    },
+
+    listAccounts: () => store.read((r) => r.accounts.listAccounts()),
+    requireAccount,
+
+    async setUniqueEmails(accountId: string, on: boolean): Promise<AccountRecord> {
+      await requireAccount(accountId);
+      await store.write(async (repos) => {
+        await repos.accounts.setUniqueEmails(accountId, on);
+      });
+      return requireAccount(accountId);
+    },
+
+    async createKey(accountId: string, mode: Mode, restricted: boolean, expiresInSeconds: number | null): Promise<CreatedKey> {
+      await requireAccount(accountId);
+      return store.write((repos) => newKey(repos, accountId, mode, restricted, expiresInSeconds));
+    },
+
+    async listKeys(accountId: string, mode?: Mode): Promise<ApiKeyRecord[]> {
+      await requireAccount(accountId);
+      return store.read((r) => r.accounts.listKeys(accountId, mode === undefined ? undefined : mode === 'live'));
+    },
+
+    async revokeKey(accountId: string, keyId: string): Promise<ApiKeyRecord> {
+      return store.write(async (repos) => {
+        const key = await repos.accounts.findKey(accountId, keyId);
+        if (!key) throw new AccountError(`no such key: ${keyId} in account ${accountId}`);
+        if (key.revoked_at !== null) throw new AccountError(`key ${keyId} is already revoked`);
+        const at = nowSeconds();
+        await repos.accounts.revokeKey(accountId, keyId, at);
+        return { ...key, revoked_at: at };
+      });
+    },
+
+    /** Revokes a key and issues a replacement of the same kind and mode, atomically. */
+    async rollKey(accountId: string, keyId: string, expiresInSeconds: number | null): Promise<CreatedKey> {
+      return store.write(async (repos) => {
+        const key = await repos.accounts.findKey(accountId, keyId);
+        if (!key) throw new AccountError(`no such key: ${keyId} in account ${accountId}`);
+        if (key.revoked_at !== null) throw new AccountError(`key ${keyId} is already revoked`);
+        await repos.accounts.revokeKey(accountId, keyId, nowSeconds());
+        return newKey(repos, accountId, key.livemode ? 'live' : 'test', key.restricted, expiresInSeconds);
+      });
+    },
+
+    /**
+     * Resolves a presented secret to its account and mode, or null. Lookups (hits and misses)
+     * are cached for at most keyCacheMs so the hot path avoids a query per request.
+     */
+    async authenticate(secret: string): Promise<AuthContext | null> {
+      if (!looksLikeKey(secret)) return null;
+      const digest = digestKey(secret);
+      const now = Date.now();
+      let entry = cache.get(digest);
+      if (!entry || now - entry.at > options.keyCacheMs) {
+        const key = await store.read((r) => r.accounts.findKeyByDigest(digest));
+        entry = { key, at: now };
+        if (cache.size >= MAX_CACHE) cache.clear();
+        cache.set(digest, entry);
+      }
+      const key = entry.key;
+      if (!key || !digestsEqual(key.digest, digest)) return null;
+      if (key.revoked_at !== null) return null;
+      if (key.expires_at !== null && key.expires_at <= nowSeconds()) return null;
+      if (!secret.startsWith(`${key.prefix}_`)) return null;
+      return { accountId: key.account_id, livemode: key.livemode, keyId: key.id, restricted: key.restricted };
+    },
+  };
+}
+
+export type AccountService = ReturnType<typeof accountService>;

@@ -1,0 +1,73 @@
+import type { Address, CustomerRecord } from './customer.js';
+
+export interface DeletedCustomer {
+  id: string;
+  object: 'customer';
+  deleted: true;
+}
+
+function address(a: Address): Address;
+function address(a: Address | null): Address | null;
+function address(a: Address | null): Address | null {
+  return a && {
+    city: a.city,
+    country: a.country,
+    line1: a.line1,
+    line2: a.line2,
+    postal_code: a.postal_code,
+    state: a.state,
+  };
+}
+
+/** The customer as the API shows it: every field present, Stripe's first, then Clientele's. */
+export function toApiCustomer(c: CustomerRecord) {
+  return {
+    id: c.id,
+    object: 'customer' as const,
+    address: address(c.address),
+    balance: c.balance,
+    business_name: c.business_name,
+    created: c.created,
+    currency: c.currency,
+    default_source: null,
+    delinquent: false,
+    description: c.description,
+    discount: null,
+    email: c.email,
+    individual_name: c.individual_name,
+    invoice_prefix: c.invoice_prefix,
+    invoice_settings: {
+      custom_fields: c.invoice_settings.custom_fields,
+      default_payment_method: c.invoice_settings.default_payment_method,
+      footer: c.invoice_settings.footer,
+      rendering_options: c.invoice_settings.rendering_options,
+    },
+    livemode: c.livemode,
+    metadata: c.metadata,
+    name: c.name,
+    next_invoice_sequence: c.next_invoice_sequence,
+    phone: c.phone,
+    preferred_locales: c.preferred_locales,
+    shipping: c.shipping && { address: address(c.shipping.address), name: c.shipping.name, phone: c.shipping.phone },
+    tax_exempt: c.tax_exempt,
+    test_clock: null,
+    external_id: c.external_id,
+    first_name: c.first_name,
+    last_name: c.last_name,
+    notes: c.notes,
+    parent: c.parent_id,
+    updated: c.updated,
+    created_by: c.created_by,
+    updated_by: c.updated_by,
+  };
+}
+
+export type ApiCustomer = ReturnType<typeof toApiCustomer>;
+
+export function toDeletedCustomer(c: Pick<CustomerRecord, 'id'>): DeletedCustomer {
+  return { id: c.id, object: 'customer', deleted: true };
+}
+
+export function toApiCustomerOrTombstone(c: CustomerRecord): ApiCustomer | DeletedCustomer {
+  return c.deleted ? toDeletedCustomer(c) : toApiCustomer(c);
+}

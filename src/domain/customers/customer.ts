@@ -1,0 +1,71 @@
+/** The customer as the domain knows it: parsed, typed, independent of any database. */
+export interface Address {
+  line1: string | null;
+  line2: string | null;
+  city: string | null;
+  state: string | null;
+  postal_code: string | null;
+  country: string | null;
+}
+
+export interface Shipping {
+  address: Address;
+  name: string;
+  phone: string | null;
+}
+
+export interface InvoiceCustomField {
+  name: string;
+  value: string;
+}
+
+export interface InvoiceSettings {
+  custom_fields: InvoiceCustomField[] | null;
+  default_payment_method: string | null;
+  footer: string | null;
+  rendering_options: { amount_tax_display: string | null; template: string | null } | null;
+}
+
+export type TaxExempt = 'none' | 'exempt' | 'reverse';
+
+export interface CustomerRecord {
+  id: string;
+  livemode: boolean;
+  created: number;
+  updated: number;
+  deleted: boolean;
+  version: number;
+  external_id: string | null;
+  email: string | null;
+  /** Case-folded email, used for the optional per-account uniqueness rule. */
+  email_key: string | null;
+  name: string | null;
+  business_name: string | null;
+  individual_name: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  phone: string | null;
+  /** E.164 form of `phone` when it parses; kept beside the value as given. */
+  phone_e164: string | null;
+  description: string | null;
+  notes: string | null;
+  address: Address | null;
+  shipping: Shipping | null;
+  balance: number;
+  currency: string | null;
+  invoice_prefix: string | null;
+  invoice_settings: InvoiceSettings;
+  next_invoice_sequence: number;
+  preferred_locales: string[];
+  tax_exempt: TaxExempt;
+  metadata: Record<string, string>;
+  parent_id: string | null;
+  created_by: string | null;
+  updated_by: string | null;
+}
+
+/** Every query is scoped by account and mode (SPEC A-2). */
+export interface Scope {
+  accountId: string;
+  livemode: boolean;
+}

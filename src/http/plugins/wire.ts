@@ -1,0 +1,84 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { randomBase62 } from '../../lib/ids.js';
+import { parseForm, parseJsonBody } from '../wire/body-parsers.js';
+import { normalizeParams, type SchemaNode } from '../wire/normalize.js';
+
+export function newRequestId(): string {
+  return `req_${randomBase62(24)}`;
+}
+
+const ECHOED_HEADERS = ['stripe-version', 'idempotency-key'] as const;
+
+/**
+ * The Stripe wire format: bracket-notation form bodies and JSON, a Request-Id on every
+ * response, Stripe-Version and Idempotency-Key echoed, and parameters normalised against each
+ * route's schema before validation.
+ */
+export function registerWire(app: FastifyInstance, options: { bodyLimit: number }): void {
+  app.decorateRequest('auth', null);
+  app.decorateRequest('bodyIsForm', false);
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: options.bodyLimit },
+    (request, body, done) => {
+      request.bodyIsForm = true;
+      try {
+        done(null, parseForm(body as string));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    },
+  );
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: options.bodyLimit }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    reply.header('request-id', request.id);
+    for (const name of ECHOED_HEADERS) {
+      const value = request.headers[name];
+      if (typeof value === 'string' && value.length <= 255) reply.header(name, value);
+    }
+  });
+
+  // Normalise per route, with the route's own schema captured once at registration.
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema as { body?: SchemaNode; querystring?: SchemaNode } | undefined;
+    if (!schema?.body && !schema?.querystring) {
+      const rejectBadQuery = async (request: FastifyRequest) => {
+        const queryError = (request.query as Record<symbol, unknown> | undefined)?.[QUERY_ERROR];
+        if (queryError) throw queryError;
+      };
+      const existing = route.preValidation;
+      route.preValidation = existing ? [...(Array.isArray(existing) ? existing : [existing]), rejectBadQuery] : [rejectBadQuery];
+      return;
+    }
+    const normalize = async (request: FastifyRequest) => {
+      const queryError = (request.query as Record<symbol, unknown> | undefined)?.[QUERY_ERROR];
+      if (queryError) throw queryError;
+      if (schema.querystring) request.query = normalizeParams(request.query ?? {}, schema.querystring, true);
+      if (schema.body) request.body = normalizeParams(request.body ?? {}, schema.body, request.bodyIsForm);
+    };
+    const existing = route.preValidation;
+    route.preValidation = existing ? [...(Array.isArray(existing) ? existing : [existing]), normalize] : [normalize];
+  });
+}
+
+
+
+/** A query string that cannot be parsed is reported by the route's hooks, not by the router. */
+export const QUERY_ERROR = Symbol('clientele.queryError');
+
+export function parseQueryString(text: string): Record<string | symbol, unknown> {
+  try {
+    return parseForm(text);
+  } catch (error) {
+    return { [QUERY_ERROR]: error };
+  }
+}

@@ -1,0 +1,69 @@
+import qs from 'qs';
+import secureJson from 'secure-json-parse';
+import { ApiError } from '../../domain/errors.js';
+
+/** Bracket-notation parsing with hard bounds (depth, parameter count, array size). */
+const QS_OPTIONS: qs.IParseOptions = {
+  depth: 6,
+  strictDepth: true,
+  arrayLimit: 100,
+  parameterLimit: 1000,
+  throwOnLimitExceeded: true,
+  // Keep `__proto__`-style keys as ordinary (null-prototype) keys so they are rejected as
+  // unknown parameters instead of being dropped silently.
+  allowPrototypes: true,
+  plainObjects: true,
+  allowDots: false,
+  charsetSentinel: false,
+};
+
+export function parseForm(text: string): Record<string, unknown> {
+  try {
+    return qs.parse(text, QS_OPTIONS) as Record<string, unknown>;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : '';
+    if (/depth/i.test(message)) {
+      throw new ApiError('Invalid request: parameters are nested too deeply (at most 6 levels).');
+    }
+    if (/limit/i.test(message)) {
+      throw new ApiError('Invalid request: too many parameters (at most 1000, and at most 100 items per list).');
+    }
+    throw new ApiError('Invalid request: the parameters could not be parsed.');
+  }
+}
+
+const MAX_JSON_DEPTH = 16;
+
+/** Nesting depth of a JSON text, ignoring brackets inside strings; stops early past the limit. */
+function jsonDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash escapes the next character
+      else if (c === 34) inString = false;
+      continue;
+    }
+    if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > limit) return true;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return false;
+}
+
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+    throw new ApiError(`Invalid JSON body: nested more than ${MAX_JSON_DEPTH} levels deep.`);
+  }
+  try {
+    return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+  } catch (error) {
+    if (error instanceof SyntaxError && /prototype|constructor/i.test(error.message)) {
+      throw new ApiError('Invalid JSON body: "__proto__" and "constructor.prototype" keys are not allowed.');
+    }
+    throw new ApiError('Invalid JSON body: the request body is not valid JSON.');
+  }
+}

@@ -1,0 +1,17 @@
+import { ApiError } from '../../domain/errors.js';
+
+/**
+ * Validates expand[] against what a resource can expand. List endpoints take the same paths
+ * behind `data.`. Returns the set of requested paths (without the prefix).
+ */
+export function expandPaths(requested: string[] | undefined, allowed: readonly string[], list = false): Set<string> {
+  const out = new Set<string>();
+  for (const raw of requested ?? []) {
+    const path = list ? (raw.startsWith('data.') ? raw.slice(5) : null) : raw;
+    if (path === null || !allowed.includes(path)) {
+      throw new ApiError(`This property cannot be expanded (${raw}).`, { param: 'expand' });
+    }
+    out.add(path);
+  }
+  return out;
+}

@@ -1,0 +1,88 @@
+import { ApiError } from '../../domain/errors.js';
+
+/** The JSON Schema keywords the normaliser reads (TypeBox schemas are plain JSON Schema). */
+export interface SchemaNode {
+  type?: string | string[];
+  enum?: unknown[];
+  properties?: Record<string, SchemaNode>;
+  additionalProperties?: boolean | SchemaNode;
+  items?: SchemaNode;
+}
+
+/** Control characters other than tab and line breaks never belong in a parameter. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+export function paramName(path: readonly (string | number)[]): string {
+  if (path.length === 0) return '';
+  const [head, ...rest] = path;
+  return `${String(head)}${rest.map((p) => `[${String(p)}]`).join('')}`;
+}
+
+function typesOf(schema: SchemaNode): string[] {
+  const t = schema.type;
+  return Array.isArray(t) ? t : t ? [t] : [];
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Brings parameters to the shape the route schema describes, before validation:
+ * - `field=` (empty string) means "unset" where the schema allows null, and is refused with
+ *   parameter_invalid_empty where it does not;
+ * - form and query values arrive as strings: integers and booleans are coerced only where the
+ *   schema says so (JSON bodies are never coerced);
+ * - `list[0]=a&list[1]=b` objects become arrays where the schema wants an array;
+ * - control characters are refused everywhere.
+ * Anything the schema does not describe is left alone for validation to reject.
+ */
+export function normalizeParams(value: unknown, schema: SchemaNode | undefined, coerce: boolean, path: (string | number)[] = []): unknown {
+  if (!schema) return value;
+  const types = typesOf(schema);
+  if (typeof value === 'string') {
+    if (FORBIDDEN_CONTROL.test(value)) {
+      throw new ApiError(`Invalid ${paramName(path)}: control characters (such as null bytes) are not allowed.`, {
+        param: paramName(path),
+      });
+    }
+    if (value === '' && path.length > 0) {
+      if (types.includes('null')) return null;
+      if (schema.enum?.includes('')) return value;
+      const name = paramName(path);
+      throw new ApiError(
+        `You passed an empty string for '${name}'. We assume empty values are an attempt to unset a parameter; however '${name}' cannot be unset. You should remove '${name}' from your request or supply a non-empty value.`,
+        { code: 'parameter_invalid_empty', param: name },
+      );
+    }
+    if (coerce && !types.includes('string')) {
+      if (types.includes('integer') && /^-?\d{1,16}$/.test(value)) {
+        const n = Number(value);
+        if (Number.isSafeInteger(n)) return n;
+      }
+      if (types.includes('boolean') && (value === 'true' || value === 'false')) return value === 'true';
+    }
+    return value;
+  }
+  if (Array.isArray(value)) {
+    return value.map((item, i) => normalizeParams(item, schema.items, coerce, [...path, i]));
+  }
+  if (isPlainObject(value)) {
+    if (types.includes('array') && !types.includes('object')) {
+      const keys = Object.keys(value);
+      if (keys.length > 0 && keys.every((k) => /^\d{1,4}$/.test(k))) {
+        const ordered = keys.map(Number).sort((a, b) => a - b).map((k) => value[String(k)]);
+        return normalizeParams(ordered, schema, coerce, path);
+      }
+      return value;
+    }
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    const extra = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
+    for (const [key, child] of Object.entries(value)) {
+      out[key] = normalizeParams(child, schema.properties?.[key] ?? extra, coerce, [...path, key]);
+    }
+    return out;
+  }
+  return value;
+}

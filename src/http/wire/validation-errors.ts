@@ -1,0 +1,77 @@
+import { ApiError, parameterMissing, parameterUnknown } from '../../domain/errors.js';
+import { paramName } from './normalize.js';
+
+/** The parts of an Ajv error the mapping reads. */
+export interface ValidationIssue {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  data?: unknown;
+  message?: string;
+}
+
+function pathOf(instancePath: string): string[] {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function preview(value: unknown): string {
+  if (typeof value === 'string') return value.length > 40 ? `${value.slice(0, 40)}...` : value;
+  if (Array.isArray(value)) return 'array';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'object';
+  return String(value);
+}
+
+/** Turns the first schema violation into the Stripe-style error a client expects. */
+export function validationToApiError(issues: readonly ValidationIssue[]): ApiError {
+  const issue =
+    issues.find((i) => i.keyword === 'additionalProperties') ??
+    issues.find((i) => i.keyword === 'required') ??
+    issues[0];
+  if (!issue) return new ApiError('Invalid request.');
+  const path = pathOf(issue.instancePath);
+  const param = paramName(path);
+  const p = issue.params;
+  switch (issue.keyword) {
+    case 'additionalProperties':
+      return parameterUnknown(paramName([...path, String(p.additionalProperty)]));
+    case 'required':
+      return parameterMissing(paramName([...path, String(p.missingProperty)]));
+    case 'type': {
+      const expected = String(p.type).split(',').filter((t) => t !== 'null');
+      if (expected[0] === 'integer' || expected[0] === 'number') {
+        return new ApiError(`Invalid integer: ${preview(issue.data)}`, { code: 'parameter_invalid_integer', param });
+      }
+      if (expected[0] === 'boolean') return new ApiError(`Invalid boolean: ${preview(issue.data)}`, { param });
+      if (expected[0] === 'object') {
+        return new ApiError(`Invalid object: ${param} must be a hash of fields, not ${preview(issue.data)}.`, { param });
+      }
+      if (expected[0] === 'array') return new ApiError(`Invalid array: ${param} must be a list.`, { param });
+      return new ApiError(`Invalid string: ${param} must be a string, not ${preview(issue.data)}.`, { param });
+    }
+    case 'maxLength':
+      return new ApiError(`Invalid string: ${preview(issue.data)}; must be at most ${String(p.limit)} characters`, { param });
+    case 'minLength':
+      return new ApiError(`Invalid string: ${preview(issue.data)}; must be at least ${String(p.limit)} characters`, { param });
+    case 'maxItems':
+      return new ApiError(`Invalid array: ${param} can have at most ${String(p.limit)} items.`, { param });
+    case 'maxProperties':
+      return new ApiError(`Invalid ${param}: at most ${String(p.limit)} keys are allowed.`, { param });
+    case 'minimum':
+    case 'maximum':
+      return new ApiError(
+        `Invalid integer: ${preview(issue.data)}; must be ${issue.keyword === 'minimum' ? 'at least' : 'at most'} ${String(p.limit)}`,
+        { code: 'parameter_invalid_integer', param },
+      );
+    case 'enum':
+    case 'const': {
+      const allowed = ((p.allowedValues as unknown[] | undefined) ?? [p.allowedValue]).filter((v) => v !== null && v !== '');
+      return new ApiError(`Invalid ${param}: must be one of ${allowed.join(', ')}`, { param });
+    }
+    default:
+      return new ApiError(`Invalid ${param || 'request'}: ${issue.message ?? 'not valid'}.`, { param: param || null });
+  }
+}

@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { createServices } from './compose.js';
+import type { Config } from './config.js';
+import { openStore } from './store/open-store.js';
+import type { Store } from './store/port.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database, applies migrations, creates the first account on an empty database,
+ * and listens. `say` receives the few human-facing lines (the bootstrap key is printed once).
+ */
+export async function startServer(config: Config, say: (line: string) => void): Promise<RunningServer> {
+  const store = await openStore(config);
+  try {
+    await store.migrate();
+    const services = createServices(store, config);
+    if (config.bootstrap) {
+      const first = await services.accounts.bootstrap();
+      if (first) {
+        say(`Created account ${first.account.id} ("${first.account.name}").`);
+        say(`Its test secret key (shown once, store it now): ${first.test.secret}`);
+        say(`Create more keys with: npx clientele keys create --account ${first.account.id} --mode test`);
+      }
+    }
+    const app = await buildApp({ config, store, services });
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    const url = `http://${host}:${port}`;
+    return {
+      app,
+      store,
+      url,
+      async close() {
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,198 @@
+import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import type { CustomerRecord, InvoiceSettings } from '../../domain/customers/customer.js';
+import type { Dialect } from '../dialect.js';
+import type { CustomersRepository } from '../port.js';
+import type { CustomersTable, Database } from '../schema.js';
+import { flag, fromJson, toJson } from './codec.js';
+import { applyPage } from './keyset.js';
+
+const EMPTY_INVOICE_SETTINGS: InvoiceSettings = {
+  custom_fields: null,
+  default_payment_method: null,
+  footer: null,
+  rendering_options: null,
+};
+
+function toRecord(row: Selectable<CustomersTable>): CustomerRecord {
+  return {
+    id: row.id,
+    livemode: row.livemode === 1,
+    created: row.created,
+    updated: row.updated,
+    deleted: row.deleted === 1,
+    version: row.version,
+    external_id: row.external_id,
+    email: row.email,
+    email_key: row.email_key,
+    name: row.name,
+    business_name: row.business_name,
+    individual_name: row.individual_name,
+    first_name: row.first_name,
+    last_name: row.last_name,
+    phone: row.phone,
+    phone_e164: row.phone_e164,
+    description: row.description,
+    notes: row.notes,
+    address: fromJson(row.address, null),
+    shipping: fromJson(row.shipping, null),
+    balance: row.balance,
+    currency: row.currency,
+    invoice_prefix: row.invoice_prefix,
+    invoice_settings: fromJson(row.invoice_settings, EMPTY_INVOICE_SETTINGS),
+    next_invoice_sequence: row.next_invoice_sequence,
+    preferred_locales: fromJson(row.preferred_locales, []),
+    tax_exempt: row.tax_exempt as CustomerRecord['tax_exempt'],
+    metadata: fromJson(row.metadata, {}),
+    parent_id: row.parent_id,
+    created_by: row.created_by,
+    updated_by: row.updated_by,
+  };
+}
+
+/** The columns a write sets, from a record (identity columns excluded). */
+function mutableColumns(c: CustomerRecord) {
+  return {
+    updated: c.updated,
+    deleted: flag(c.deleted),
+    version: c.version,
+    external_id: c.external_id,
+    email: c.email,
+    email_key: c.email_key,
+    name: c.name,
+    business_name: c.business_name,
+    individual_name: c.individual_name,
+    first_name: c.first_name,
+    last_name: c.last_name,
+    phone: c.phone,
+    phone_e164: c.phone_e164,
+    description: c.description,
+    notes: c.notes,
+    address: toJson(c.address),
+    shipping: toJson(c.shipping),
+    balance: c.balance,
+    currency: c.currency,
+    invoice_prefix: c.invoice_prefix,
+    invoice_settings: toJson(c.invoice_settings),
+    next_invoice_sequence: c.next_invoice_sequence,
+    preferred_locales: toJson(c.preferred_locales),
+    tax_exempt: c.tax_exempt,
+    metadata: toJson(c.metadata),
+    parent_id: c.parent_id,
+    updated_by: c.updated_by,
+  };
+}
+
+export function customersRepository(db: Kysely<Database>, dialect: Dialect): CustomersRepository {
+  const scoped = (accountId: string, livemode: boolean) =>
+    db
+      .selectFrom('customers')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('livemode', '=', flag(livemode));
+
+  return {
+    async insert(scope, c) {
+      await db
+        .insertInto('customers')
+        .values({
+          account_id: scope.accountId,
+          livemode: flag(scope.livemode),
+          id: c.id,
+          created: c.created,
+          created_by: c.created_by,
+          ...mutableColumns(c),
+        })
+        .execute();
+    },
+
+    async findById(scope, id, options) {
+      let query = scoped(scope.accountId, scope.livemode).where('id', '=', id);
+      if (options?.forUpdate && dialect === 'postgres') query = query.forUpdate();
+      const row = await query.executeTakeFirst();
+      return row && toRecord(row);
+    },
+
+    async findByExternalId(scope, externalId, options) {
+      let query = scoped(scope.accountId, scope.livemode)
+        .where('external_id', '=', externalId)
+        .where(sql<SqlBool>`deleted = 0`);
+      if (options?.forUpdate && dialect === 'postgres') query = query.forUpdate();
+      const row = await query.executeTakeFirst();
+      return row && toRecord(row);
+    },
+
+    async update(scope, c) {
+      await db
+        .updateTable('customers')
+        .set(mutableColumns(c))
+        .where('account_id', '=', scope.accountId)
+        .where('livemode', '=', flag(scope.livemode))
+        .where('id', '=', c.id)
+        .execute();
+    },
+
+    async replaceMetadataIndex(scope, customerId, metadata) {
+      await db
+        .deleteFrom('customer_metadata')
+        .where('account_id', '=', scope.accountId)
+        .where('customer_id', '=', customerId)
+        .execute();
+      const entries = Object.entries(metadata);
+      if (entries.length === 0) return;
+      await db
+        .insertInto('customer_metadata')
+        .values(
+          entries.map(([key, value]) => ({
+            account_id: scope.accountId,
+            livemode: flag(scope.livemode),
+            customer_id: customerId,
+            key,
+            value,
+          })),
+        )
+        .execute();
+    },
+
+    async findIdByEmailKey(scope, emailKey, exceptId) {
+      let query = db
+        .selectFrom('customers')
+        .select('id')
+        .where('account_id', '=', scope.accountId)
+        .where('livemode', '=', flag(scope.livemode))
+        .where('email_key', '=', emailKey)
+        .where(sql<SqlBool>`deleted = 0`);
+      if (exceptId) query = query.where('id', '!=', exceptId);
+      return (await query.limit(1).executeTakeFirst())?.id;
+    },
+
+    async cursorOf(scope, id) {
+      return db
+        .selectFrom('customers')
+        .select(['created', 'seq'])
+        .where('account_id', '=', scope.accountId)
+        .where('livemode', '=', flag(scope.livemode))
+        .where('id', '=', id)
+        .executeTakeFirst();
+    },
+
+    async list(scope, filters, page) {
+      let query = scoped(scope.accountId, scope.livemode).where(sql<SqlBool>`deleted = 0`);
+      if (filters.email !== undefined) query = query.where('email', '=', filters.email);
+      if (filters.externalId !== undefined) query = query.where('external_id', '=', filters.externalId);
+      if (filters.parentId !== undefined) query = query.where('parent_id', '=', filters.parentId);
+      for (const [key, value] of filters.metadata ?? []) {
+        query = query.where('id', 'in', (eb) =>
+          eb
+            .selectFrom('customer_metadata')
+            .select('customer_id')
+            .where('account_id', '=', scope.accountId)
+            .where('livemode', '=', flag(scope.livemode))
+            .where('key', '=', key)
+            .where('value', '=', value),
+        );
+      }
+      const rows = await applyPage(query, page).execute();
+      return rows.map(toRecord);
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { sql, type Kysely } from 'kysely';
+import type { Dialect } from '../dialect.js';
+import { migrateToLatest } from '../migrations/index.js';
+import { UniqueViolation, type Repositories, type Store, type WriteRepositories } from '../port.js';
+import type { Database } from '../schema.js';
+import { accountsRepository } from './accounts-repository.js';
+import { customersRepository } from './customers-repository.js';
+
+function repositories(db: Kysely<Database>, dialect: Dialect): Repositories {
+  return { accounts: accountsRepository(db), customers: customersRepository(db, dialect) };
+}
+
+interface DriverError {
+  code?: string;
+  constraint?: string;
+  message?: string;
+}
+
+function translate(error: unknown): unknown {
+  const e = (error ?? {}) as DriverError;
+  if (e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e.code === '23505') {
+    const where = `${e.constraint ?? ''} ${e.message ?? ''}`;
+    if (where.includes('external_id')) return new UniqueViolation('external_id');
+    if (where.includes('invoice_prefix')) return new UniqueViolation('invoice_prefix');
+    return new UniqueViolation('other');
+  }
+  return error;
+}
+
+export function kyselyStore(db: Kysely<Database>, dialect: Dialect, onClose: () => Promise<void>): Store {
+  const reader = repositories(db, dialect);
+
+  const writeSqlite = <T>(fn: (repos: WriteRepositories) => Promise<T>): Promise<T> =>
+    db.connection().execute(async (conn) => {
+      // IMMEDIATE takes the write lock up front, so a read-then-write never deadlocks
+      // against another process upgrading its own lock.
+      await sql`begin immediate`.execute(conn);
+      try {
+        const result = await fn({ ...repositories(conn, dialect), lock: async () => undefined });
+        await sql`commit`.execute(conn);
+        return result;
+      } catch (error) {
+        await sql`rollback`.execute(conn);
+        throw error;
+      }
+    });
+
+  const writePostgres = <T>(fn: (repos: WriteRepositories) => Promise<T>): Promise<T> =>
+    db.transaction().execute((trx) =>
+      fn({
+        ...repositories(trx, dialect),
+        lock: async (key: string) => {
+          await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+        },
+      }),
+    );
+
+  return {
+    dialect,
+    read: (fn) => fn(reader),
+    async write(fn) {
+      try {
+        return await (dialect === 'sqlite' ? writeSqlite(fn) : writePostgres(fn));
+      } catch (error) {
+        throw translate(error);
+      }
+    },
+    migrate: () => migrateToLatest(db as unknown as Kysely<unknown>, dialect),
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    close: onClose,
+  };
+}

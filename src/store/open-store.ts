@@ -1,0 +1,35 @@
+import type { Config } from '../config.js';
+import { kyselyStore } from './kysely/kysely-store.js';
+import type { Store } from './port.js';
+import { describePostgresError, openPostgres } from './postgres.js';
+import { openSqlite } from './sqlite.js';
+
+export class StoreOpenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreOpenError';
+  }
+}
+
+/** Opens the configured database and checks it answers; failures are one clear line. */
+export async function openStore(config: Pick<Config, 'database' | 'pgPoolMax' | 'sqliteSynchronous'>): Promise<Store> {
+  const target = config.database;
+  if (target.kind === 'sqlite') {
+    try {
+      const { db } = openSqlite({ path: target.path, synchronous: config.sqliteSynchronous });
+      return kyselyStore(db, 'sqlite', () => db.destroy());
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new StoreOpenError(`cannot open SQLite database at ${target.path}: ${message}`);
+    }
+  }
+  const { db, pool } = openPostgres({ url: target.url, poolMax: config.pgPoolMax });
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    throw new StoreOpenError(describePostgresError(error, target.url));
+  }
+  return kyselyStore(db, 'postgres', () => db.destroy());
+}

@@ -1,0 +1,108 @@
+import type { CustomerRecord, Scope } from '../domain/customers/customer.js';
+import type { Dialect } from './dialect.js';
+
+/** The storage port: what services may ask of a database. Only store/ knows which one. */
+
+export interface AccountRecord {
+  id: string;
+  name: string;
+  created: number;
+  unique_emails: boolean;
+  fingerprint_secret: string;
+}
+
+export interface ApiKeyRecord {
+  account_id: string;
+  id: string;
+  livemode: boolean;
+  restricted: boolean;
+  digest: string;
+  prefix: string;
+  last4: string;
+  created: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface AccountsRepository {
+  insertAccount(account: AccountRecord): Promise<void>;
+  findAccount(id: string): Promise<AccountRecord | undefined>;
+  listAccounts(): Promise<AccountRecord[]>;
+  countAccounts(): Promise<number>;
+  setUniqueEmails(id: string, on: boolean): Promise<void>;
+  insertKey(key: ApiKeyRecord): Promise<void>;
+  findKeyByDigest(digest: string): Promise<ApiKeyRecord | undefined>;
+  findKey(accountId: string, keyId: string): Promise<ApiKeyRecord | undefined>;
+  listKeys(accountId: string, livemode?: boolean): Promise<ApiKeyRecord[]>;
+  revokeKey(accountId: string, keyId: string, at: number): Promise<void>;
+}
+
+/** Position of a row in list order: newest first by (created, seq). */
+export interface Cursor {
+  created: number;
+  seq: number;
+}
+
+export interface CreatedRange {
+  gt?: number;
+  gte?: number;
+  lt?: number;
+  lte?: number;
+}
+
+export interface PageQuery {
+  limit: number;
+  startingAfter?: Cursor;
+  endingBefore?: Cursor;
+  created?: CreatedRange;
+}
+
+export interface CustomerFilters {
+  email?: string;
+  externalId?: string;
+  parentId?: string;
+  metadata?: Array<[string, string]>;
+}
+
+export interface CustomersRepository {
+  insert(scope: Scope, customer: CustomerRecord): Promise<void>;
+  findById(scope: Scope, id: string, options?: { forUpdate?: boolean }): Promise<CustomerRecord | undefined>;
+  findByExternalId(scope: Scope, externalId: string, options?: { forUpdate?: boolean }): Promise<CustomerRecord | undefined>;
+  /** Writes every mutable column of an already locked row. */
+  update(scope: Scope, customer: CustomerRecord): Promise<void>;
+  replaceMetadataIndex(scope: Scope, customerId: string, metadata: Record<string, string>): Promise<void>;
+  /** Id of a live customer (other than exceptId) holding this case-folded email. */
+  findIdByEmailKey(scope: Scope, emailKey: string, exceptId: string | null): Promise<string | undefined>;
+  cursorOf(scope: Scope, id: string): Promise<Cursor | undefined>;
+  /** Up to page.limit + 1 live customers in list order (newest first). */
+  list(scope: Scope, filters: CustomerFilters, page: PageQuery): Promise<CustomerRecord[]>;
+}
+
+export interface Repositories {
+  accounts: AccountsRepository;
+  customers: CustomersRepository;
+}
+
+export interface WriteRepositories extends Repositories {
+  /** Serialises writers on one logical key until the transaction ends. */
+  lock(key: string): Promise<void>;
+}
+
+export interface Store {
+  readonly dialect: Dialect;
+  /** Reads outside a transaction. */
+  read<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
+  /** One short write transaction; rolled back if fn throws. No network I/O inside. */
+  write<T>(fn: (repos: WriteRepositories) => Promise<T>): Promise<T>;
+  migrate(): Promise<string[]>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A unique constraint refused a write; `target` names the business rule it protects. */
+export class UniqueViolation extends Error {
+  constructor(readonly target: 'external_id' | 'invoice_prefix' | 'other') {
+    super(`unique violation on ${target}`);
+    this.name = 'UniqueViolation';
+  }
+}

@@ -1,0 +1,78 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table shapes as Kysely sees them. Flags are stored as 0/1 integers and JSON as text on
+ * SQLite / jsonb on PostgreSQL; the repositories convert, so nothing outside store/ sees
+ * a row.
+ */
+export interface AccountsTable {
+  id: string;
+  name: string;
+  created: number;
+  unique_emails: number;
+  fingerprint_secret: string;
+}
+
+export interface ApiKeysTable {
+  account_id: string;
+  id: string;
+  livemode: number;
+  restricted: number;
+  digest: string;
+  prefix: string;
+  last4: string;
+  created: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface CustomersTable {
+  account_id: string;
+  livemode: number;
+  id: string;
+  seq: Generated<number>;
+  created: number;
+  updated: number;
+  deleted: number;
+  version: number;
+  external_id: string | null;
+  email: string | null;
+  email_key: string | null;
+  name: string | null;
+  business_name: string | null;
+  individual_name: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  phone: string | null;
+  phone_e164: string | null;
+  description: string | null;
+  notes: string | null;
+  address: unknown;
+  shipping: unknown;
+  balance: number;
+  currency: string | null;
+  invoice_prefix: string | null;
+  invoice_settings: unknown;
+  next_invoice_sequence: number;
+  preferred_locales: unknown;
+  tax_exempt: string;
+  metadata: unknown;
+  parent_id: string | null;
+  created_by: string | null;
+  updated_by: string | null;
+}
+
+export interface CustomerMetadataTable {
+  account_id: string;
+  livemode: number;
+  customer_id: string;
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  api_keys: ApiKeysTable;
+  customers: CustomersTable;
+  customer_metadata: CustomerMetadataTable;
+}

@@ -1,0 +1,181 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import pg from 'pg';
+import qs from 'qs';
+import { inject } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { createServices, type Services } from '../../src/compose.js';
+import { loadConfig, type Config, type DatabaseTarget } from '../../src/config.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/port.js';
+
+export type StoreKind = 'sqlite' | 'postgres';
+
+/** The stores this run covers: both unless TEST_DB narrows it (e.g. TEST_DB=sqlite). */
+export const STORES: StoreKind[] = (process.env.TEST_DB ?? 'sqlite,postgres')
+  .split(',')
+  .map((s) => s.trim())
+  .filter((s): s is StoreKind => s === 'sqlite' || s === 'postgres');
+
+/** A fresh, empty database of the given kind: a new SQLite file or a new PostgreSQL database. */
+export async function freshDatabase(kind: StoreKind): Promise<DatabaseTarget> {
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'clientele-test-'));
+    return { kind: 'sqlite', path: join(dir, 'clientele.db') };
+  }
+  const admin = inject('pgAdminUrl');
+  if (!admin) throw new Error('PostgreSQL tests need the global setup (TEST_DB includes postgres)');
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { kind: 'postgres', url: url.toString() };
+}
+
+export function databaseUrl(target: DatabaseTarget): string {
+  return target.kind === 'sqlite' ? `sqlite:${target.path}` : target.url;
+}
+
+export interface TestAccount {
+  id: string;
+  test: string;
+  live: string;
+}
+
+export interface TestApp {
+  kind: StoreKind;
+  app: FastifyInstance;
+  store: Store;
+  services: Services;
+  config: Config;
+  database: DatabaseTarget;
+  account: TestAccount;
+  newAccount(name?: string): Promise<TestAccount>;
+  api(key?: string): Api;
+  /** Starts listening on a random loopback port; returns the base URL. */
+  listen(): Promise<{ host: string; port: number; url: string }>;
+  close(): Promise<void>;
+}
+
+export function testConfig(database: DatabaseTarget, env: Record<string, string> = {}): Config {
+  const base = loadConfig({ CLIENTELE_BOOTSTRAP: 'false', LOG_LEVEL: 'silent', ...env });
+  return { ...base, database };
+}
+
+/** Builds the app exactly as the server does, over a fresh database with one account. */
+export async function createTestApp(kind: StoreKind, env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await freshDatabase(kind);
+  const config = testConfig(database, env);
+  const store = await openStore(config);
+  await store.migrate();
+  const services = createServices(store, config);
+  const app = await buildApp({ config, store, services, logger: false });
+  await app.ready();
+  const newAccount = async (name = 'Test account'): Promise<TestAccount> => {
+    const { account, test, live } = await services.accounts.createAccount(name);
+    return { id: account.id, test: test.secret, live: live.secret };
+  };
+  const account = await newAccount();
+  let listening = false;
+  return {
+    kind,
+    app,
+    store,
+    services,
+    config,
+    database,
+    account,
+    newAccount,
+    api: (key = account.test) => new Api(app, key),
+    async listen() {
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      listening = true;
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      return { host: '127.0.0.1', port, url: `http://127.0.0.1:${port}` };
+    },
+    async close() {
+      void listening;
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+export interface ApiResponse {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test assertions read arbitrary JSON
+  headers: Record<string, string | string[] | number | undefined>;
+  raw: LightMyRequestResponse;
+}
+
+function wrap(raw: LightMyRequestResponse): ApiResponse {
+  let body: unknown = raw.body;
+  try {
+    body = raw.body === '' ? undefined : JSON.parse(raw.body);
+  } catch {
+    // leave non-JSON bodies as text
+  }
+  return { status: raw.statusCode, body, headers: raw.headers, raw };
+}
+
+/** Form-encodes like the stripe SDK does (bracket notation, indexed arrays). */
+export function form(params: Record<string, unknown>): string {
+  return qs.stringify(params, { arrayFormat: 'indices' });
+}
+
+/** HTTP through app.inject with a key, the way a client would call. */
+export class Api {
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly key: string | null,
+  ) {}
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    return this.key ? { authorization: `Bearer ${this.key}`, ...extra } : extra;
+  }
+
+  async post(path: string, params: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<ApiResponse> {
+    return wrap(
+      await this.app.inject({
+        method: 'POST',
+        url: path,
+        payload: form(params),
+        headers: this.headers({ 'content-type': 'application/x-www-form-urlencoded', ...headers }),
+      }),
+    );
+  }
+
+  async postRaw(path: string, payload: string, contentType: string, headers: Record<string, string> = {}): Promise<ApiResponse> {
+    return wrap(
+      await this.app.inject({
+        method: 'POST',
+        url: path,
+        payload,
+        headers: this.headers({ 'content-type': contentType, ...headers }),
+      }),
+    );
+  }
+
+  async postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> {
+    return this.postRaw(path, JSON.stringify(body), 'application/json', headers);
+  }
+
+  async get(path: string, query: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<ApiResponse> {
+    const q = form(query);
+    return wrap(await this.app.inject({ method: 'GET', url: q ? `${path}?${q}` : path, headers: this.headers(headers) }));
+  }
+
+  async del(path: string, headers: Record<string, string> = {}): Promise<ApiResponse> {
+    return wrap(await this.app.inject({ method: 'DELETE', url: path, headers: this.headers(headers) }));
+  }
+}
