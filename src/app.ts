@@ -6,6 +6,7 @@ import type { AccountService } from './domain/accounts/account-service.js';
 import type { CustomerService } from './domain/customers/customer-service.js';
 import { registerAuth } from './http/plugins/auth.js';
 import { registerErrorHandling } from './http/plugins/errors.js';
+import { registerIdempotency } from './http/plugins/idempotency.js';
 import { newRequestId, parseQueryString, registerWire } from './http/plugins/wire.js';
 import { registerCustomerRoutes } from './http/routes/customers/index.js';
 import { registerSystemRoutes } from './http/routes/system.js';
@@ -100,7 +101,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (v1) => {
       registerAuth(v1, deps.services.accounts);
-      registerCustomerRoutes(v1, deps.services.customers);
+      registerIdempotency(v1, deps.store);
+      registerCustomerRoutes(v1, deps.services.customers, deps.store);
     },
     { prefix: '/v1' },
   );

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { createServices } from './compose.js';
 import type { Config } from './config.js';
+import { startMaintenance } from './maintenance.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/port.js';
 
@@ -31,6 +32,7 @@ export async function startServer(config: Config, say: (line: string) => void): 
     }
     const app = await buildApp({ config, store, services });
     await app.listen({ host: config.host, port: config.port });
+    const stopMaintenance = startMaintenance(store, app.log);
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -40,6 +42,7 @@ export async function startServer(config: Config, say: (line: string) => void): 
       store,
       url,
       async close() {
+        stopMaintenance();
         await app.close();
         await store.close();
       },

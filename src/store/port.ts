@@ -78,9 +78,33 @@ export interface CustomersRepository {
   list(scope: Scope, filters: CustomerFilters, page: PageQuery): Promise<CustomerRecord[]>;
 }
 
+export interface IdempotencyRecord {
+  key: string;
+  /** `POST /v1/customers/:id`: the route pattern, so another endpoint never matches. */
+  endpoint: string;
+  params_hash: string;
+  status_code: number;
+  headers: Record<string, string>;
+  body: string;
+  request_id: string;
+  created: number;
+}
+
+export interface IdempotencyRepository {
+  find(scope: Scope, key: string): Promise<IdempotencyRecord | undefined>;
+  /**
+   * Stores a record unless a live one (created after `expiredBefore`) holds the key;
+   * returns false when it does (a concurrent duplicate committed first).
+   */
+  save(scope: Scope, record: IdempotencyRecord, expiredBefore: number): Promise<boolean>;
+  /** Deletes up to `limit` records created before `before`; returns how many. */
+  sweep(before: number, limit: number): Promise<number>;
+}
+
 export interface Repositories {
   accounts: AccountsRepository;
   customers: CustomersRepository;
+  idempotency: IdempotencyRepository;
 }
 
 export interface WriteRepositories extends Repositories {

@@ -70,9 +70,23 @@ export interface CustomerMetadataTable {
   value: string;
 }
 
+export interface IdempotencyKeysTable {
+  account_id: string;
+  livemode: number;
+  key: string;
+  endpoint: string;
+  params_hash: string;
+  status_code: number;
+  headers: unknown;
+  body: string;
+  request_id: string;
+  created: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   customers: CustomersTable;
   customer_metadata: CustomerMetadataTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

@@ -2,6 +2,7 @@ import { newId, nowSeconds, randomBase62 } from '../../lib/ids.js';
 import { UniqueViolation, type CustomerFilters, type PageQuery, type Store, type WriteRepositories } from '../../store/port.js';
 import type { AuthContext } from '../accounts/account-service.js';
 import { ApiError, invalidRequest, resourceAlreadyExists, resourceMissing } from '../errors.js';
+import { checkIfMatch, etagFor, type IfMatch } from '../preconditions.js';
 import type { CustomerRecord, Scope } from './customer.js';
 import type { CustomerInput } from './customer-input.js';
 import { applyCustomerInput } from './customer-rules.js';
@@ -155,9 +156,11 @@ export function customerService(deps: { store: Store }) {
     return next;
   }
 
-  async function loadLive(repos: WriteRepositories, scope: Scope, id: string): Promise<CustomerRecord> {
+  /** Loads and row-locks a live customer, enforcing If-Match against its current version. */
+  async function loadLive(repos: WriteRepositories, scope: Scope, id: string, ifMatch?: IfMatch): Promise<CustomerRecord> {
     const current = await repos.customers.findById(scope, id, { forUpdate: true });
     if (!current || current.deleted) throw resourceMissing('customer', id, 'id');
+    checkIfMatch(ifMatch, customerEtag(current));
     return current;
   }
 
@@ -193,9 +196,11 @@ export function customerService(deps: { store: Store }) {
       return customer;
     },
 
-    async update(auth: AuthContext, id: string, input: CustomerInput): Promise<CustomerRecord> {
+    async update(auth: AuthContext, id: string, input: CustomerInput, ifMatch?: IfMatch): Promise<CustomerRecord> {
       try {
-        return await store.write(async (repos) => updateLocked(repos, auth, await loadLive(repos, scopeOf(auth), id), input));
+        return await store.write(async (repos) =>
+          updateLocked(repos, auth, await loadLive(repos, scopeOf(auth), id, ifMatch), input),
+        );
       } catch (error) {
         return translateConflict(error, input);
       }
@@ -206,6 +211,7 @@ export function customerService(deps: { store: Store }) {
       auth: AuthContext,
       externalId: string,
       input: CustomerInput,
+      ifMatch?: IfMatch,
     ): Promise<{ customer: CustomerRecord; created: boolean }> {
       const scope = scopeOf(auth);
       const withId: CustomerInput = { ...input, external_id: externalId };
@@ -213,7 +219,11 @@ export function customerService(deps: { store: Store }) {
         return await store.write(async (repos) => {
           await repos.lock(`external_id:${scope.accountId}:${scope.livemode}:${externalId}`);
           const current = await repos.customers.findByExternalId(scope, externalId, { forUpdate: true });
-          if (current) return { customer: await updateLocked(repos, auth, current, withId), created: false };
+          if (current) {
+            checkIfMatch(ifMatch, customerEtag(current));
+            return { customer: await updateLocked(repos, auth, current, withId), created: false };
+          }
+          if (ifMatch !== undefined) throw preconditionMissing(externalId);
           return { customer: await insertNew(repos, auth, withId), created: true };
         });
       } catch (error) {
@@ -221,10 +231,10 @@ export function customerService(deps: { store: Store }) {
       }
     },
 
-    async remove(auth: AuthContext, id: string): Promise<CustomerRecord> {
+    async remove(auth: AuthContext, id: string, ifMatch?: IfMatch): Promise<CustomerRecord> {
       const scope = scopeOf(auth);
       return store.write(async (repos) => {
-        const current = await loadLive(repos, scope, id);
+        const current = await loadLive(repos, scope, id, ifMatch);
         const erased = erase(current, auth, nowSeconds());
         await repos.customers.update(scope, erased);
         await repos.customers.replaceMetadataIndex(scope, id, {});
@@ -253,6 +263,18 @@ export function customerService(deps: { store: Store }) {
       });
     },
   };
+}
+
+export function customerEtag(c: Pick<CustomerRecord, 'id' | 'version'>): string {
+  return etagFor(c.id, c.version);
+}
+
+/** If-Match names a version, but there is no customer with this external_id to match. */
+function preconditionMissing(externalId: string): ApiError {
+  return new ApiError(`If-Match was sent, but no customer has external_id '${externalId}'.`, {
+    status: 412,
+    code: 'precondition_failed',
+  });
 }
 
 function cursorMissing(id: string, param: string): ApiError {

@@ -3,11 +3,17 @@ import type { Dialect } from '../dialect.js';
 import { migrateToLatest } from '../migrations/index.js';
 import { UniqueViolation, type Repositories, type Store, type WriteRepositories } from '../port.js';
 import type { Database } from '../schema.js';
+import { runBeforeCommit } from '../write-hooks.js';
 import { accountsRepository } from './accounts-repository.js';
 import { customersRepository } from './customers-repository.js';
+import { idempotencyRepository } from './idempotency-repository.js';
 
 function repositories(db: Kysely<Database>, dialect: Dialect): Repositories {
-  return { accounts: accountsRepository(db), customers: customersRepository(db, dialect) };
+  return {
+    accounts: accountsRepository(db),
+    customers: customersRepository(db, dialect),
+    idempotency: idempotencyRepository(db),
+  };
 }
 
 interface DriverError {
@@ -36,7 +42,9 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, onClose: () 
       // against another process upgrading its own lock.
       await sql`begin immediate`.execute(conn);
       try {
-        const result = await fn({ ...repositories(conn, dialect), lock: async () => undefined });
+        const repos: WriteRepositories = { ...repositories(conn, dialect), lock: async () => undefined };
+        const result = await fn(repos);
+        await runBeforeCommit(repos, result);
         await sql`commit`.execute(conn);
         return result;
       } catch (error) {
@@ -46,14 +54,17 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, onClose: () 
     });
 
   const writePostgres = <T>(fn: (repos: WriteRepositories) => Promise<T>): Promise<T> =>
-    db.transaction().execute((trx) =>
-      fn({
+    db.transaction().execute(async (trx) => {
+      const repos: WriteRepositories = {
         ...repositories(trx, dialect),
         lock: async (key: string) => {
           await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
         },
-      }),
-    );
+      };
+      const result = await fn(repos);
+      await runBeforeCommit(repos, result);
+      return result;
+    });
 
   return {
     dialect,

@@ -1,10 +1,12 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Dialect } from '../dialect.js';
 import * as m0001 from './0001_initial.js';
+import * as m0002 from './0002_idempotency.js';
 
 /** Ordered, frozen migrations. Append only: never edit one that has shipped. */
 const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> }> = {
   '0001_initial': m0001,
+  '0002_idempotency': m0002,
 };
 
 class DialectMigrationProvider implements MigrationProvider {

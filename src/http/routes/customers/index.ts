@@ -4,7 +4,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AuthContext } from '../../../domain/accounts/account-service.js';
 import { toApiCustomer, toApiCustomerOrTombstone, toDeletedCustomer } from '../../../domain/customers/customer-mapper.js';
 import type { CustomerInput } from '../../../domain/customers/customer-input.js';
-import { scopeOf, type CustomerService } from '../../../domain/customers/customer-service.js';
+import type { CustomerRecord } from '../../../domain/customers/customer.js';
+import { customerEtag, scopeOf, type CustomerService } from '../../../domain/customers/customer-service.js';
+import { parseEtagList } from '../../../domain/preconditions.js';
+import type { Store } from '../../../store/port.js';
+import { respond, type Presented } from '../../respond.js';
 import { expandPaths } from '../../wire/expand.js';
 import { listEnvelope, pageRequest } from '../../wire/list.js';
 import { errorResponses, ListOf } from '../../wire/schema-kit.js';
@@ -28,6 +32,19 @@ function authOf(request: FastifyRequest): AuthContext {
   return request.auth;
 }
 
+function ifMatchOf(request: FastifyRequest) {
+  const header = request.headers['if-match'];
+  return parseEtagList(Array.isArray(header) ? header.join(',') : header);
+}
+
+function presentCustomer(customer: CustomerRecord, status = 200): Presented {
+  return {
+    status,
+    body: customer.deleted ? toDeletedCustomer(customer) : toApiCustomer(customer),
+    etag: customerEtag(customer),
+  };
+}
+
 function inputOf(body: { expand?: string[] } & Record<string, unknown>): CustomerInput {
   const { expand: _expand, ...fields } = body;
   return fields as CustomerInput;
@@ -35,7 +52,7 @@ function inputOf(body: { expand?: string[] } & Record<string, unknown>): Custome
 
 const tags = ['Customers'];
 
-export function registerCustomerRoutes(scope: FastifyInstance, customers: CustomerService): void {
+export function registerCustomerRoutes(scope: FastifyInstance, customers: CustomerService, store: Store): void {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   app.addSchema(Customer);
   app.addSchema(DeletedCustomer);
@@ -44,10 +61,17 @@ export function registerCustomerRoutes(scope: FastifyInstance, customers: Custom
   app.post(
     '/customers',
     { schema: { tags, summary: 'Create a customer', body: CreateCustomerBody, response: customerResponse } },
-    async (request) => {
-      expandPaths(request.body.expand, EXPANDABLE);
-      return toApiCustomer(await customers.create(authOf(request), inputOf(request.body)));
-    },
+    async (request, reply) =>
+      respond(
+        request,
+        reply,
+        store,
+        () => {
+          expandPaths(request.body.expand, EXPANDABLE);
+          return customers.create(authOf(request), inputOf(request.body));
+        },
+        (customer) => presentCustomer(customer),
+      ),
   );
 
   app.get(
@@ -86,9 +110,14 @@ export function registerCustomerRoutes(scope: FastifyInstance, customers: Custom
         response: { 200: Type.Union([Type.Ref(Customer), Type.Ref(DeletedCustomer)]), ...errorResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       expandPaths(request.query.expand, EXPANDABLE);
-      return toApiCustomerOrTombstone(await customers.retrieve(scopeOf(authOf(request)), request.params.id));
+      const customer = await customers.retrieve(scopeOf(authOf(request)), request.params.id);
+      const etag = customerEtag(customer);
+      reply.header('etag', etag);
+      const ifNoneMatch = parseEtagList(request.headers['if-none-match']);
+      if (ifNoneMatch === '*' || ifNoneMatch?.includes(etag)) return reply.code(304).send();
+      return toApiCustomerOrTombstone(customer);
     },
   );
 
@@ -103,10 +132,17 @@ export function registerCustomerRoutes(scope: FastifyInstance, customers: Custom
         response: customerResponse,
       },
     },
-    async (request) => {
-      expandPaths(request.body.expand, EXPANDABLE);
-      return toApiCustomer(await customers.update(authOf(request), request.params.id, inputOf(request.body)));
-    },
+    async (request, reply) =>
+      respond(
+        request,
+        reply,
+        store,
+        () => {
+          expandPaths(request.body.expand, EXPANDABLE);
+          return customers.update(authOf(request), request.params.id, inputOf(request.body), ifMatchOf(request));
+        },
+        (customer) => presentCustomer(customer),
+      ),
   );
 
   app.delete(
@@ -119,7 +155,14 @@ export function registerCustomerRoutes(scope: FastifyInstance, customers: Custom
         response: { 200: Type.Ref(DeletedCustomer), ...errorResponses },
       },
     },
-    async (request) => toDeletedCustomer(await customers.remove(authOf(request), request.params.id)),
+    async (request, reply) =>
+      respond(
+        request,
+        reply,
+        store,
+        () => customers.remove(authOf(request), request.params.id, ifMatchOf(request)),
+        (customer) => presentCustomer(customer),
+      ),
   );
 
   app.get(
@@ -133,9 +176,10 @@ export function registerCustomerRoutes(scope: FastifyInstance, customers: Custom
         response: customerResponse,
       },
     },
-    async (request) => {
+    async (request, reply) => {
       expandPaths(request.query.expand, EXPANDABLE);
-      return toApiCustomer(await customers.retrieveByExternalId(scopeOf(authOf(request)), request.params.external_id));
+      const customer = await customers.retrieveByExternalId(scopeOf(authOf(request)), request.params.external_id);
+      return reply.header('etag', customerEtag(customer)).send(toApiCustomer(customer));
     },
   );
 
@@ -150,14 +194,16 @@ export function registerCustomerRoutes(scope: FastifyInstance, customers: Custom
         response: { 200: Type.Ref(Customer), 201: Type.Ref(Customer), ...errorResponses },
       },
     },
-    async (request, reply) => {
-      expandPaths(request.body.expand, EXPANDABLE);
-      const { customer, created } = await customers.upsertByExternalId(
-        authOf(request),
-        request.params.external_id,
-        inputOf(request.body),
-      );
-      return reply.status(created ? 201 : 200).send(toApiCustomer(customer));
-    },
+    async (request, reply) =>
+      respond(
+        request,
+        reply,
+        store,
+        () => {
+          expandPaths(request.body.expand, EXPANDABLE);
+          return customers.upsertByExternalId(authOf(request), request.params.external_id, inputOf(request.body), ifMatchOf(request));
+        },
+        ({ customer, created }) => presentCustomer(customer, created ? 201 : 200),
+      ),
   );
 }

@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Scope } from '../../domain/customers/customer.js';
+import { ApiError } from '../../domain/errors.js';
+import type { IdempotencyRecord, Store } from '../../store/port.js';
+
+/** Keys and their first responses live for 24 hours (SPEC W-8). */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+
+export interface IdempotencyClaim {
+  key: string;
+  endpoint: string;
+  paramsHash: string;
+  scope: Scope;
+  slot: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set for a POST carrying an Idempotency-Key that is not a replay. */
+    idempotency: IdempotencyClaim | null;
+  }
+}
+
+/** JSON with object keys sorted, so equal parameters always hash equally. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.keys(value)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+  return `{${entries.join(',')}}`;
+}
+
+/** Only this hash of the parameters is stored: a body may carry a card number. */
+export function hashParams(params: unknown, body: unknown): string {
+  return createHash('sha256').update(canonicalJson({ params, body })).digest('hex');
+}
+
+export function idempotencyMismatch(key: string): ApiError {
+  return new ApiError(
+    `Keys for idempotent requests can only be used with the same parameters and endpoint they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+    { type: 'idempotency_error' },
+  );
+}
+
+export function keyInUse(): ApiError {
+  return new ApiError(
+    'There is currently another in-progress request using this idempotency key. Retry after it has finished.',
+    { status: 409, type: 'api_error', code: 'idempotency_key_in_use' },
+  );
+}
+
+export function sendStored(reply: FastifyReply, record: IdempotencyRecord, replayed: boolean): FastifyReply {
+  reply.code(record.status_code).headers(record.headers);
+  if (replayed) reply.header('idempotent-replayed', 'true').header('original-request', record.request_id);
+  return reply.send(record.body);
+}
+
+export function expiredBefore(now: number): number {
+  return now - IDEMPOTENCY_TTL_SECONDS;
+}
+
+/**
+ * W-8 for every POST in this scope. A request whose key is live and matches replays the
+ * stored response; a mismatch is an idempotency_error; a duplicate arriving while the first
+ * is still running in this process gets 409. The response itself is stored by respond(), in
+ * the transaction of the write. Requests that fail validation never reach this hook.
+ */
+export function registerIdempotency(scope: FastifyInstance, store: Pick<Store, 'read'>): void {
+  const inFlight = new Set<string>();
+  scope.decorateRequest('idempotency', null);
+
+  scope.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.method !== 'POST') return;
+    const key = request.headers['idempotency-key'];
+    if (key === undefined) return;
+    if (typeof key !== 'string' || key.length === 0 || key.length > 255) {
+      throw new ApiError('The Idempotency-Key header must be 1–255 characters.', { type: 'idempotency_error' });
+    }
+    const auth = request.auth;
+    if (!auth) return;
+    const keyScope: Scope = { accountId: auth.accountId, livemode: auth.livemode };
+    const slot = `${auth.accountId}\u0000${auth.livemode ? 'live' : 'test'}\u0000${key}`;
+    if (inFlight.has(slot)) throw keyInUse();
+    inFlight.add(slot);
+    const claim: IdempotencyClaim = {
+      key,
+      endpoint: `POST ${request.routeOptions.url ?? request.url}`,
+      paramsHash: hashParams(request.params, request.body),
+      scope: keyScope,
+      slot,
+    };
+    try {
+      const existing = await store.read((r) => r.idempotency.find(keyScope, key));
+      if (existing && existing.created >= expiredBefore(Math.floor(Date.now() / 1000))) {
+        if (existing.endpoint !== claim.endpoint || existing.params_hash !== claim.paramsHash) throw idempotencyMismatch(key);
+        inFlight.delete(slot);
+        return sendStored(reply, existing, true);
+      }
+    } catch (error) {
+      inFlight.delete(slot);
+      throw error;
+    }
+    request.idempotency = claim;
+  });
+
+  const release = async (request: FastifyRequest) => {
+    if (request.idempotency) inFlight.delete(request.idempotency.slot);
+  };
+  scope.addHook('onResponse', release);
+  scope.addHook('onRequestAbort', release);
+}

@@ -1,0 +1,38 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { expiredBefore } from './http/plugins/idempotency.js';
+import { nowSeconds } from './lib/ids.js';
+import type { Store } from './store/port.js';
+
+const SWEEP_BATCH = 500;
+
+/** Deletes expired idempotency records in small batches, yielding between them. */
+export async function sweepIdempotencyKeys(store: Pick<Store, 'write'>, now = nowSeconds()): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await store.write((repos) => repos.idempotency.sweep(expiredBefore(now), SWEEP_BATCH));
+    total += deleted;
+    if (deleted < SWEEP_BATCH) return total;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Periodic housekeeping in the server process; stops with the returned function. */
+export function startMaintenance(store: Pick<Store, 'write'>, log: FastifyBaseLogger, everyMs = 10 * 60 * 1000): () => void {
+  let running = false;
+  const tick = () => {
+    if (running) return;
+    running = true;
+    sweepIdempotencyKeys(store)
+      .then((n) => {
+        if (n > 0) log.info({ deleted: n }, 'swept expired idempotency keys');
+      })
+      .catch((error: unknown) => log.warn({ err: error }, 'idempotency sweep failed'))
+      .finally(() => {
+        running = false;
+      });
+  };
+  const timer = setInterval(tick, everyMs);
+  timer.unref();
+  setTimeout(tick, 5_000).unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,73 @@
+import { sql, type Kysely } from 'kysely';
+import type { IdempotencyRepository } from '../port.js';
+import type { Database } from '../schema.js';
+import { flag, fromJson, toJson } from './codec.js';
+
+export function idempotencyRepository(db: Kysely<Database>): IdempotencyRepository {
+  return {
+    async find(scope, key) {
+      const row = await db
+        .selectFrom('idempotency_keys')
+        .selectAll()
+        .where('account_id', '=', scope.accountId)
+        .where('livemode', '=', flag(scope.livemode))
+        .where('key', '=', key)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      return {
+        key: row.key,
+        endpoint: row.endpoint,
+        params_hash: row.params_hash,
+        status_code: row.status_code,
+        headers: fromJson(row.headers, {}),
+        body: row.body,
+        request_id: row.request_id,
+        created: row.created,
+      };
+    },
+
+    async save(scope, record, expiredBefore) {
+      const values = {
+        account_id: scope.accountId,
+        livemode: flag(scope.livemode),
+        key: record.key,
+        endpoint: record.endpoint,
+        params_hash: record.params_hash,
+        status_code: record.status_code,
+        headers: toJson(record.headers) ?? '{}',
+        body: record.body,
+        request_id: record.request_id,
+        created: record.created,
+      };
+      // Insert, or take over a record that has expired; a live record wins and we report it.
+      const result = await db
+        .insertInto('idempotency_keys')
+        .values(values)
+        .onConflict((oc) =>
+          oc
+            .columns(['account_id', 'livemode', 'key'])
+            .doUpdateSet({
+              endpoint: values.endpoint,
+              params_hash: values.params_hash,
+              status_code: values.status_code,
+              headers: values.headers,
+              body: values.body,
+              request_id: values.request_id,
+              created: values.created,
+            })
+            .where(sql.ref('idempotency_keys.created'), '<', expiredBefore),
+        )
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+
+    async sweep(before, limit) {
+      // Small batches keep each delete short, so sweeping never holds up requests.
+      const result = await sql`
+        DELETE FROM idempotency_keys WHERE (account_id, livemode, key) IN (
+          SELECT account_id, livemode, key FROM idempotency_keys WHERE created < ${before} LIMIT ${limit}
+        )`.execute(db);
+      return Number(result.numAffectedRows ?? 0);
+    },
+  };
+}
