@@ -1,11 +1,12 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Config } from './config.js';
 import type { AccountService } from './domain/accounts/account-service.js';
 import type { CustomerService } from './domain/customers/customer-service.js';
 import { registerAuth } from './http/plugins/auth.js';
-import { registerErrorHandling } from './http/plugins/errors.js';
+import { ApiError } from './domain/errors.js';
+import { envelope, registerErrorHandling } from './http/plugins/errors.js';
 import { registerIdempotency } from './http/plugins/idempotency.js';
 import { newRequestId, parseQueryString, registerWire } from './http/plugins/wire.js';
 import { registerCustomerRoutes } from './http/routes/customers/index.js';
@@ -60,6 +61,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.config.bodyLimitBytes,
     requestTimeout: deps.config.requestTimeoutMs,
     return503OnClosing: true,
+    // Router-level failures (undecodable URL, over-long path segment) get the envelope too.
+    frameworkErrors: (error, request, reply) => {
+      const api =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new ApiError('Request URL too long: a path segment may have at most 500 characters.', { status: 414 })
+          : new ApiError('Invalid request URL: it is not correctly percent-encoded.');
+      void (reply as FastifyReply).header('request-id', request.id).status(api.status).send(envelope(api));
+    },
+    // Malformed HTTP (e.g. a non-numeric Content-Length) never reaches a route; answer in the envelope.
+    clientErrorHandler: (error, socket) => {
+      if ((error as { code?: string }).code === 'ECONNRESET' || socket.destroyed) return;
+      const timeout = (error as { code?: string }).code === 'ERR_HTTP_REQUEST_TIMEOUT';
+      const api = new ApiError(timeout ? 'Request timed out.' : 'Malformed HTTP request.', { status: timeout ? 408 : 400 });
+      const body = JSON.stringify(envelope(api));
+      socket.end(
+        `HTTP/1.1 ${api.status} ${timeout ? 'Request Timeout' : 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+          `Request-Id: ${newRequestId()}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    },
     routerOptions: { querystringParser: parseQueryString, maxParamLength: 500 },
     ajv: {
       customOptions: {

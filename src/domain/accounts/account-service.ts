@@ -96,8 +96,8 @@ export function accountService(store: Pick<Store, 'read' | 'write'>, options: Ac
           fingerprint_secret: randomBytes(32).toString('base64'),
         };
         await repos.accounts.insertAccount(account);
+        // Only a test key: a live secret is created deliberately (clientele keys create --mode live).
         const test = await newKey(repos, account.id, 'test', false, null);
-        await newKey(repos, account.id, 'live', false, null);
         return { account, test };
       });
     },
