@@ -6,12 +6,14 @@ export interface SchemaNode {
   enum?: unknown[];
   properties?: Record<string, SchemaNode>;
   additionalProperties?: boolean | SchemaNode;
+  /** TypeBox's Type.Record (metadata) describes its values here. */
+  patternProperties?: Record<string, SchemaNode>;
   items?: SchemaNode;
 }
 
 /** Control characters other than tab and line breaks never belong in a parameter. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+export const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 export function paramName(path: readonly (string | number)[]): string {
   if (path.length === 0) return '';
@@ -22,6 +24,16 @@ export function paramName(path: readonly (string | number)[]): string {
 function typesOf(schema: SchemaNode): string[] {
   const t = schema.type;
   return Array.isArray(t) ? t : t ? [t] : [];
+}
+
+/** The schema of an object's property: declared, by pattern (records), or additional. */
+function propertySchema(schema: SchemaNode, key: string): SchemaNode | undefined {
+  const declared = schema.properties?.[key];
+  if (declared) return declared;
+  for (const [pattern, child] of Object.entries(schema.patternProperties ?? {})) {
+    if (new RegExp(pattern, 'u').test(key)) return child;
+  }
+  return typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -78,9 +90,13 @@ export function normalizeParams(value: unknown, schema: SchemaNode | undefined, 
       return value;
     }
     const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-    const extra = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
     for (const [key, child] of Object.entries(value)) {
-      out[key] = normalizeParams(child, schema.properties?.[key] ?? extra, coerce, [...path, key]);
+      if (FORBIDDEN_CONTROL.test(key)) {
+        throw new ApiError(`Invalid ${paramName(path) || 'parameter'}: control characters (such as null bytes) are not allowed in names.`, {
+          param: paramName(path) || null,
+        });
+      }
+      out[key] = normalizeParams(child, propertySchema(schema, key), coerce, [...path, key]);
     }
     return out;
   }
