@@ -15,11 +15,14 @@ export interface PostgresOptions {
   poolMax: number;
 }
 
+/** How long opening a connection may take before it counts as failed. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
 export function openPostgres(options: PostgresOptions): { db: Kysely<Database>; pool: pg.Pool } {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolMax,
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
     application_name: 'clientele',
   });
@@ -34,7 +37,10 @@ interface PgErrorLike {
   message?: string;
 }
 
-/** One clear line for a failed first connection: no stack, no driver dump. */
+/**
+ * One clear line for a failed first connection: no stack, no driver dump, never the password.
+ * Network errors carry errno codes, server refusals SQLSTATEs; pg's own failures only a message.
+ */
 export function describePostgresError(error: unknown, url: string): string {
   let target = 'PostgreSQL';
   let user = '';
@@ -48,20 +54,44 @@ export function describePostgresError(error: unknown, url: string): string {
     // keep the generic target
   }
   const e = (error ?? {}) as PgErrorLike;
-  switch (e.code) {
-    case 'ECONNREFUSED':
-      return `cannot connect to ${target}: connection refused`;
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return `cannot connect to ${target}: host not found`;
-    case 'ETIMEDOUT':
-      return `cannot connect to ${target}: timed out`;
-    case '28P01':
-    case '28000':
-      return `cannot connect to ${target}: authentication failed for user '${user}'`;
-    case '3D000':
-      return `cannot connect to ${target}: database '${database}' does not exist`;
-    default:
-      return `cannot connect to ${target}: ${e.code ?? 'error'}${e.message && !e.code ? ` (${e.message.split('\n')[0]})` : ''}`;
-  }
+  const said = (e.message ?? '').split('\n')[0]?.trim() ?? '';
+  const why = (() => {
+    switch (e.code) {
+      case 'ECONNREFUSED':
+        return 'connection refused (is PostgreSQL running and listening on that port?)';
+      case 'ENOTFOUND':
+      case 'EAI_AGAIN':
+        return 'host not found';
+      case 'ETIMEDOUT':
+        return 'timed out';
+      case 'EHOSTUNREACH':
+      case 'ENETUNREACH':
+        return 'host unreachable';
+      case 'ECONNRESET':
+        return 'the server closed the connection (is it PostgreSQL?)';
+      case '28P01':
+        return `authentication failed for user '${user}' (check the password in DATABASE_URL)`;
+      case '28000': // e.g. no pg_hba.conf entry, or the role does not exist
+        return `access refused: ${said}`;
+      case '3D000':
+        return `database '${database}' does not exist (create it first, e.g. createdb ${database})`;
+      case '53300':
+        return `too many connections: ${said} (lower PG_POOL_MAX or raise max_connections)`;
+      case '57P03':
+        return `the server is not accepting connections yet: ${said}`;
+      case undefined:
+        break;
+      default:
+        return said ? `${said} (${e.code})` : e.code;
+    }
+    if (/connection timeout|timeout expired|timeout exceeded/i.test(said)) {
+      return `timed out after ${CONNECT_TIMEOUT_MS / 1000} s`;
+    }
+    if (/terminated unexpectedly/i.test(said)) return 'the server closed the connection (is it PostgreSQL?)';
+    if (/client password must be a string/i.test(said)) {
+      return `the server wants a password for user '${user}' and DATABASE_URL has none`;
+    }
+    return said || 'unknown error';
+  })();
+  return `cannot connect to ${target}: ${why}`;
 }
