@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, parameterUnknown } from '../../domain/errors.js';
 import { randomBase62 } from '../../lib/ids.js';
 import { parseForm, parseJsonBody } from '../wire/body-parsers.js';
-import { normalizeParams, type SchemaNode } from '../wire/normalize.js';
+import { FORBIDDEN_CONTROL, normalizeParams, type SchemaNode } from '../wire/normalize.js';
 
 export function newRequestId(): string {
   return `req_${randomBase62(24)}`;
@@ -50,27 +51,38 @@ export function registerWire(app: FastifyInstance, options: { bodyLimit: number 
   // Normalise per route, with the route's own schema captured once at registration.
   app.addHook('onRoute', (route) => {
     const schema = route.schema as { body?: SchemaNode; querystring?: SchemaNode } | undefined;
-    if (!schema?.body && !schema?.querystring) {
-      const rejectBadQuery = async (request: FastifyRequest) => {
-        const queryError = (request.query as Record<symbol, unknown> | undefined)?.[QUERY_ERROR];
-        if (queryError) throw queryError;
-      };
-      const existing = route.preValidation;
-      route.preValidation = existing ? [...(Array.isArray(existing) ? existing : [existing]), rejectBadQuery] : [rejectBadQuery];
-      return;
-    }
+    // An API route takes exactly the parameters its schema declares: where it declares no
+    // query string (or no body), any given is unknown rather than silently ignored.
+    const strict = route.url.startsWith('/v1/');
     const normalize = async (request: FastifyRequest) => {
       const queryError = (request.query as Record<symbol, unknown> | undefined)?.[QUERY_ERROR];
       if (queryError) throw queryError;
-      if (schema.querystring) request.query = normalizeParams(request.query ?? {}, schema.querystring, true);
-      if (schema.body) request.body = normalizeParams(request.body ?? {}, schema.body, request.bodyIsForm);
+      rejectControlInPath(request.params);
+      if (schema?.querystring) request.query = normalizeParams(request.query ?? {}, schema.querystring, true);
+      else if (strict) rejectUndeclared(request.query);
+      if (schema?.body) request.body = normalizeParams(request.body ?? {}, schema.body, request.bodyIsForm);
+      else if (strict) rejectUndeclared(request.body);
     };
     const existing = route.preValidation;
     route.preValidation = existing ? [...(Array.isArray(existing) ? existing : [existing]), normalize] : [normalize];
   });
 }
 
+function rejectUndeclared(params: unknown): void {
+  if (typeof params !== 'object' || params === null) return;
+  const [first] = Object.keys(params);
+  if (first !== undefined) throw parameterUnknown(first);
+}
 
+/** Path segments reach the database as they are: no null bytes or other control characters. */
+function rejectControlInPath(params: unknown): void {
+  if (typeof params !== 'object' || params === null) return;
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value === 'string' && FORBIDDEN_CONTROL.test(value)) {
+      throw new ApiError(`Invalid ${name}: control characters (such as null bytes) are not allowed.`, { param: name });
+    }
+  }
+}
 
 /** A query string that cannot be parsed is reported by the route's hooks, not by the router. */
 export const QUERY_ERROR = Symbol('clientele.queryError');

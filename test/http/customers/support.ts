@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect, vi } from 'vitest';
-import type { Api, ApiResponse, TestAccount, TestApp } from '../../helpers/harness.js';
+import { Api, type ApiResponse, type TestAccount, type TestApp } from '../../helpers/harness.js';
 
 /** Every field of a customer (SPEC C-1), Stripe's first, then Clientele's. */
 export const CUSTOMER_FIELDS = [
@@ -114,6 +114,19 @@ export function missingCustomerId(): string {
 
 export function uniqueSuffix(): string {
   return randomBytes(6).toString('hex');
+}
+
+/** A client that sends no Authorization header, or the one given. */
+export function clientWithHeader(t: TestApp, authorization?: string): Api {
+  const api = new Api(t.app, null);
+  if (authorization === undefined) return api;
+  return {
+    post: (path, params = {}, headers = {}) => api.post(path, params, { authorization, ...headers }),
+    postJson: (path, body, headers = {}) => api.postJson(path, body, { authorization, ...headers }),
+    postRaw: (path, payload, contentType, headers = {}) => api.postRaw(path, payload, contentType, { authorization, ...headers }),
+    get: (path, query = {}, headers = {}) => api.get(path, query, { authorization, ...headers }),
+    del: (path, headers = {}) => api.del(path, { authorization, ...headers }),
+  } as Api;
 }
 
 /** A fresh account and a client for its test key. */
