@@ -1,12 +1,18 @@
 #!/usr/bin/env node
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { createServices } from '../compose.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { AccountError } from '../domain/accounts/account-service.js';
+import { AccountError, accountService, type AccountService } from '../domain/accounts/account-service.js';
 import { parseDuration, type Mode } from '../domain/accounts/api-keys.js';
-import { startServer } from '../server.js';
-import { openStore, StoreOpenError } from '../store/open-store.js';
-import type { ApiKeyRecord } from '../store/port.js';
+import type { ApiKeyRecord, Store } from '../store/port.js';
+
+/*
+ * The database drivers and the HTTP server load only when a command needs them: every
+ * `clientele keys …` would otherwise pay for Fastify and its plugins at start-up.
+ */
+async function openDatabase(config: Config): Promise<Store> {
+  const { openStore } = await import('../store/open-store.js');
+  return openStore(config);
+}
 
 const USAGE = `Usage: clientele <command> [options]
 
@@ -21,6 +27,7 @@ Commands:
   keys revoke --account A --key KEY_ID                 (or: keys revoke KEY_ID --account A)
   keys roll   --account A --key KEY_ID [--expires-in 24h] [--json]
 
+Options may come before or after the sub-command; an option a command does not take is an error.
 Every command reads DATABASE_URL (default sqlite:./data/clientele.db); --database overrides it.`;
 
 class UsageError extends Error {}
@@ -63,40 +70,96 @@ function publicKey(key: ApiKeyRecord) {
   };
 }
 
-async function withServices<T>(config: Config, fn: (services: ReturnType<typeof createServices>) => Promise<T>): Promise<T> {
-  const store = await openStore(config);
+async function withServices<T>(config: Config, fn: (services: { accounts: AccountService }) => Promise<T>): Promise<T> {
+  const store = await openDatabase(config);
   try {
     await store.migrate();
-    return await fn(createServices(store, config));
+    return await fn({ accounts: accountService(store, { keyCacheMs: config.apiKeyCacheMs }) });
   } finally {
     await store.close();
   }
 }
 
+type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+const STRING = { type: 'string' } as const;
+const FLAG = { type: 'boolean' } as const;
+
+/** What each command accepts: its options and how many positional arguments (beyond its name). */
+const COMMANDS: Record<string, { options: OptionSpec; positionals: number }> = {
+  serve: { options: { port: STRING, host: STRING }, positionals: 0 },
+  migrate: { options: {}, positionals: 0 },
+  'accounts create': { options: { name: STRING, json: FLAG }, positionals: 0 },
+  'accounts list': { options: { json: FLAG }, positionals: 0 },
+  'accounts update': { options: { 'unique-emails': STRING }, positionals: 1 },
+  'keys create': { options: { account: STRING, mode: STRING, restricted: FLAG, 'expires-in': STRING, json: FLAG }, positionals: 0 },
+  'keys list': { options: { account: STRING, mode: STRING, json: FLAG }, positionals: 0 },
+  'keys revoke': { options: { account: STRING, key: STRING }, positionals: 1 },
+  'keys roll': { options: { account: STRING, key: STRING, 'expires-in': STRING, json: FLAG }, positionals: 1 },
+};
+
+const GROUPS: Record<string, string[]> = {
+  accounts: ['create', 'list', 'update'],
+  keys: ['create', 'list', 'revoke', 'roll'],
+};
+
+interface Invocation {
+  name: string;
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+/**
+ * Resolves `argv` to one command and parses its options strictly: flags may come before or
+ * after the sub-command, and an option or argument the command does not take is an error
+ * (a silently ignored `--unique-emails on` or an unquoted `--name Acme Corp` would do harm).
+ */
+function parseCommand(argv: string[]): Invocation {
+  const [group, ...rest] = argv;
+  const all: OptionSpec = { database: STRING };
+  const subs = group !== undefined && Object.hasOwn(GROUPS, group) ? GROUPS[group] : undefined;
+  for (const [name, spec] of Object.entries(COMMANDS)) {
+    if (name === group || (subs && name.startsWith(`${group} `))) Object.assign(all, spec.options);
+  }
+  if (!subs && !(group !== undefined && Object.hasOwn(COMMANDS, group))) fail(`unknown command '${group ?? ''}'. Run 'clientele help'.`);
+  const parsed = parseArgs({ args: rest, options: all, allowPositionals: true, strict: true });
+  const positionals = [...parsed.positionals];
+  let name = group as string;
+  if (subs) {
+    const sub = positionals.shift();
+    if (sub === undefined) fail(`${group} needs a command: ${subs.join(', ')}`);
+    if (!subs.includes(sub)) fail(`unknown ${group} command '${sub}' (${subs.join(', ')})`);
+    name = `${group} ${sub}`;
+  }
+  const command = COMMANDS[name] as { options: OptionSpec; positionals: number };
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  for (const option of Object.keys(values)) {
+    if (option !== 'database' && !(option in command.options)) fail(`${name} does not take --${option}`);
+  }
+  if (positionals.length > command.positionals) {
+    fail(`${name}: unexpected argument '${positionals[command.positionals] as string}' (quote values that contain spaces)`);
+  }
+  return { name, values, positionals };
+}
+
 async function main(argv: string[]): Promise<void> {
-  const [command, sub, ...rest] = argv;
   const out = (line: string) => process.stdout.write(`${line}\n`);
-  if (!command || command === 'help' || command === '--help' || command === '-h') {
+  const command = argv[0];
+  if (!command || command === 'help' || argv.includes('--help') || argv.includes('-h')) {
     out(USAGE);
     return;
   }
-  const args = (list: string[], options: NonNullable<ParseArgsConfig['options']>) => {
-    const parsed = parseArgs({ args: list, options: { ...options, database: { type: 'string' } }, allowPositionals: true, strict: true });
-    return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
-  };
+  const { name, values, positionals } = parseCommand(argv);
+  const [, sub] = name.split(' ');
 
   if (command === 'serve' || command === 'migrate') {
-    const { values } = args([sub, ...rest].filter((a): a is string => a !== undefined), {
-      port: { type: 'string' },
-      host: { type: 'string' },
-    });
     const config = loadConfig(process.env, {
       port: values.port as string | undefined,
       host: values.host as string | undefined,
       database: values.database as string | undefined,
     });
     if (command === 'migrate') {
-      const store = await openStore(config);
+      const store = await openDatabase(config);
       try {
         const applied = await store.migrate();
         out(applied.length ? `Applied ${applied.join(', ')}` : 'Database is up to date.');
@@ -105,6 +168,7 @@ async function main(argv: string[]): Promise<void> {
       }
       return;
     }
+    const { startServer } = await import('../server.js');
     const server = await startServer(config, out);
     out(`Clientele listening on ${server.url}`);
     let closing = false;
@@ -123,16 +187,11 @@ async function main(argv: string[]): Promise<void> {
   }
 
   if (command === 'accounts') {
-    const { values, positionals } = args(rest, {
-      name: { type: 'string' },
-      json: { type: 'boolean' },
-      'unique-emails': { type: 'string' },
-    });
     const config = loadConfig(process.env, { database: values.database as string | undefined });
     if (sub === 'create') {
-      const name = values.name as string | undefined;
-      if (!name) fail('accounts create needs --name');
-      const { account, test, live } = await withServices(config, (s) => s.accounts.createAccount(name));
+      const accountName = values.name as string | undefined;
+      if (!accountName) fail('accounts create needs --name');
+      const { account, test, live } = await withServices(config, (s) => s.accounts.createAccount(accountName));
       if (values.json) {
         out(JSON.stringify({ id: account.id, name: account.name, keys: { test: test.secret, live: live.secret } }));
       } else {
@@ -163,22 +222,13 @@ async function main(argv: string[]): Promise<void> {
   }
 
   if (command === 'keys') {
-    const { values, positionals } = args(rest, {
-      account: { type: 'string' },
-      mode: { type: 'string' },
-      restricted: { type: 'boolean' },
-      'expires-in': { type: 'string' },
-      key: { type: 'string' },
-      json: { type: 'boolean' },
-    });
     const config = loadConfig(process.env, { database: values.database as string | undefined });
     const account = values.account as string | undefined;
-    if (!account) fail(`keys ${sub ?? ''} needs --account`);
+    if (!account) fail(`${name} needs --account`);
     if (sub === 'create') {
       const mode = modeOf(values.mode as string | undefined, true) as Mode;
-      const created = await withServices(config, (s) =>
-        s.accounts.createKey(account, mode, Boolean(values.restricted), expiresIn(values['expires-in'] as string | undefined)),
-      );
+      const expires = expiresIn(values['expires-in'] as string | undefined);
+      const created = await withServices(config, (s) => s.accounts.createKey(account, mode, Boolean(values.restricted), expires));
       if (values.json) out(JSON.stringify({ ...publicKey(created.key), secret: created.secret }));
       else {
         out(keyLine(created.key));
@@ -193,7 +243,11 @@ async function main(argv: string[]): Promise<void> {
       else for (const k of keys) out(keyLine(k));
       return;
     }
-    const keyId = (values.key as string | undefined) ?? positionals[0];
+    const flagged = values.key as string | undefined;
+    if (flagged !== undefined && positionals[0] !== undefined && flagged !== positionals[0]) {
+      fail(`${name}: give the key once, either as --key or as an argument`);
+    }
+    const keyId = flagged ?? positionals[0];
     if (sub === 'revoke') {
       if (!keyId) fail('keys revoke needs --key key_…');
       const key = await withServices(config, (s) => s.accounts.revokeKey(account, keyId));
@@ -202,9 +256,8 @@ async function main(argv: string[]): Promise<void> {
     }
     if (sub === 'roll') {
       if (!keyId) fail('keys roll needs --key key_…');
-      const created = await withServices(config, (s) =>
-        s.accounts.rollKey(account, keyId, expiresIn(values['expires-in'] as string | undefined)),
-      );
+      const expires = expiresIn(values['expires-in'] as string | undefined);
+      const created = await withServices(config, (s) => s.accounts.rollKey(account, keyId, expires));
       if (values.json) out(JSON.stringify({ ...publicKey(created.key), secret: created.secret, replaces: keyId }));
       else {
         out(`revoked ${keyId}; new key ${keyLine(created.key)}`);
@@ -223,7 +276,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     error instanceof UsageError ||
     error instanceof ConfigError ||
     error instanceof AccountError ||
-    error instanceof StoreOpenError ||
+    // StoreOpenError, matched by name: its module (and the drivers) may never have loaded.
+    (error instanceof Error && error.name === 'StoreOpenError') ||
     (error instanceof TypeError && 'code' in error && String((error as { code: unknown }).code).startsWith('ERR_PARSE_ARGS'));
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`clientele: ${known ? message : `unexpected error: ${message}`}\n`);
