@@ -60,7 +60,8 @@ export function registerWire(app: FastifyInstance, options: { bodyLimit: number 
       rejectControlInPath(request.params);
       if (schema?.querystring) request.query = normalizeParams(request.query ?? {}, schema.querystring, true);
       else if (strict) rejectUndeclared(request.query);
-      if (schema?.body) request.body = normalizeParams(request.body ?? {}, schema.body, request.bodyIsForm);
+      // No body is no parameters; a JSON `null` body is not an object and fails validation.
+      if (schema?.body) request.body = normalizeParams(request.body === undefined ? {} : request.body, schema.body, request.bodyIsForm);
       else if (strict) rejectUndeclared(request.body);
     };
     const existing = route.preValidation;

@@ -1,6 +1,6 @@
 import qs from 'qs';
 import secureJson from 'secure-json-parse';
-import { ApiError } from '../../domain/errors.js';
+import { ApiError, parameterUnknown } from '../../domain/errors.js';
 
 /** Bracket-notation parsing with hard bounds (depth, parameter count, array size). */
 const QS_OPTIONS: qs.IParseOptions = {
@@ -9,15 +9,37 @@ const QS_OPTIONS: qs.IParseOptions = {
   arrayLimit: 100,
   parameterLimit: 1000,
   throwOnLimitExceeded: true,
-  // Keep `__proto__`-style keys as ordinary (null-prototype) keys so they are rejected as
-  // unknown parameters instead of being dropped silently.
+  // Keep `constructor`-style keys as ordinary (null-prototype) keys so they are rejected as
+  // unknown parameters instead of being dropped silently (`__proto__`: see rejectPrototypeKeys).
   allowPrototypes: true,
   plainObjects: true,
   allowDots: false,
   charsetSentinel: false,
 };
 
+function decodeKey(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * qs drops `__proto__` segments without a word even with allowPrototypes (`__proto__[x]=1` parses to `{}`), which
+ * would silently ignore a parameter; find them first and refuse them as unknown.
+ */
+function rejectPrototypeKeys(text: string): void {
+  if (!/proto|%/i.test(text)) return;
+  for (const part of text.split('&')) {
+    const eq = part.indexOf('=');
+    const key = decodeKey(eq < 0 ? part : part.slice(0, eq));
+    if (key.split(/[[\]]/).includes('__proto__')) throw parameterUnknown(key);
+  }
+}
+
 export function parseForm(text: string): Record<string, unknown> {
+  rejectPrototypeKeys(text);
   try {
     return qs.parse(text, QS_OPTIONS) as Record<string, unknown>;
   } catch (error) {

@@ -33,7 +33,10 @@ export function validationToApiError(issues: readonly ValidationIssue[]): ApiErr
     issues[0];
   if (!issue) return new ApiError('Invalid request.');
   const path = pathOf(issue.instancePath);
-  const param = paramName(path);
+  const name = paramName(path);
+  // A violation at the top level (a JSON body that is not an object) names no parameter.
+  const param = name || null;
+  const label = name || 'the request body';
   const p = issue.params;
   switch (issue.keyword) {
     case 'additionalProperties':
@@ -47,19 +50,19 @@ export function validationToApiError(issues: readonly ValidationIssue[]): ApiErr
       }
       if (expected[0] === 'boolean') return new ApiError(`Invalid boolean: ${preview(issue.data)}`, { param });
       if (expected[0] === 'object') {
-        return new ApiError(`Invalid object: ${param} must be a hash of fields, not ${preview(issue.data)}.`, { param });
+        return new ApiError(`Invalid object: ${label} must be a hash of fields, not ${preview(issue.data)}.`, { param });
       }
-      if (expected[0] === 'array') return new ApiError(`Invalid array: ${param} must be a list.`, { param });
-      return new ApiError(`Invalid string: ${param} must be a string, not ${preview(issue.data)}.`, { param });
+      if (expected[0] === 'array') return new ApiError(`Invalid array: ${label} must be a list.`, { param });
+      return new ApiError(`Invalid string: ${label} must be a string, not ${preview(issue.data)}.`, { param });
     }
     case 'maxLength':
       return new ApiError(`Invalid string: ${preview(issue.data)}; must be at most ${String(p.limit)} characters`, { param });
     case 'minLength':
       return new ApiError(`Invalid string: ${preview(issue.data)}; must be at least ${String(p.limit)} characters`, { param });
     case 'maxItems':
-      return new ApiError(`Invalid array: ${param} can have at most ${String(p.limit)} items.`, { param });
+      return new ApiError(`Invalid array: ${label} can have at most ${String(p.limit)} items.`, { param });
     case 'maxProperties':
-      return new ApiError(`Invalid ${param}: at most ${String(p.limit)} keys are allowed.`, { param });
+      return new ApiError(`Invalid ${label}: at most ${String(p.limit)} keys are allowed.`, { param });
     case 'minimum':
     case 'maximum':
       return new ApiError(
@@ -69,7 +72,7 @@ export function validationToApiError(issues: readonly ValidationIssue[]): ApiErr
     case 'enum':
     case 'const': {
       const allowed = ((p.allowedValues as unknown[] | undefined) ?? [p.allowedValue]).filter((v) => v !== null && v !== '');
-      return new ApiError(`Invalid ${param}: must be one of ${allowed.join(', ')}`, { param });
+      return new ApiError(`Invalid ${label}: must be one of ${allowed.join(', ')}`, { param });
     }
     default:
       return new ApiError(`Invalid ${param || 'request'}: ${issue.message ?? 'not valid'}.`, { param: param || null });

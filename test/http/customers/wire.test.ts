@@ -9,6 +9,7 @@ import {
   freshAccount,
   missingCustomerId,
   postForm,
+  rawRequest,
   REQUEST_ID,
 } from './support.js';
 
@@ -196,10 +197,9 @@ describe.each(STORES)('customers: wire format (%s)', (kind) => {
       ['PATCH', '/v1/customers/cus_1'],
       ['GET', '/nope'],
     ])('%s %s is a 404 envelope', async (method, url) => {
-      const res = await t.app.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${t.account.test}` } });
-      const wrapped: ApiResponse = { status: res.statusCode, body: JSON.parse(res.body), headers: res.headers, raw: res };
-      expectError(wrapped, 404);
-      expect(wrapped.body.error.message).toContain(url);
+      const res = await rawRequest(t, { method: method as 'GET', url, key: t.account.test });
+      expectError(res, 404);
+      expect(res.body.error.message).toContain(url);
     });
 
     it('customer objects are JSON with object: customer', async () => {
