@@ -5,7 +5,8 @@ import type { DatabaseTarget } from '../../src/config.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/port.js';
 import { openSqlite } from '../../src/store/sqlite.js';
-import { freshDatabase, STORES, testConfig } from '../helpers/harness.js';
+import { databaseUrl, freshDatabase, STORES, testConfig } from '../helpers/harness.js';
+import { killAll, runCli } from '../helpers/processes.js';
 
 /**
  * The frozen migrations: re-running them changes nothing, the schema keeps every customer-data
@@ -73,6 +74,24 @@ describe.each(STORES)('migrations (%s)', (kind) => {
     const second = await open(target);
     expect(await second.migrate()).toEqual([]);
     expect(await schemaOf(target)).toEqual(schema);
+  });
+});
+
+describe.each(STORES)('concurrent migrations (%s)', (kind) => {
+  afterAll(async () => {
+    await killAll();
+  });
+
+  it('two `clientele migrate` processes on one empty database: one applies, the other finds it done', async () => {
+    // The race window is narrow; a few rounds make an unserialised migrator fail reliably.
+    for (let round = 0; round < (kind === 'sqlite' ? 4 : 2); round++) {
+      const env = { DATABASE_URL: databaseUrl(await freshDatabase(kind)) };
+      const results = await Promise.all([runCli(['migrate'], env), runCli(['migrate'], env)]);
+      for (const r of results) expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+      const outputs = results.map((r) => r.stdout.trim()).sort();
+      expect(outputs[0]).toMatch(/^Applied 0001_initial, /);
+      expect(outputs[1]).toBe('Database is up to date.');
+    }
   });
 });
 

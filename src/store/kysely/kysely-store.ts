@@ -66,6 +66,26 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, onClose: () 
       return result;
     });
 
+  /**
+   * All pending migrations and their bookkeeping commit together or not at all, under a lock
+   * that serialises processes starting at once: SQLite's write lock, or on PostgreSQL a
+   * transaction-scoped advisory lock (safe behind PgBouncer in transaction mode, where the
+   * session-level lock Kysely's migrator takes on its own could leak to another client).
+   */
+  const migrate = (): Promise<string[]> =>
+    db.connection().execute(async (conn) => {
+      await sql.raw(dialect === 'sqlite' ? 'begin immediate' : 'begin').execute(conn);
+      try {
+        if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended('clientele:migrate', 0))`.execute(conn);
+        const applied = await migrateToLatest(conn as unknown as Kysely<unknown>, dialect, { inTransaction: true });
+        await sql`commit`.execute(conn);
+        return applied;
+      } catch (error) {
+        await sql`rollback`.execute(conn).catch(() => undefined);
+        throw error;
+      }
+    });
+
   return {
     dialect,
     read: (fn) => fn(reader),
@@ -76,7 +96,7 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, onClose: () 
         throw translate(error);
       }
     },
-    migrate: () => migrateToLatest(db as unknown as Kysely<unknown>, dialect),
+    migrate,
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -21,15 +21,22 @@ class DialectMigrationProvider implements MigrationProvider {
 }
 
 /**
- * Applies pending migrations. Kysely's migrator takes a PostgreSQL advisory lock (and runs
- * in one transaction on SQLite), so several processes starting at once never race.
+ * Applies pending migrations. With `inTransaction`, `db` is one connection inside a transaction
+ * the caller opened and locked (the store does, so processes starting at once never race and a
+ * failed migration leaves nothing behind); otherwise Kysely opens its own transaction where the
+ * dialect allows (PostgreSQL yes, SQLite no).
  */
-export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  dialect: Dialect,
+  options: { inTransaction?: boolean } = {},
+): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider: new DialectMigrationProvider(dialect),
     migrationTableName: 'clientele_migrations',
     migrationLockTableName: 'clientele_migrations_lock',
+    disableTransactions: options.inTransaction ?? false,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
