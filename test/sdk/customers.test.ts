@@ -193,6 +193,34 @@ describe.each(STORES)('stripe SDK: customers (%s)', (kind) => {
 
       const again = await stripe.customers.retrieve(c.id);
       expect(again).toEqual(cleared);
+
+      // An update with no parameters (an empty form body) changes nothing.
+      const untouched = await stripe.customers.update(c.id);
+      expect(untouched).toEqual(cleared);
+    });
+
+    it('round-trips text the SDK percent-encodes (spaces, +, &, quotes, brackets, unicode, line breaks)', async () => {
+      const text = {
+        name: "Zoë O'Brien & Co. (Ltd) 100% *",
+        description: 'a+b=c; d&e\tf\nnext line; [x] {y} 日本語 🚀',
+        phone: '+1 (555) 010-9999',
+        metadata: { 'plan name': 'gold+ & more', 'a.b-c_d': '=?#/' },
+      };
+      const c = await stripe.customers.create(text);
+      expect(c).toMatchObject(text);
+      expect(await stripe.customers.retrieve(c.id)).toMatchObject(text);
+    });
+
+    it('null in SDK params unsets a field like ""', async () => {
+      const c = await stripe.customers.create({ name: 'to unset', description: 'also', metadata: { k: 'v', keep: 'yes' } });
+      const updated = await stripe.customers.update(c.id, {
+        name: null as unknown as string,
+        description: null as unknown as string,
+        metadata: { k: null as unknown as string },
+      });
+      expect(updated.name).toBeNull();
+      expect(updated.description).toBeNull();
+      expect(updated.metadata).toEqual({ keep: 'yes' });
     });
 
     it('updates nested objects and Clientele extras', async () => {
@@ -303,6 +331,24 @@ describe.each(STORES)('stripe SDK: customers (%s)', (kind) => {
       expect(new Set(seen).size).toBe(27);
     });
 
+    it('auto-pages backwards from ending_before, visiting each newer customer once, oldest first', async () => {
+      const oldest = createdIds[0] as string;
+      const seen = await own.customers.list({ limit: 4, ending_before: oldest }).autoPagingToArray({ limit: 1000 });
+      expect(seen.map((c) => c.id)).toEqual(createdIds.slice(1));
+
+      // One page before a cursor is the next-newer customers, still newest first (Stripe's order).
+      const page = await own.customers.list({ limit: 3, ending_before: createdIds[10] as string });
+      expect(page.data.map((c) => c.id)).toEqual([createdIds[13], createdIds[12], createdIds[11]]);
+      expect(page.has_more).toBe(true);
+    });
+
+    it('pages forwards from starting_after', async () => {
+      const page = await own.customers.list({ limit: 3, starting_after: createdIds[10] as string });
+      expect(page.data.map((c) => c.id)).toEqual([createdIds[9], createdIds[8], createdIds[7]]);
+      const rest = await own.customers.list({ limit: 5, starting_after: createdIds[10] as string }).autoPagingToArray({ limit: 100 });
+      expect(rest.map((c) => c.id)).toEqual(createdIds.slice(0, 10).reverse());
+    });
+
     it('auto-pages a filtered list', async () => {
       const seen = await own.customers.list({ limit: 2, email: 'three@example.com' }).autoPagingToArray({ limit: 100 });
       expect(seen).toHaveLength(9);
@@ -396,6 +442,23 @@ describe.each(STORES)('stripe SDK: customers (%s)', (kind) => {
       const onList = await raised(() => stripe.customers.list({ ...({ colour: 'red' } as object) }));
       expect(onList.code).toBe('parameter_unknown');
       expect(onList.param).toBe('colour');
+    });
+
+    it('a default-configured SDK (2 network retries) does not retry a conflict that cannot succeed', async () => {
+      // Node's stripe SDK retries every 409 unless the response says `Stripe-Should-Retry: false`.
+      const retrying = new Stripe(t.account.test, { host: base.host, port: base.port, protocol: 'http' });
+      let requests = 0;
+      retrying.on('request', () => (requests += 1));
+      await retrying.customers.create(params<Stripe.CustomerCreateParams>({ external_id: 'conflict-1' }));
+      requests = 0;
+      const error = await raised(() => retrying.customers.create(params<Stripe.CustomerCreateParams>({ external_id: 'conflict-1' })));
+      // SPEC C-5 answers 409 (Stripe uses 400), which the SDK classes as StripeAPIError whatever the type.
+      expect(error).toBeInstanceOf(Stripe.errors.StripeAPIError);
+      expect(error.raw).toMatchObject({ type: 'invalid_request_error' });
+      expect(error.statusCode).toBe(409);
+      expect(error.code).toBe('resource_already_exists');
+      expect(error.headers?.['stripe-should-retry']).toBe('false');
+      expect(requests).toBe(1);
     });
 
     it('an invalid value is a StripeInvalidRequestError naming the param', async () => {
