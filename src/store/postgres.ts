@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -18,6 +18,23 @@ export interface PostgresOptions {
 /** How long opening a connection may take before it counts as failed. */
 export const CONNECT_TIMEOUT_MS = 10_000;
 
+/**
+ * The store runs migrations inside a transaction that already holds a transaction-scoped
+ * advisory lock (kysely-store.ts), so the migrator's own session-level lock is skipped: a
+ * session lock survives a rollback and, behind PgBouncer in transaction mode, can be left
+ * held on a server connection some other client gets next.
+ */
+class TransactionLockedAdapter extends PostgresAdapter {
+  override async acquireMigrationLock(): Promise<void> {}
+  override async releaseMigrationLock(): Promise<void> {}
+}
+
+class ClienteleDialect extends PostgresDialect {
+  override createAdapter(): PostgresAdapter {
+    return new TransactionLockedAdapter();
+  }
+}
+
 export function openPostgres(options: PostgresOptions): { db: Kysely<Database>; pool: pg.Pool } {
   const pool = new pg.Pool({
     connectionString: options.url,
@@ -28,7 +45,7 @@ export function openPostgres(options: PostgresOptions): { db: Kysely<Database>; 
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new ClienteleDialect({ pool }) });
   return { db, pool };
 }
 

@@ -77,6 +77,43 @@ describe.each(STORES)('migrations (%s)', (kind) => {
   });
 });
 
+describe.each(STORES)('a failed migration (%s)', (kind) => {
+  it('leaves nothing behind: no table, no bookkeeping, no lock; the next run starts clean', async () => {
+    const target = await freshDatabase(kind);
+    // A stray table in the way makes 0001_initial fail after it has created a few tables.
+    const stray = 'CREATE TABLE customer_metadata (x integer)';
+    if (target.kind === 'sqlite') {
+      const raw = new BetterSqlite3(target.path);
+      raw.exec(stray);
+      raw.close();
+    } else {
+      await withPg(target.url, (client) => client.query(stray));
+    }
+    const store = await open(target);
+    await expect(store.migrate()).rejects.toThrow(/0001_initial failed/);
+
+    // Checked while the failed store (and its pooled connection) is still open.
+    const schema = await schemaOf(target);
+    expect(schema.some((line) => /accounts|clientele_migrations/.test(line))).toBe(false);
+    if (target.kind === 'postgres') {
+      const held = await withPg(target.url, async (client) => {
+        const locks = await client.query(
+          `select l.pid from pg_locks l join pg_database d on d.oid = l.database
+            where l.locktype = 'advisory' and d.datname = current_database()`,
+        );
+        await client.query('DROP TABLE customer_metadata');
+        return locks.rows;
+      });
+      expect(held).toEqual([]);
+    } else {
+      const raw = new BetterSqlite3(target.path);
+      raw.exec('DROP TABLE customer_metadata');
+      raw.close();
+    }
+    expect((await store.migrate())[0]).toBe('0001_initial');
+  });
+});
+
 describe.each(STORES)('concurrent migrations (%s)', (kind) => {
   afterAll(async () => {
     await killAll();
