@@ -2,14 +2,17 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Config } from './config.js';
-import type { AccountService } from './domain/accounts/account-service.js';
-import type { CustomerService } from './domain/customers/customer-service.js';
+import type { Services } from './compose.js';
 import { registerAuth } from './http/plugins/auth.js';
 import { ApiError } from './domain/errors.js';
 import { envelope, registerErrorHandling } from './http/plugins/errors.js';
 import { registerIdempotency } from './http/plugins/idempotency.js';
 import { newRequestId, parseQueryString, registerWire } from './http/plugins/wire.js';
 import { registerCustomerRoutes } from './http/routes/customers/index.js';
+import { registerPaymentMethodRoutes } from './http/routes/payment-methods/index.js';
+import { PaymentMethod } from './http/routes/payment-methods/schemas.js';
+import { registerTaxIdRoutes } from './http/routes/tax-ids/index.js';
+import { DeletedTaxId, TaxId } from './http/routes/tax-ids/schemas.js';
 import { registerSystemRoutes } from './http/routes/system.js';
 import { ErrorEnvelope } from './http/wire/schema-kit.js';
 import './http/types.js';
@@ -18,7 +21,7 @@ import type { Store } from './store/port.js';
 export interface AppDeps {
   config: Pick<Config, 'bodyLimitBytes' | 'requestTimeoutMs' | 'logLevel'>;
   store: Store;
-  services: { accounts: AccountService; customers: CustomerService };
+  services: Services;
   /** A pino destination or options; tests pass false to keep output quiet. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -122,7 +125,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (v1) => {
       registerAuth(v1, deps.services.accounts);
       registerIdempotency(v1, deps.store);
+      // Shared response schemas referenced across resources.
+      v1.addSchema(PaymentMethod);
+      v1.addSchema(TaxId);
+      v1.addSchema(DeletedTaxId);
       registerCustomerRoutes(v1, deps.services.customers, deps.store);
+      registerPaymentMethodRoutes(v1, deps.services.paymentMethods, deps.store);
+      registerTaxIdRoutes(v1, deps.services.taxIds, deps.store);
     },
     { prefix: '/v1' },
   );

@@ -47,8 +47,14 @@ export function parameterMissing(param: string): ApiError {
   return new ApiError(`Missing required param: ${param}.`, { code: 'parameter_missing', param });
 }
 
+/** A conflict that retrying cannot fix: tell Stripe's SDKs (which retry 409s) not to. */
 export function resourceAlreadyExists(message: string, param: string): ApiError {
-  return new ApiError(message, { status: 409, code: 'resource_already_exists', param });
+  return new ApiError(message, {
+    status: 409,
+    code: 'resource_already_exists',
+    param,
+    headers: { 'stripe-should-retry': 'false' },
+  });
 }
 
 export const AUTH_ERROR_MESSAGE =

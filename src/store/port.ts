@@ -1,4 +1,6 @@
 import type { CustomerRecord, Scope } from '../domain/customers/customer.js';
+import type { PaymentMethodRecord } from '../domain/payment-methods/payment-method.js';
+import type { TaxIdRecord } from '../domain/tax-ids/tax-id.js';
 import type { Dialect } from './dialect.js';
 
 /** The storage port: what services may ask of a database. Only store/ knows which one. */
@@ -101,10 +103,41 @@ export interface IdempotencyRepository {
   sweep(before: number, limit: number): Promise<number>;
 }
 
+export interface PaymentMethodFilters {
+  customerId?: string;
+  type?: string;
+}
+
+export interface PaymentMethodsRepository {
+  insert(scope: Scope, method: PaymentMethodRecord): Promise<void>;
+  findById(scope: Scope, id: string, options?: { forUpdate?: boolean }): Promise<PaymentMethodRecord | undefined>;
+  /** Several at once (no N+1): keyed by id. */
+  findByIds(scope: Scope, ids: string[]): Promise<Map<string, PaymentMethodRecord>>;
+  update(scope: Scope, method: PaymentMethodRecord): Promise<void>;
+  cursorOf(scope: Scope, id: string): Promise<Cursor | undefined>;
+  list(scope: Scope, filters: PaymentMethodFilters, page: PageQuery): Promise<PaymentMethodRecord[]>;
+  /** Detaches every method of a customer (erasure); returns the ids detached. */
+  detachAllOf(scope: Scope, customerId: string, at: number): Promise<string[]>;
+}
+
+export interface TaxIdsRepository {
+  insert(scope: Scope, taxId: TaxIdRecord): Promise<void>;
+  find(scope: Scope, customerId: string, id: string): Promise<TaxIdRecord | undefined>;
+  delete(scope: Scope, id: string): Promise<void>;
+  countOf(scope: Scope, customerId: string): Promise<number>;
+  cursorOf(scope: Scope, customerId: string, id: string): Promise<Cursor | undefined>;
+  list(scope: Scope, customerId: string, page: PageQuery): Promise<TaxIdRecord[]>;
+  /** All tax ids of several customers at once, newest first, for expand[]=tax_ids on lists. */
+  listForCustomers(scope: Scope, customerIds: string[]): Promise<TaxIdRecord[]>;
+  deleteAllOf(scope: Scope, customerId: string): Promise<TaxIdRecord[]>;
+}
+
 export interface Repositories {
   accounts: AccountsRepository;
   customers: CustomersRepository;
   idempotency: IdempotencyRepository;
+  paymentMethods: PaymentMethodsRepository;
+  taxIds: TaxIdsRepository;
 }
 
 export interface WriteRepositories extends Repositories {

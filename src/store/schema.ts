@@ -83,10 +83,43 @@ export interface IdempotencyKeysTable {
   created: number;
 }
 
+export interface PaymentMethodsTable {
+  seq: Generated<number>;
+  account_id: string;
+  livemode: number;
+  id: string;
+  created: number;
+  updated: number;
+  version: number;
+  type: string;
+  customer_id: string | null;
+  detached: number;
+  billing_details: unknown;
+  card: unknown;
+  provider_name: string | null;
+  provider_reference: string | null;
+  metadata: unknown;
+}
+
+export interface TaxIdsTable {
+  seq: Generated<number>;
+  account_id: string;
+  livemode: number;
+  id: string;
+  created: number;
+  customer_id: string;
+  type: string;
+  value: string;
+  country: string | null;
+  verification_status: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   customers: CustomersTable;
   customer_metadata: CustomerMetadataTable;
   idempotency_keys: IdempotencyKeysTable;
+  payment_methods: PaymentMethodsTable;
+  tax_ids: TaxIdsTable;
 }

@@ -37,3 +37,9 @@ export interface CustomerInput {
   shipping?: { address: AddressInput; name: string; phone?: string | null } | null;
   tax_exempt?: string | null;
 }
+
+/** Create-only fields: attach a payment method and add tax ids in the same transaction. */
+export interface CustomerCreateInput extends CustomerInput {
+  payment_method?: string;
+  tax_id_data?: Array<{ type: string; value: string }>;
+}

@@ -1,4 +1,7 @@
+import { toApiPaymentMethod } from '../payment-methods/payment-method-mapper.js';
+import { toApiTaxId } from '../tax-ids/tax-id-mapper.js';
 import type { Address, CustomerRecord } from './customer.js';
+import type { CustomerView } from './customer-expansions.js';
 
 export interface DeletedCustomer {
   id: string;
@@ -19,9 +22,14 @@ function address(a: Address | null): Address | null {
   };
 }
 
-/** The customer as the API shows it: every field present, Stripe's first, then Clientele's. */
-export function toApiCustomer(c: CustomerRecord) {
-  return {
+/**
+ * The customer as the API shows it: every field present, Stripe's first, then Clientele's;
+ * includable fields (tax_ids) only when expanded.
+ */
+export function toApiCustomer(view: CustomerView) {
+  const c = view.customer;
+  const dpm = c.invoice_settings.default_payment_method;
+  const out = {
     id: c.id,
     object: 'customer' as const,
     address: address(c.address),
@@ -38,7 +46,8 @@ export function toApiCustomer(c: CustomerRecord) {
     invoice_prefix: c.invoice_prefix,
     invoice_settings: {
       custom_fields: c.invoice_settings.custom_fields,
-      default_payment_method: c.invoice_settings.default_payment_method,
+      default_payment_method:
+        view.defaultPaymentMethod === undefined ? dpm : view.defaultPaymentMethod && toApiPaymentMethod(view.defaultPaymentMethod),
       footer: c.invoice_settings.footer,
       rendering_options: c.invoice_settings.rendering_options,
     },
@@ -60,6 +69,11 @@ export function toApiCustomer(c: CustomerRecord) {
     created_by: c.created_by,
     updated_by: c.updated_by,
   };
+  if (view.taxIds === undefined) return out;
+  return {
+    ...out,
+    tax_ids: { object: 'list' as const, url: `/v1/customers/${c.id}/tax_ids`, has_more: false, data: view.taxIds.map(toApiTaxId) },
+  };
 }
 
 export type ApiCustomer = ReturnType<typeof toApiCustomer>;
@@ -68,6 +82,6 @@ export function toDeletedCustomer(c: Pick<CustomerRecord, 'id'>): DeletedCustome
   return { id: c.id, object: 'customer', deleted: true };
 }
 
-export function toApiCustomerOrTombstone(c: CustomerRecord): ApiCustomer | DeletedCustomer {
-  return c.deleted ? toDeletedCustomer(c) : toApiCustomer(c);
+export function toApiCustomerOrTombstone(view: CustomerView): ApiCustomer | DeletedCustomer {
+  return view.customer.deleted ? toDeletedCustomer(view.customer) : toApiCustomer(view);
 }

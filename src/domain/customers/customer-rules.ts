@@ -26,7 +26,7 @@ export function validateEmail(email: string, param = 'email'): void {
   }
 }
 
-function validateAddress(prefix: string, input: AddressInput): Address {
+export function validateAddressInput(prefix: string, input: AddressInput): Address {
   for (const field of ['line1', 'line2', 'city', 'state', 'postal_code', 'country'] as const) {
     singleLine(`${prefix}[${field}]`, input[field]);
   }
@@ -139,7 +139,7 @@ export function applyCustomerInput(current: CustomerRecord, input: CustomerInput
     next.phone_e164 = e164(input.phone);
   }
   if (input.address !== undefined) {
-    next.address = input.address === null ? null : validateAddress('address', input.address);
+    next.address = input.address === null ? null : validateAddressInput('address', input.address);
   }
   if (input.shipping !== undefined) {
     if (input.shipping === null) next.shipping = null;
@@ -147,7 +147,7 @@ export function applyCustomerInput(current: CustomerRecord, input: CustomerInput
       singleLine('shipping[name]', input.shipping.name);
       singleLine('shipping[phone]', input.shipping.phone);
       next.shipping = {
-        address: validateAddress('shipping[address]', input.shipping.address),
+        address: validateAddressInput('shipping[address]', input.shipping.address),
         name: input.shipping.name,
         phone: input.shipping.phone ?? null,
       };

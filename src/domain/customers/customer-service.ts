@@ -1,11 +1,23 @@
 import { newId, nowSeconds, randomBase62 } from '../../lib/ids.js';
-import { UniqueViolation, type CustomerFilters, type PageQuery, type Store, type WriteRepositories } from '../../store/port.js';
+import { UniqueViolation, type CustomerFilters, type Store, type WriteRepositories } from '../../store/port.js';
+import { pageThrough, type Page, type PageRequest } from '../paging.js';
 import type { AuthContext } from '../accounts/account-service.js';
 import { ApiError, invalidRequest, resourceAlreadyExists, resourceMissing } from '../errors.js';
 import { checkIfMatch, etagFor, type IfMatch } from '../preconditions.js';
 import type { CustomerRecord, Scope } from './customer.js';
-import type { CustomerInput } from './customer-input.js';
+import type { CustomerCreateInput, CustomerInput } from './customer-input.js';
+import type { PaymentMethodService } from '../payment-methods/payment-method-service.js';
+import { createTaxIdIn } from '../tax-ids/tax-id-service.js';
+import { loadCustomerViews, type CustomerView } from './customer-expansions.js';
 import { applyCustomerInput } from './customer-rules.js';
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** Expansions are read inside the write's transaction, so the response matches what committed. */
+async function view(repos: WriteRepositories, auth: AuthContext, customer: CustomerRecord, expand: ReadonlySet<string>) {
+  const [one] = await loadCustomerViews(repos, scopeOf(auth), [customer], expand);
+  return one as CustomerView;
+}
 
 export function scopeOf(auth: AuthContext): Scope {
   return { accountId: auth.accountId, livemode: auth.livemode };
@@ -75,15 +87,11 @@ function erase(customer: CustomerRecord, auth: AuthContext, now: number): Custom
   };
 }
 
-export interface CustomerListRequest {
+export interface CustomerListRequest extends PageRequest {
   filters: CustomerFilters;
-  limit: number;
-  startingAfter?: string;
-  endingBefore?: string;
-  created?: PageQuery['created'];
 }
 
-export function customerService(deps: { store: Store }) {
+export function customerService(deps: { store: Store; paymentMethods: Pick<PaymentMethodService, 'attachIn'> }) {
   const { store } = deps;
 
   /** Rules that need the database: uniqueness of external_id and (optionally) email. */
@@ -111,8 +119,14 @@ export function customerService(deps: { store: Store }) {
         }
       }
     }
+  }
+
+  /** PM-4: the default must be a method attached to this very customer. */
+  async function checkDefaultPaymentMethod(repos: WriteRepositories, scope: Scope, before: CustomerRecord | null, after: CustomerRecord) {
     const dpm = after.invoice_settings.default_payment_method;
-    if (dpm !== null && dpm !== before?.invoice_settings.default_payment_method) {
+    if (dpm === null || dpm === before?.invoice_settings.default_payment_method) return;
+    const method = await repos.paymentMethods.findById(scope, dpm);
+    if (!method || method.customer_id !== after.id) {
       throw invalidRequest(
         `The customer does not have a payment method with the ID ${dpm}. The payment method must be attached to the customer.`,
         'invoice_settings[default_payment_method]',
@@ -130,14 +144,22 @@ export function customerService(deps: { store: Store }) {
     throw error;
   }
 
-  async function insertNew(repos: WriteRepositories, auth: AuthContext, input: CustomerInput): Promise<CustomerRecord> {
+  async function insertNew(repos: WriteRepositories, auth: AuthContext, input: CustomerCreateInput): Promise<CustomerRecord> {
     const scope = scopeOf(auth);
-    const customer = applyCustomerInput(blankCustomer(auth, nowSeconds()), input);
+    const { payment_method: paymentMethod, tax_id_data: taxIdData, ...fields } = input;
+    const customer = applyCustomerInput(blankCustomer(auth, nowSeconds()), fields);
     await checkUniqueness(repos, scope, null, customer);
     await repos.customers.insert(scope, customer);
     if (Object.keys(customer.metadata).length > 0) {
       await repos.customers.replaceMetadataIndex(scope, customer.id, customer.metadata);
     }
+    if (paymentMethod !== undefined) {
+      await deps.paymentMethods.attachIn(repos, scope, paymentMethod, customer.id, 'payment_method');
+    }
+    for (const [i, data] of (taxIdData ?? []).entries()) {
+      await createTaxIdIn(repos, scope, customer.id, data, `tax_id_data[${i}]`);
+    }
+    await checkDefaultPaymentMethod(repos, scope, null, customer);
     return customer;
   }
 
@@ -151,6 +173,7 @@ export function customerService(deps: { store: Store }) {
     const applied = applyCustomerInput(current, input);
     const next: CustomerRecord = { ...applied, updated: nowSeconds(), version: current.version + 1, updated_by: auth.keyId };
     await checkUniqueness(repos, scope, current, next);
+    await checkDefaultPaymentMethod(repos, scope, current, next);
     await repos.customers.update(scope, next);
     if (input.metadata !== undefined) await repos.customers.replaceMetadataIndex(scope, next.id, next.metadata);
     return next;
@@ -165,42 +188,56 @@ export function customerService(deps: { store: Store }) {
   }
 
   return {
-    async create(auth: AuthContext, input: CustomerInput): Promise<CustomerRecord> {
+    async create(auth: AuthContext, input: CustomerCreateInput, expand: ReadonlySet<string> = NONE): Promise<CustomerView> {
+      const attempt = () => store.write(async (repos) => view(repos, auth, await insertNew(repos, auth, input), expand));
       try {
-        return await store.write((repos) => insertNew(repos, auth, input));
+        return await attempt();
       } catch (error) {
         // A generated invoice prefix collided (1 in ~10^12): try once more with a new one.
         if (error instanceof UniqueViolation && error.target === 'invoice_prefix' && input.invoice_prefix === undefined) {
-          return store.write((repos) => insertNew(repos, auth, input)).catch((e: unknown) => translateConflict(e, input));
+          return attempt().catch((e: unknown) => translateConflict(e, input));
         }
         return translateConflict(error, input);
       }
     },
 
     /** Retrieves a customer; a deleted one comes back as its tombstone. */
-    async retrieve(scope: Scope, id: string): Promise<CustomerRecord> {
-      const customer = await store.read((r) => r.customers.findById(scope, id));
-      if (!customer) throw resourceMissing('customer', id, 'id');
-      return customer;
+    async retrieve(scope: Scope, id: string, expand: ReadonlySet<string> = NONE): Promise<CustomerView> {
+      return store.read(async (repos) => {
+        const customer = await repos.customers.findById(scope, id);
+        if (!customer) throw resourceMissing('customer', id, 'id');
+        const [one] = await loadCustomerViews(repos, scope, [customer], expand);
+        return one as CustomerView;
+      });
     },
 
-    async retrieveByExternalId(scope: Scope, externalId: string): Promise<CustomerRecord> {
-      const customer = await store.read((r) => r.customers.findByExternalId(scope, externalId));
-      if (!customer) {
-        throw new ApiError(`No such customer with external_id: '${externalId}'`, {
-          status: 404,
-          code: 'resource_missing',
-          param: 'external_id',
-        });
-      }
-      return customer;
+    async retrieveByExternalId(scope: Scope, externalId: string, expand: ReadonlySet<string> = NONE): Promise<CustomerView> {
+      return store.read(async (repos) => {
+        const customer = await repos.customers.findByExternalId(scope, externalId);
+        if (!customer) {
+          throw new ApiError(`No such customer with external_id: '${externalId}'`, {
+            status: 404,
+            code: 'resource_missing',
+            param: 'external_id',
+          });
+        }
+        const [one] = await loadCustomerViews(repos, scope, [customer], expand);
+        return one as CustomerView;
+      });
     },
 
-    async update(auth: AuthContext, id: string, input: CustomerInput, ifMatch?: IfMatch): Promise<CustomerRecord> {
+    async update(
+      auth: AuthContext,
+      id: string,
+      input: CustomerInput,
+      ifMatch?: IfMatch,
+      expand: ReadonlySet<string> = NONE,
+    ): Promise<CustomerView> {
       try {
-        return await store.write(async (repos) =>
-          updateLocked(repos, auth, await loadLive(repos, scopeOf(auth), id, ifMatch), input),
-        );
+        return await store.write(async (repos) => {
+          const updated = await updateLocked(repos, auth, await loadLive(repos, scopeOf(auth), id, ifMatch), input);
+          return view(repos, auth, updated, expand);
+        });
       } catch (error) {
         return translateConflict(error, input);
       }
@@ -212,7 +249,8 @@ export function customerService(deps: { store: Store }) {
       externalId: string,
       input: CustomerInput,
       ifMatch?: IfMatch,
-    ): Promise<{ customer: CustomerRecord; created: boolean }> {
+      expand: ReadonlySet<string> = NONE,
+    ): Promise<CustomerView & { created: boolean }> {
       const scope = scopeOf(auth);
       const withId: CustomerInput = { ...input, external_id: externalId };
       try {
@@ -221,10 +259,11 @@ export function customerService(deps: { store: Store }) {
           const current = await repos.customers.findByExternalId(scope, externalId, { forUpdate: true });
           if (current) {
             checkIfMatch(ifMatch, customerEtag(current));
-            return { customer: await updateLocked(repos, auth, current, withId), created: false };
+            const updated = await updateLocked(repos, auth, current, withId);
+            return { ...(await view(repos, auth, updated, expand)), created: false };
           }
           if (ifMatch !== undefined) throw preconditionMissing(externalId);
-          return { customer: await insertNew(repos, auth, withId), created: true };
+          return { ...(await view(repos, auth, await insertNew(repos, auth, withId), expand)), created: true };
         });
       } catch (error) {
         return translateConflict(error, withId);
@@ -235,31 +274,25 @@ export function customerService(deps: { store: Store }) {
       const scope = scopeOf(auth);
       return store.write(async (repos) => {
         const current = await loadLive(repos, scope, id, ifMatch);
-        const erased = erase(current, auth, nowSeconds());
+        const now = nowSeconds();
+        const erased = erase(current, auth, now);
         await repos.customers.update(scope, erased);
         await repos.customers.replaceMetadataIndex(scope, id, {});
+        await repos.paymentMethods.detachAllOf(scope, id, now);
+        await repos.taxIds.deleteAllOf(scope, id);
         return erased;
       });
     },
 
-    async list(scope: Scope, request: CustomerListRequest): Promise<{ data: CustomerRecord[]; hasMore: boolean }> {
+    async list(scope: Scope, request: CustomerListRequest, expand: ReadonlySet<string> = NONE): Promise<Page<CustomerView>> {
       return store.read(async (repos) => {
-        const page: PageQuery = { limit: request.limit, created: request.created };
-        if (request.startingAfter !== undefined) {
-          const cursor = await repos.customers.cursorOf(scope, request.startingAfter);
-          if (!cursor) throw cursorMissing(request.startingAfter, 'starting_after');
-          page.startingAfter = cursor;
-        }
-        if (request.endingBefore !== undefined) {
-          const cursor = await repos.customers.cursorOf(scope, request.endingBefore);
-          if (!cursor) throw cursorMissing(request.endingBefore, 'ending_before');
-          page.endingBefore = cursor;
-        }
-        const rows = await repos.customers.list(scope, request.filters, page);
-        const hasMore = rows.length > request.limit;
-        const data = rows.slice(0, request.limit);
-        if (page.endingBefore) data.reverse();
-        return { data, hasMore };
+        const page = await pageThrough(
+          'customer',
+          request,
+          (id) => repos.customers.cursorOf(scope, id),
+          (p) => repos.customers.list(scope, request.filters, p),
+        );
+        return { data: await loadCustomerViews(repos, scope, page.data, expand), hasMore: page.hasMore };
       });
     },
   };
@@ -275,10 +308,6 @@ function preconditionMissing(externalId: string): ApiError {
     status: 412,
     code: 'precondition_failed',
   });
-}
-
-function cursorMissing(id: string, param: string): ApiError {
-  return new ApiError(`No such customer: '${id}'`, { status: 400, code: 'resource_missing', param });
 }
 
 export type CustomerService = ReturnType<typeof customerService>;

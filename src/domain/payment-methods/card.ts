@@ -146,22 +146,30 @@ function invalidCvc(): ApiError {
  * `funding` is 'unknown': debit, credit and prepaid share IIN ranges, and only the issuer's
  * BIN table tells them apart.
  */
+/**
+ * The expiry rule on its own (also for methods vaulted elsewhere, whose display details carry
+ * an expiry but no number): month 1–12, a two-digit year means 20YY, not in the past, at most
+ * MAX_YEARS_AHEAD ahead.
+ */
+export function validateExpiry(expMonth: number, expYear: number, now: Date): { exp_month: number; exp_year: number } {
+  if (!Number.isInteger(expMonth) || expMonth < 1 || expMonth > 12) throw invalidExpiryMonth();
+  if (!Number.isInteger(expYear) || expYear < 0) throw invalidExpiryYear();
+  const year = expYear < 100 ? 2000 + expYear : expYear;
+  const thisYear = now.getUTCFullYear();
+  const thisMonth = now.getUTCMonth() + 1;
+  if (year < thisYear || year > thisYear + MAX_YEARS_AHEAD || (year === thisYear && expMonth < thisMonth)) {
+    throw invalidExpiryYear();
+  }
+  return { exp_month: expMonth, exp_year: year };
+}
+
 export function validateCard(input: CardInput, now: Date): ValidCard {
   const digits = typeof input.number === 'string' ? normalize(input.number) : '';
   if (!/^\d+$/.test(digits) || digits.length < MIN_LENGTH || digits.length > MAX_LENGTH) throw incorrectNumber();
   const brand = brandOf(digits);
   if (!CARD_LENGTHS[brand].includes(digits.length) || !luhnValid(digits)) throw incorrectNumber();
 
-  const month = input.exp_month;
-  if (!Number.isInteger(month) || month < 1 || month > 12) throw invalidExpiryMonth();
-
-  if (!Number.isInteger(input.exp_year) || input.exp_year < 0) throw invalidExpiryYear();
-  const year = input.exp_year < 100 ? 2000 + input.exp_year : input.exp_year;
-  const thisYear = now.getUTCFullYear();
-  const thisMonth = now.getUTCMonth() + 1;
-  if (year < thisYear || year > thisYear + MAX_YEARS_AHEAD || (year === thisYear && month < thisMonth)) {
-    throw invalidExpiryYear();
-  }
+  const { exp_month: month, exp_year: year } = validateExpiry(input.exp_month, input.exp_year, now);
 
   if (input.cvc !== undefined) {
     const cvcPattern = brand === 'amex' ? /^\d{4}$/ : /^\d{3}$/;

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../../domain/errors.js';
+import type { PageRequest } from '../../domain/paging.js';
 import type { CreatedRange } from '../../store/port.js';
 
 /** Query parameters every list endpoint takes (SPEC W-5). */
@@ -27,12 +28,6 @@ export interface ListQuery {
   created?: number | CreatedRange;
 }
 
-export interface PageRequest {
-  limit: number;
-  startingAfter?: string;
-  endingBefore?: string;
-  created?: CreatedRange;
-}
 
 export function pageRequest(query: ListQuery): PageRequest {
   if (query.starting_after !== undefined && query.ending_before !== undefined) {

@@ -7,12 +7,16 @@ import { runBeforeCommit } from '../write-hooks.js';
 import { accountsRepository } from './accounts-repository.js';
 import { customersRepository } from './customers-repository.js';
 import { idempotencyRepository } from './idempotency-repository.js';
+import { paymentMethodsRepository } from './payment-methods-repository.js';
+import { taxIdsRepository } from './tax-ids-repository.js';
 
 function repositories(db: Kysely<Database>, dialect: Dialect): Repositories {
   return {
     accounts: accountsRepository(db),
     customers: customersRepository(db, dialect),
     idempotency: idempotencyRepository(db),
+    paymentMethods: paymentMethodsRepository(db, dialect),
+    taxIds: taxIdsRepository(db),
   };
 }
 

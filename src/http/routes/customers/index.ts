@@ -1,10 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { AuthContext } from '../../../domain/accounts/account-service.js';
-import { toApiCustomer, toApiCustomerOrTombstone, toDeletedCustomer } from '../../../domain/customers/customer-mapper.js';
-import type { CustomerInput } from '../../../domain/customers/customer-input.js';
-import type { CustomerRecord } from '../../../domain/customers/customer.js';
+import { CUSTOMER_EXPANSIONS, type CustomerView } from '../../../domain/customers/customer-expansions.js';
+import { toApiCustomer, toApiCustomerOrTombstone } from '../../../domain/customers/customer-mapper.js';
+import type { CustomerCreateInput, CustomerInput } from '../../../domain/customers/customer-input.js';
 import { customerEtag, scopeOf, type CustomerService } from '../../../domain/customers/customer-service.js';
 import { parseEtagList } from '../../../domain/preconditions.js';
 import type { Store } from '../../../store/port.js';
@@ -12,6 +11,7 @@ import { respond, type Presented } from '../../respond.js';
 import { expandPaths } from '../../wire/expand.js';
 import { listEnvelope, pageRequest } from '../../wire/list.js';
 import { errorResponses, ListOf } from '../../wire/schema-kit.js';
+import { authOf, fieldsOf, ifMatchOf } from '../common.js';
 import {
   CreateCustomerBody,
   Customer,
@@ -24,30 +24,8 @@ import {
   UpsertCustomerBody,
 } from './schemas.js';
 
-/** What a customer can expand; grows as resources land (tax ids, stats, …). */
-const EXPANDABLE: readonly string[] = [];
-
-function authOf(request: FastifyRequest): AuthContext {
-  if (!request.auth) throw new Error('auth hook did not run');
-  return request.auth;
-}
-
-function ifMatchOf(request: FastifyRequest) {
-  const header = request.headers['if-match'];
-  return parseEtagList(Array.isArray(header) ? header.join(',') : header);
-}
-
-function presentCustomer(customer: CustomerRecord, status = 200): Presented {
-  return {
-    status,
-    body: customer.deleted ? toDeletedCustomer(customer) : toApiCustomer(customer),
-    etag: customerEtag(customer),
-  };
-}
-
-function inputOf(body: { expand?: string[] } & Record<string, unknown>): CustomerInput {
-  const { expand: _expand, ...fields } = body;
-  return fields as CustomerInput;
+function presentCustomer(view: CustomerView, status = 200): Presented {
+  return { status, body: toApiCustomerOrTombstone(view), etag: customerEtag(view.customer) };
 }
 
 const tags = ['Customers'];
@@ -67,10 +45,10 @@ export function registerCustomerRoutes(scope: FastifyInstance, customers: Custom
         reply,
         store,
         () => {
-          expandPaths(request.body.expand, EXPANDABLE);
-          return customers.create(authOf(request), inputOf(request.body));
+          const expand = expandPaths(request.body.expand, CUSTOMER_EXPANSIONS);
+          return customers.create(authOf(request), fieldsOf<CustomerCreateInput>(request.body), expand);
         },
-        (customer) => presentCustomer(customer),
+        (view) => presentCustomer(view),
       ),
   );
 
@@ -86,15 +64,19 @@ export function registerCustomerRoutes(scope: FastifyInstance, customers: Custom
     },
     async (request) => {
       const q = request.query;
-      expandPaths(q.expand, EXPANDABLE, true);
-      const { data, hasMore } = await customers.list(scopeOf(authOf(request)), {
-        ...pageRequest(q),
-        filters: {
-          ...(q.email !== undefined && { email: q.email }),
-          ...(q.external_id !== undefined && { externalId: q.external_id }),
-          ...(q.metadata && { metadata: Object.entries(q.metadata) }),
+      const expand = expandPaths(q.expand, CUSTOMER_EXPANSIONS, true);
+      const { data, hasMore } = await customers.list(
+        scopeOf(authOf(request)),
+        {
+          ...pageRequest(q),
+          filters: {
+            ...(q.email !== undefined && { email: q.email }),
+            ...(q.external_id !== undefined && { externalId: q.external_id }),
+            ...(q.metadata && { metadata: Object.entries(q.metadata) }),
+          },
         },
-      });
+        expand,
+      );
       return listEnvelope('/v1/customers', data.map(toApiCustomer), hasMore);
     },
   );
@@ -111,13 +93,13 @@ export function registerCustomerRoutes(scope: FastifyInstance, customers: Custom
       },
     },
     async (request, reply) => {
-      expandPaths(request.query.expand, EXPANDABLE);
-      const customer = await customers.retrieve(scopeOf(authOf(request)), request.params.id);
-      const etag = customerEtag(customer);
+      const expand = expandPaths(request.query.expand, CUSTOMER_EXPANSIONS);
+      const view = await customers.retrieve(scopeOf(authOf(request)), request.params.id, expand);
+      const etag = customerEtag(view.customer);
       reply.header('etag', etag);
       const ifNoneMatch = parseEtagList(request.headers['if-none-match']);
       if (ifNoneMatch === '*' || ifNoneMatch?.includes(etag)) return reply.code(304).send();
-      return toApiCustomerOrTombstone(customer);
+      return toApiCustomerOrTombstone(view);
     },
   );
 
@@ -138,10 +120,10 @@ export function registerCustomerRoutes(scope: FastifyInstance, customers: Custom
         reply,
         store,
         () => {
-          expandPaths(request.body.expand, EXPANDABLE);
-          return customers.update(authOf(request), request.params.id, inputOf(request.body), ifMatchOf(request));
+          const expand = expandPaths(request.body.expand, CUSTOMER_EXPANSIONS);
+          return customers.update(authOf(request), request.params.id, fieldsOf<CustomerInput>(request.body), ifMatchOf(request), expand);
         },
-        (customer) => presentCustomer(customer),
+        (view) => presentCustomer(view),
       ),
   );
 
@@ -150,7 +132,7 @@ export function registerCustomerRoutes(scope: FastifyInstance, customers: Custom
     {
       schema: {
         tags,
-        summary: 'Delete a customer: erases personal data, keeps a tombstone',
+        summary: 'Delete a customer: erases personal data, detaches payment methods, keeps a tombstone',
         params: CustomerIdParams,
         response: { 200: Type.Ref(DeletedCustomer), ...errorResponses },
       },
@@ -161,7 +143,7 @@ export function registerCustomerRoutes(scope: FastifyInstance, customers: Custom
         reply,
         store,
         () => customers.remove(authOf(request), request.params.id, ifMatchOf(request)),
-        (customer) => presentCustomer(customer),
+        (customer) => presentCustomer({ customer }),
       ),
   );
 
@@ -170,16 +152,16 @@ export function registerCustomerRoutes(scope: FastifyInstance, customers: Custom
     {
       schema: {
         tags,
-        summary: "Retrieve a customer by your own id (external_id)",
+        summary: 'Retrieve a customer by your own id (external_id)',
         params: ExternalIdParams,
         querystring: ExpandQuery,
         response: customerResponse,
       },
     },
     async (request, reply) => {
-      expandPaths(request.query.expand, EXPANDABLE);
-      const customer = await customers.retrieveByExternalId(scopeOf(authOf(request)), request.params.external_id);
-      return reply.header('etag', customerEtag(customer)).send(toApiCustomer(customer));
+      const expand = expandPaths(request.query.expand, CUSTOMER_EXPANSIONS);
+      const view = await customers.retrieveByExternalId(scopeOf(authOf(request)), request.params.external_id, expand);
+      return reply.header('etag', customerEtag(view.customer)).send(toApiCustomer(view));
     },
   );
 
@@ -200,10 +182,16 @@ export function registerCustomerRoutes(scope: FastifyInstance, customers: Custom
         reply,
         store,
         () => {
-          expandPaths(request.body.expand, EXPANDABLE);
-          return customers.upsertByExternalId(authOf(request), request.params.external_id, inputOf(request.body), ifMatchOf(request));
+          const expand = expandPaths(request.body.expand, CUSTOMER_EXPANSIONS);
+          return customers.upsertByExternalId(
+            authOf(request),
+            request.params.external_id,
+            fieldsOf<CustomerInput>(request.body),
+            ifMatchOf(request),
+            expand,
+          );
         },
-        ({ customer, created }) => presentCustomer(customer, created ? 201 : 200),
+        (view) => presentCustomer(view, view.created ? 201 : 200),
       ),
   );
 }

@@ -11,6 +11,7 @@ import {
   StringEnum,
 } from '../../wire/schema-kit.js';
 import { listParams } from '../../wire/list.js';
+import { TaxIdData } from '../tax-ids/schemas.js';
 
 const NullableString = Nullable(Type.String());
 
@@ -41,7 +42,9 @@ export const Customer = Type.Object(
     invoice_prefix: NullableString,
     invoice_settings: Type.Object({
       custom_fields: Nullable(Type.Array(Type.Object({ name: Type.String(), value: Type.String() }))),
-      default_payment_method: NullableString,
+      default_payment_method: Type.Union([Type.String(), Type.Ref('PaymentMethod'), Type.Null()], {
+        description: 'A payment method id, or the object with expand[]=invoice_settings.default_payment_method.',
+      }),
       footer: NullableString,
       rendering_options: Nullable(Type.Object({ amount_tax_display: NullableString, template: NullableString })),
     }),
@@ -62,6 +65,12 @@ export const Customer = Type.Object(
     updated: Type.Integer({ description: 'Unix time of the last change.' }),
     created_by: Nullable(Type.String({ description: 'Id (`key_…`) of the API key that created the customer.' })),
     updated_by: Nullable(Type.String({ description: 'Id (`key_…`) of the API key that made the last change.' })),
+    tax_ids: Type.Optional(
+      Type.Object(
+        { object: Type.Literal('list'), url: Type.String(), has_more: Type.Boolean(), data: Type.Array(Type.Ref('TaxId')) },
+        { description: 'Only with expand[]=tax_ids.' },
+      ),
+    ),
   },
   { $id: 'Customer' },
 );
@@ -125,9 +134,14 @@ const writableFields = {
   tax_exempt: Nullable(StringEnum(['none', 'exempt', 'reverse'])),
 };
 
-export const CreateCustomerBody = Strict({ ...OptionalAll(writableFields), expand: Type.Optional(ExpandParam) });
+export const CreateCustomerBody = Strict({
+  ...OptionalAll(writableFields),
+  payment_method: Type.Optional(Str(255, { description: 'A payment method to attach at creation.' })),
+  tax_id_data: Type.Optional(Type.Array(TaxIdData, { maxItems: 25, description: 'Tax ids to add at creation.' })),
+  expand: Type.Optional(ExpandParam),
+});
 
-export const UpdateCustomerBody = CreateCustomerBody;
+export const UpdateCustomerBody = Strict({ ...OptionalAll(writableFields), expand: Type.Optional(ExpandParam) });
 
 const { external_id: _externalId, ...upsertFields } = writableFields;
 /** The find-or-create body: external_id comes from the path. */

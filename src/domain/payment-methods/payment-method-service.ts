@@ -1,0 +1,268 @@
+import { newId, nowSeconds } from '../../lib/ids.js';
+import type { Store, WriteRepositories } from '../../store/port.js';
+import type { AuthContext } from '../accounts/account-service.js';
+import type { Scope } from '../customers/customer.js';
+import { mergeMetadata, validateAddressInput, validateEmail } from '../customers/customer-rules.js';
+import { ApiError, invalidRequest, parameterMissing, resourceMissing } from '../errors.js';
+import { pageThrough, type PageRequest } from '../paging.js';
+import { etagFor } from '../preconditions.js';
+import { fingerprint, validateCard, validateExpiry } from './card.js';
+import type { BillingDetailsInput, CreatePaymentMethodInput, UpdatePaymentMethodInput } from './payment-method-input.js';
+import type { BillingDetails, PaymentMethodRecord } from './payment-method.js';
+
+/** Processors a method may be vaulted with (SPEC PM-1, I-1), or `custom:<name>`. */
+export const PROVIDERS = [
+  'stripe',
+  'razorpay',
+  'paypal',
+  'adyen',
+  'braintree',
+  'hubspot',
+  'salesforce',
+  'quickbooks',
+  'xero',
+  'netsuite',
+] as const;
+
+export function validateProviderName(name: string, param: string): void {
+  if ((PROVIDERS as readonly string[]).includes(name)) return;
+  if (/^custom:[a-z0-9][a-z0-9_.-]{0,39}$/.test(name)) return;
+  throw invalidRequest(
+    `Invalid ${param}: '${name}' is not a supported provider (${PROVIDERS.join(', ')}, or custom:<name> in lower case).`,
+    param,
+  );
+}
+
+const BRANDS = ['visa', 'mastercard', 'amex', 'discover', 'diners', 'jcb', 'unionpay', 'unknown'];
+
+function billingDetails(current: BillingDetails | null, input: BillingDetailsInput | undefined): BillingDetails {
+  const next: BillingDetails = current ?? { address: null, email: null, name: null, phone: null };
+  if (!input) return next;
+  const out = { ...next };
+  if (input.address !== undefined) {
+    out.address = input.address === null ? null : validateAddressInput('billing_details[address]', input.address);
+  }
+  if (input.email !== undefined) {
+    if (input.email !== null) validateEmail(input.email, 'billing_details[email]');
+    out.email = input.email;
+  }
+  if (input.name !== undefined) out.name = input.name;
+  if (input.phone !== undefined) out.phone = input.phone;
+  return out;
+}
+
+function checkExpiry(month: number | undefined, year: number | undefined, now: Date): { exp_month: number; exp_year: number } {
+  if (month === undefined) throw parameterMissing('card[exp_month]');
+  if (year === undefined) throw parameterMissing('card[exp_year]');
+  return validateExpiry(month, year, now);
+}
+
+export function paymentMethodEtag(m: Pick<PaymentMethodRecord, 'id' | 'version'>): string {
+  return etagFor(m.id, m.version);
+}
+
+export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
+  const { store } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  async function loadForUpdate(repos: WriteRepositories, scope: Scope, id: string): Promise<PaymentMethodRecord> {
+    const method = await repos.paymentMethods.findById(scope, id, { forUpdate: true });
+    if (!method) throw resourceMissing('payment_method', id, 'payment_method');
+    return method;
+  }
+
+  return {
+    async create(auth: AuthContext, input: CreatePaymentMethodInput): Promise<PaymentMethodRecord> {
+      const scope: Scope = { accountId: auth.accountId, livemode: auth.livemode };
+      if (input.type !== 'card') {
+        throw invalidRequest(`Invalid type: '${input.type}' is not supported; use card.`, 'type');
+      }
+      const card = input.card ?? {};
+      const created = nowSeconds();
+      const base = {
+        id: newId('pm'),
+        livemode: auth.livemode,
+        created,
+        updated: created,
+        version: 1,
+        type: 'card' as const,
+        customer_id: null,
+        detached: false,
+        billing_details: billingDetails(null, input.billing_details),
+        metadata: mergeMetadata({}, input.metadata ?? null),
+      };
+      if (input.provider) {
+        if (card.number !== undefined || card.cvc !== undefined) {
+          throw new ApiError('Pass either card[number] or provider[name] and provider[reference], not both.', {
+            code: 'parameters_exclusive',
+            param: 'provider',
+          });
+        }
+        validateProviderName(input.provider.name, 'provider[name]');
+        const brand = card.brand ?? 'unknown';
+        if (!BRANDS.includes(brand)) throw invalidRequest(`Invalid card[brand]: must be one of ${BRANDS.join(', ')}.`, 'card[brand]');
+        if (card.last4 === undefined) throw parameterMissing('card[last4]');
+        if (!/^\d{4}$/.test(card.last4)) throw invalidRequest('Invalid card[last4]: must be exactly 4 digits.', 'card[last4]');
+        const expiry = checkExpiry(card.exp_month, card.exp_year, now());
+        const method: PaymentMethodRecord = {
+          ...base,
+          card: {
+            brand,
+            display_brand: brand,
+            last4: card.last4,
+            ...expiry,
+            funding: card.funding ?? 'unknown',
+            country: card.country ? card.country.toUpperCase() : null,
+            fingerprint: null,
+          },
+          provider: { name: input.provider.name, reference: input.provider.reference },
+        };
+        await store.write((repos) => repos.paymentMethods.insert(scope, method).then(() => method));
+        return method;
+      }
+      if (card.number === undefined) throw parameterMissing('card[number]');
+      if (card.brand !== undefined || card.last4 !== undefined) {
+        throw invalidRequest('card[brand] and card[last4] are derived from card[number]; do not send them with it.', 'card[brand]');
+      }
+      if (card.exp_month === undefined) throw parameterMissing('card[exp_month]');
+      if (card.exp_year === undefined) throw parameterMissing('card[exp_year]');
+      const checked = validateCard({ number: card.number, exp_month: card.exp_month, exp_year: card.exp_year, cvc: card.cvc }, now());
+      return store.write(async (repos) => {
+        const account = await repos.accounts.findAccount(auth.accountId);
+        if (!account) throw resourceMissing('account', auth.accountId);
+        const method: PaymentMethodRecord = {
+          ...base,
+          card: {
+            brand: checked.brand,
+            display_brand: checked.brand,
+            last4: checked.last4,
+            exp_month: checked.exp_month,
+            exp_year: checked.exp_year,
+            funding: checked.funding,
+            country: card.country ? card.country.toUpperCase() : null,
+            fingerprint: fingerprint(checked.normalizedNumber, account.fingerprint_secret),
+          },
+          provider: null,
+        };
+        await repos.paymentMethods.insert(scope, method);
+        return method;
+      });
+    },
+
+    async retrieve(scope: Scope, id: string): Promise<PaymentMethodRecord> {
+      const method = await store.read((r) => r.paymentMethods.findById(scope, id));
+      if (!method) throw resourceMissing('payment_method', id, 'payment_method');
+      return method;
+    },
+
+    async update(auth: AuthContext, id: string, input: UpdatePaymentMethodInput): Promise<PaymentMethodRecord> {
+      const scope: Scope = { accountId: auth.accountId, livemode: auth.livemode };
+      return store.write(async (repos) => {
+        const current = await loadForUpdate(repos, scope, id);
+        const next: PaymentMethodRecord = {
+          ...current,
+          billing_details: billingDetails(current.billing_details, input.billing_details),
+          metadata: input.metadata === undefined ? current.metadata : mergeMetadata(current.metadata, input.metadata),
+          updated: nowSeconds(),
+          version: current.version + 1,
+        };
+        if (input.card && (input.card.exp_month !== undefined || input.card.exp_year !== undefined)) {
+          if (!current.card) throw invalidRequest('This payment method has no card to update.', 'card');
+          const expiry = checkExpiry(
+            input.card.exp_month ?? current.card.exp_month,
+            input.card.exp_year ?? current.card.exp_year,
+            now(),
+          );
+          next.card = { ...current.card, ...expiry };
+        }
+        await repos.paymentMethods.update(scope, next);
+        return next;
+      });
+    },
+
+    /** Attaches inside an existing write transaction (also used by customer create). */
+    async attachIn(repos: WriteRepositories, scope: Scope, id: string, customerId: string, param: string): Promise<PaymentMethodRecord> {
+      const method = await repos.paymentMethods.findById(scope, id, { forUpdate: true });
+      if (!method) throw resourceMissing('payment_method', id, param);
+      if (method.customer_id === customerId) return method;
+      if (method.customer_id !== null) {
+        throw invalidRequest(
+          `The payment method ${id} is already attached to another customer. Detach it first.`,
+          param,
+          'payment_method_already_attached',
+        );
+      }
+      if (method.detached) {
+        throw invalidRequest(
+          `The payment method ${id} was detached from a customer and may not be used again. Create a new payment method.`,
+          param,
+          'payment_method_unexpected_state',
+        );
+      }
+      const next = { ...method, customer_id: customerId, updated: nowSeconds(), version: method.version + 1 };
+      await repos.paymentMethods.update(scope, next);
+      return next;
+    },
+
+    async attach(auth: AuthContext, id: string, customerId: string): Promise<PaymentMethodRecord> {
+      const scope: Scope = { accountId: auth.accountId, livemode: auth.livemode };
+      return store.write(async (repos) => {
+        const customer = await repos.customers.findById(scope, customerId, { forUpdate: true });
+        if (!customer || customer.deleted) throw resourceMissing('customer', customerId, 'customer');
+        return this.attachIn(repos, scope, id, customerId, 'payment_method');
+      });
+    },
+
+    /** Detaches; if it was the customer's default, the default is cleared in the same transaction. */
+    async detach(auth: AuthContext, id: string): Promise<PaymentMethodRecord> {
+      const scope: Scope = { accountId: auth.accountId, livemode: auth.livemode };
+      return store.write(async (repos) => {
+        const method = await loadForUpdate(repos, scope, id);
+        if (method.customer_id === null) {
+          throw invalidRequest(`The payment method ${id} is not attached to a customer.`, 'payment_method', 'payment_method_unexpected_state');
+        }
+        const customer = await repos.customers.findById(scope, method.customer_id, { forUpdate: true });
+        if (customer && customer.invoice_settings.default_payment_method === id) {
+          await repos.customers.update(scope, {
+            ...customer,
+            invoice_settings: { ...customer.invoice_settings, default_payment_method: null },
+            updated: nowSeconds(),
+            version: customer.version + 1,
+            updated_by: auth.keyId,
+          });
+        }
+        const next = { ...method, customer_id: null, detached: true, updated: nowSeconds(), version: method.version + 1 };
+        await repos.paymentMethods.update(scope, next);
+        return next;
+      });
+    },
+
+    /** A customer's methods; the customer must exist and not be deleted. */
+    async listForCustomer(scope: Scope, customerId: string, type: string | undefined, request: PageRequest) {
+      const customer = await store.read((r) => r.customers.findById(scope, customerId));
+      if (!customer || customer.deleted) throw resourceMissing('customer', customerId, 'customer');
+      return this.list(scope, { customerId, ...(type !== undefined && { type }) }, request);
+    },
+
+    async retrieveForCustomer(scope: Scope, customerId: string, id: string): Promise<PaymentMethodRecord> {
+      const customer = await store.read((r) => r.customers.findById(scope, customerId));
+      if (!customer || customer.deleted) throw resourceMissing('customer', customerId, 'customer');
+      const method = await store.read((r) => r.paymentMethods.findById(scope, id));
+      if (!method || method.customer_id !== customerId) throw resourceMissing('payment_method', id, 'payment_method');
+      return method;
+    },
+
+    async list(scope: Scope, filters: { customerId?: string; type?: string }, request: PageRequest) {
+      return store.read((repos) =>
+        pageThrough(
+          'payment_method',
+          request,
+          (id) => repos.paymentMethods.cursorOf(scope, id),
+          (page) => repos.paymentMethods.list(scope, filters, page),
+        ),
+      );
+    },
+  };
+}
+
+export type PaymentMethodService = ReturnType<typeof paymentMethodService>;

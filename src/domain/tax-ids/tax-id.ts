@@ -1,0 +1,10 @@
+export interface TaxIdRecord {
+  id: string;
+  livemode: boolean;
+  created: number;
+  customer_id: string;
+  type: string;
+  value: string;
+  country: string | null;
+  verification_status: 'unverified' | 'pending' | 'verified' | 'unavailable';
+}
