@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
@@ -86,6 +86,8 @@ function freePort(): Promise<number> {
 
 interface Server {
   url: string;
+  /** Why the process ended, if it has (for diagnostics when a request fails). */
+  ended(): string | null;
   stdout(): string;
   stderr(): string;
   /** SIGTERM, then SIGKILL if it has not exited within STOP_TIMEOUT_MS; resolves to the exit code. */
@@ -105,8 +107,10 @@ async function serve(env: Record<string, string>): Promise<Server> {
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  let ended: string | null = null;
   const exited = new Promise<number | null>((resolve) =>
-    child.on('exit', (code) => {
+    child.on('exit', (code, signal) => {
+      ended = `exit code ${String(code)}, signal ${String(signal)}`;
       children.delete(child);
       resolve(code);
     }),
@@ -134,13 +138,13 @@ async function serve(env: Record<string, string>): Promise<Server> {
       else resolve(value as string);
     }
     child.stdout.on('data', check);
-    void exited.then((code) => finish(new Error(`server exited (${String(code)}) before listening\n${stdout}\n${stderr}`)));
+    void exited.then(() => finish(new Error(`server ended (${String(ended)}) before listening\n${stdout}\n${stderr}`)));
   }).catch(async (error: unknown) => {
     await stop();
     throw error;
   });
   expect(url).toBe(`http://127.0.0.1:${port}`);
-  return { url, stdout: () => stdout, stderr: () => stderr, stop };
+  return { url, ended: () => ended, stdout: () => stdout, stderr: () => stderr, stop };
 }
 
 async function get(url: string, key: string): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -403,6 +407,10 @@ describe('clientele CLI beside a running server on the same SQLite file', { time
   beforeAll(async () => {
     account = JSON.parse(await ok(['accounts', 'create', '--name', 'Shared', '--json'], env)) as typeof account;
     server = await serve(env);
+  });
+  afterEach(() => {
+    // A request that failed with "fetch failed" is explained by how the server ended.
+    expect(server.ended(), `the server ended; its stderr:\n${server.stderr()}`).toBeNull();
   });
   afterAll(async () => {
     await server?.stop();
