@@ -277,6 +277,28 @@ describe.each(STORES)('Stripe v1 contract (%s)', (kind) => {
     checkCustomer(updated.body);
   });
 
+  it('with expand[]=tax_ids, the includable tax_ids list matches the contract', async () => {
+    const created = await call('POST', '/v1/customers', { tax_id_data: [{ type: 'us_ein', value: '12-3456789' }], expand: ['tax_ids'] });
+    expect(created.status).toBe(200);
+    const { tax_ids: taxIds, ...rest } = created.body;
+    checkCustomer(rest);
+    expect(mismatches(created.body, { $ref: '#/components/schemas/customer' }, 'customer', 'customer', NULL_WHEN_UNSET)).toEqual([]);
+    const list = taxIds as { object: string; data: Record<string, unknown>[]; has_more: boolean; url: string };
+    expect(Object.keys(list).sort()).toEqual(['data', 'has_more', 'object', 'url']);
+    expect(list.data).toHaveLength(1);
+    // SPEC T-2's fields (the contract's owner and customer_account are not part of Clientele).
+    const taxId = list.data[0] as Record<string, unknown>;
+    for (const field of ['id', 'object', 'country', 'created', 'customer', 'livemode', 'type', 'value', 'verification']) {
+      expect(taxId).toHaveProperty(field);
+    }
+    expect(taxId).toMatchObject({ object: 'tax_id', customer: created.body.id, type: 'us_ein', value: '12-3456789' });
+
+    const expanded = await call('GET', `/v1/customers/${created.body.id as string}`, { expand: ['tax_ids'] });
+    expect(expanded.body).toEqual(created.body);
+    const plain = await call('GET', `/v1/customers/${created.body.id as string}`);
+    checkCustomer(plain.body);
+  });
+
   it('a list matches the contract’s list response', async () => {
     await call('POST', '/v1/customers', { email: 'listed@example.com' });
     const list = await call('GET', '/v1/customers', { limit: 3 });

@@ -254,6 +254,14 @@ describe.each(STORES)('stripe SDK: customers (%s)', (kind) => {
       expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
       expect(error.statusCode).toBe(404);
       expect(error.code).toBe('resource_missing');
+
+      const twice = await raised(() => stripe.customers.del(c.id));
+      expect(twice.statusCode).toBe(404);
+
+      // Lists leave the tombstone out, and its email is free.
+      const listed = await stripe.customers.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 });
+      expect(listed.map((x) => x.id)).not.toContain(c.id);
+      expect((await stripe.customers.list({ email: 'gone@example.com' })).data).toEqual([]);
     });
   });
 
@@ -362,6 +370,11 @@ describe.each(STORES)('stripe SDK: customers (%s)', (kind) => {
       const error = await raised(() => stripe.customers.retrieve(createdIds[0] as string));
       expect(error.statusCode).toBe(404);
       expect(error.code).toBe('resource_missing');
+      // Nor can another account's customer serve as a cursor.
+      const cursor = await raised(() => stripe.customers.list({ starting_after: createdIds[5] as string }));
+      expect(cursor).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+      expect(cursor.code).toBe('resource_missing');
+      expect(cursor.param).toBe('starting_after');
     });
   });
 
