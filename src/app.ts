@@ -9,6 +9,8 @@ import { envelope, registerErrorHandling } from './http/plugins/errors.js';
 import { registerIdempotency } from './http/plugins/idempotency.js';
 import { newRequestId, parseQueryString, registerWire } from './http/plugins/wire.js';
 import { registerCustomerRoutes } from './http/routes/customers/index.js';
+import { registerIntegrationRoutes } from './http/routes/integrations/index.js';
+import { Integration } from './http/routes/integrations/schemas.js';
 import { registerPaymentMethodRoutes } from './http/routes/payment-methods/index.js';
 import { PaymentMethod } from './http/routes/payment-methods/schemas.js';
 import { registerTaxIdRoutes } from './http/routes/tax-ids/index.js';
@@ -129,9 +131,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       v1.addSchema(PaymentMethod);
       v1.addSchema(TaxId);
       v1.addSchema(DeletedTaxId);
+      v1.addSchema(Integration);
       registerCustomerRoutes(v1, deps.services.customers, deps.store);
       registerPaymentMethodRoutes(v1, deps.services.paymentMethods, deps.store);
       registerTaxIdRoutes(v1, deps.services.taxIds, deps.store);
+      registerIntegrationRoutes(v1, deps.services.integrations, deps.services.customers, deps.store);
     },
     { prefix: '/v1' },
   );

@@ -1,16 +1,18 @@
 import type { Config } from './config.js';
 import { accountService } from './domain/accounts/account-service.js';
 import { customerService } from './domain/customers/customer-service.js';
+import { integrationService } from './domain/integrations/integration-service.js';
 import { paymentMethodService } from './domain/payment-methods/payment-method-service.js';
 import { taxIdService } from './domain/tax-ids/tax-id-service.js';
 import type { Store } from './store/port.js';
 
 /** The composition root: every service gets exactly the dependencies it uses. */
-export function createServices(store: Store, config: Pick<Config, 'apiKeyCacheMs'>) {
+export function createServices(store: Store, config: Pick<Config, 'apiKeyCacheMs' | 'maxHierarchyDepth'>) {
   const paymentMethods = paymentMethodService({ store });
   return {
     accounts: accountService(store, { keyCacheMs: config.apiKeyCacheMs }),
-    customers: customerService({ store, paymentMethods }),
+    customers: customerService({ store, paymentMethods, maxHierarchyDepth: config.maxHierarchyDepth }),
+    integrations: integrationService({ store }),
     paymentMethods,
     taxIds: taxIdService({ store }),
   };

@@ -25,6 +25,8 @@ export interface Config {
   readonly bodyLimitBytes: number;
   readonly requestTimeoutMs: number;
   readonly apiKeyCacheMs: number;
+  /** SPEC H-2: levels a customer hierarchy may have (a root is level 1). */
+  readonly maxHierarchyDepth: number;
 }
 
 export interface ConfigOverrides {
@@ -101,5 +103,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     bodyLimitBytes: 1024 * 1024,
     requestTimeoutMs: parseInteger('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS ?? '30000', 1000, 600000),
     apiKeyCacheMs: 500,
+    maxHierarchyDepth: parseInteger('CLIENTELE_MAX_HIERARCHY_DEPTH', env.CLIENTELE_MAX_HIERARCHY_DEPTH ?? '5', 1, 20),
   });
 }

@@ -1,4 +1,5 @@
 import type { CustomerRecord, Scope } from '../domain/customers/customer.js';
+import type { IntegrationRecord } from '../domain/integrations/integration.js';
 import type { PaymentMethodRecord } from '../domain/payment-methods/payment-method.js';
 import type { TaxIdRecord } from '../domain/tax-ids/tax-id.js';
 import type { Dialect } from './dialect.js';
@@ -78,6 +79,13 @@ export interface CustomersRepository {
   cursorOf(scope: Scope, id: string): Promise<Cursor | undefined>;
   /** Up to page.limit + 1 live customers in list order (newest first). */
   list(scope: Scope, filters: CustomerFilters, page: PageQuery): Promise<CustomerRecord[]>;
+  findByIds(scope: Scope, ids: string[]): Promise<Map<string, CustomerRecord>>;
+  /** The customer and its ancestors, nearest first (bounded walk up parent links). */
+  ancestorIds(scope: Scope, id: string): Promise<string[]>;
+  /** Levels in the live subtree rooted at id (1 for a customer without children). */
+  subtreeHeight(scope: Scope, id: string): Promise<number>;
+  /** Number of live children of each given customer. */
+  countChildren(scope: Scope, ids: string[]): Promise<Map<string, number>>;
 }
 
 export interface IdempotencyRecord {
@@ -101,6 +109,9 @@ export interface IdempotencyRepository {
   save(scope: Scope, record: IdempotencyRecord, expiredBefore: number): Promise<boolean>;
   /** Deletes up to `limit` records created before `before`; returns how many. */
   sweep(before: number, limit: number): Promise<number>;
+  /** Records whose stored response mentions `text` (e.g. a customer id being erased). */
+  findMentioning(scope: Scope, text: string): Promise<IdempotencyRecord[]>;
+  replaceBody(scope: Scope, key: string, body: string): Promise<void>;
 }
 
 export interface PaymentMethodFilters {
@@ -116,8 +127,8 @@ export interface PaymentMethodsRepository {
   update(scope: Scope, method: PaymentMethodRecord): Promise<void>;
   cursorOf(scope: Scope, id: string): Promise<Cursor | undefined>;
   list(scope: Scope, filters: PaymentMethodFilters, page: PageQuery): Promise<PaymentMethodRecord[]>;
-  /** Detaches every method of a customer (erasure); returns the ids detached. */
-  detachAllOf(scope: Scope, customerId: string, at: number): Promise<string[]>;
+  /** Every method attached to a customer, newest first. */
+  allOf(scope: Scope, customerId: string): Promise<PaymentMethodRecord[]>;
 }
 
 export interface TaxIdsRepository {
@@ -132,12 +143,24 @@ export interface TaxIdsRepository {
   deleteAllOf(scope: Scope, customerId: string): Promise<TaxIdRecord[]>;
 }
 
+export interface IntegrationsRepository {
+  insert(scope: Scope, integration: IntegrationRecord): Promise<void>;
+  find(scope: Scope, customerId: string, id: string): Promise<IntegrationRecord | undefined>;
+  findByProvider(scope: Scope, provider: string, providerId: string): Promise<IntegrationRecord | undefined>;
+  delete(scope: Scope, id: string): Promise<void>;
+  cursorOf(scope: Scope, customerId: string, id: string): Promise<Cursor | undefined>;
+  list(scope: Scope, customerId: string, page: PageQuery): Promise<IntegrationRecord[]>;
+  listForCustomers(scope: Scope, customerIds: string[]): Promise<IntegrationRecord[]>;
+  deleteAllOf(scope: Scope, customerId: string): Promise<IntegrationRecord[]>;
+}
+
 export interface Repositories {
   accounts: AccountsRepository;
   customers: CustomersRepository;
   idempotency: IdempotencyRepository;
   paymentMethods: PaymentMethodsRepository;
   taxIds: TaxIdsRepository;
+  integrations: IntegrationsRepository;
 }
 
 export interface WriteRepositories extends Repositories {
@@ -158,7 +181,7 @@ export interface Store {
 
 /** A unique constraint refused a write; `target` names the business rule it protects. */
 export class UniqueViolation extends Error {
-  constructor(readonly target: 'external_id' | 'invoice_prefix' | 'other') {
+  constructor(readonly target: 'external_id' | 'invoice_prefix' | 'integration' | 'other') {
     super(`unique violation on ${target}`);
     this.name = 'UniqueViolation';
   }

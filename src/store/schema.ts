@@ -114,6 +114,18 @@ export interface TaxIdsTable {
   verification_status: string;
 }
 
+export interface IntegrationsTable {
+  seq: Generated<number>;
+  account_id: string;
+  livemode: number;
+  id: string;
+  created: number;
+  customer_id: string;
+  provider: string;
+  provider_id: string;
+  metadata: unknown;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -122,4 +134,5 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   payment_methods: PaymentMethodsTable;
   tax_ids: TaxIdsTable;
+  integrations: IntegrationsTable;
 }

@@ -36,6 +36,9 @@ export interface CustomerInput {
   preferred_locales?: string[] | null;
   shipping?: { address: AddressInput; name: string; phone?: string | null } | null;
   tax_exempt?: string | null;
+  /** SPEC H-1: set (id or external id) or, with null, detach the parent. */
+  parent?: string | null;
+  parent_external_id?: string | null;
 }
 
 /** Create-only fields: attach a payment method and add tax ids in the same transaction. */

@@ -1,3 +1,4 @@
+import { toApiIntegration } from '../integrations/integration-mapper.js';
 import { toApiPaymentMethod } from '../payment-methods/payment-method-mapper.js';
 import { toApiTaxId } from '../tax-ids/tax-id-mapper.js';
 import type { Address, CustomerRecord } from './customer.js';
@@ -29,7 +30,34 @@ function address(a: Address | null): Address | null {
 export function toApiCustomer(view: CustomerView) {
   const c = view.customer;
   const dpm = c.invoice_settings.default_payment_method;
-  const out = {
+  const base = baseCustomer(view);
+  return {
+    ...base,
+    invoice_settings: {
+      ...base.invoice_settings,
+      default_payment_method:
+        view.defaultPaymentMethod === undefined ? dpm : view.defaultPaymentMethod && toApiPaymentMethod(view.defaultPaymentMethod),
+    },
+    parent: view.parent === undefined ? c.parent_id : view.parent && baseCustomer({ customer: view.parent }),
+    ...(view.taxIds !== undefined && {
+      tax_ids: { object: 'list' as const, url: `/v1/customers/${c.id}/tax_ids`, has_more: false, data: view.taxIds.map(toApiTaxId) },
+    }),
+    ...(view.integrations !== undefined && {
+      integrations: {
+        object: 'list' as const,
+        url: `/v1/customers/${c.id}/integrations`,
+        has_more: false,
+        data: view.integrations.map(toApiIntegration),
+      },
+    }),
+    ...(view.childrenCount !== undefined && { children_count: view.childrenCount }),
+  };
+}
+
+/** Every field of C-1, with ids (not objects) where a field can be expanded. */
+function baseCustomer(view: Pick<CustomerView, 'customer'>) {
+  const c = view.customer;
+  return {
     id: c.id,
     object: 'customer' as const,
     address: address(c.address),
@@ -46,8 +74,7 @@ export function toApiCustomer(view: CustomerView) {
     invoice_prefix: c.invoice_prefix,
     invoice_settings: {
       custom_fields: c.invoice_settings.custom_fields,
-      default_payment_method:
-        view.defaultPaymentMethod === undefined ? dpm : view.defaultPaymentMethod && toApiPaymentMethod(view.defaultPaymentMethod),
+      default_payment_method: c.invoice_settings.default_payment_method,
       footer: c.invoice_settings.footer,
       rendering_options: c.invoice_settings.rendering_options,
     },
@@ -68,11 +95,6 @@ export function toApiCustomer(view: CustomerView) {
     updated: c.updated,
     created_by: c.created_by,
     updated_by: c.updated_by,
-  };
-  if (view.taxIds === undefined) return out;
-  return {
-    ...out,
-    tax_ids: { object: 'list' as const, url: `/v1/customers/${c.id}/tax_ids`, has_more: false, data: view.taxIds.map(toApiTaxId) },
   };
 }
 

@@ -10,6 +10,8 @@ import type { PaymentMethodService } from '../payment-methods/payment-method-ser
 import { createTaxIdIn } from '../tax-ids/tax-id-service.js';
 import { loadCustomerViews, type CustomerView } from './customer-expansions.js';
 import { applyCustomerInput } from './customer-rules.js';
+import { eraseCustomer, eraseRelated } from './erasure.js';
+import { checkPlacement, hasChildren, hierarchyLock, resolveParent, wantsParentChange, type ParentInput } from './hierarchy.js';
 
 const NONE: ReadonlySet<string> = new Set();
 
@@ -59,39 +61,18 @@ function blankCustomer(auth: AuthContext, now: number): CustomerRecord {
   };
 }
 
-/** Personal data removed by delete (SPEC C-7); the tombstone keeps id and history links. */
-function erase(customer: CustomerRecord, auth: AuthContext, now: number): CustomerRecord {
-  return {
-    ...customer,
-    deleted: true,
-    updated: now,
-    version: customer.version + 1,
-    external_id: null,
-    email: null,
-    email_key: null,
-    name: null,
-    business_name: null,
-    individual_name: null,
-    first_name: null,
-    last_name: null,
-    phone: null,
-    phone_e164: null,
-    description: null,
-    notes: null,
-    address: null,
-    shipping: null,
-    preferred_locales: [],
-    invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
-    metadata: {},
-    updated_by: auth.keyId,
-  };
-}
-
 export interface CustomerListRequest extends PageRequest {
   filters: CustomerFilters;
 }
 
-export function customerService(deps: { store: Store; paymentMethods: Pick<PaymentMethodService, 'attachIn'> }) {
+export interface CustomerServiceDeps {
+  store: Store;
+  paymentMethods: Pick<PaymentMethodService, 'attachIn'>;
+  /** SPEC H-2: levels a customer tree may have (a root is level 1). */
+  maxHierarchyDepth: number;
+}
+
+export function customerService(deps: CustomerServiceDeps) {
   const { store } = deps;
 
   /** Rules that need the database: uniqueness of external_id and (optionally) email. */
@@ -144,10 +125,25 @@ export function customerService(deps: { store: Store; paymentMethods: Pick<Payme
     throw error;
   }
 
+  /** Applies parent / parent_external_id under the hierarchy lock (cycle and depth checked). */
+  async function placeInHierarchy(repos: WriteRepositories, scope: Scope, customer: CustomerRecord, input: ParentInput) {
+    if (!wantsParentChange(input)) return customer;
+    await repos.lock(hierarchyLock(scope));
+    const parentId = await resolveParent(repos, scope, input);
+    if (parentId !== null && parentId !== customer.parent_id) {
+      const param = input.parent !== undefined ? 'parent' : 'parent_external_id';
+      await checkPlacement(repos, scope, customer.id, parentId, deps.maxHierarchyDepth, param);
+    }
+    return { ...customer, parent_id: parentId };
+  }
+
   async function insertNew(repos: WriteRepositories, auth: AuthContext, input: CustomerCreateInput): Promise<CustomerRecord> {
     const scope = scopeOf(auth);
-    const { payment_method: paymentMethod, tax_id_data: taxIdData, ...fields } = input;
-    const customer = applyCustomerInput(blankCustomer(auth, nowSeconds()), fields);
+    const { payment_method: paymentMethod, tax_id_data: taxIdData, parent, parent_external_id, ...fields } = input;
+    const customer = await placeInHierarchy(repos, scope, applyCustomerInput(blankCustomer(auth, nowSeconds()), fields), {
+      ...(parent !== undefined && { parent }),
+      ...(parent_external_id !== undefined && { parent_external_id }),
+    });
     await checkUniqueness(repos, scope, null, customer);
     await repos.customers.insert(scope, customer);
     if (Object.keys(customer.metadata).length > 0) {
@@ -170,7 +166,11 @@ export function customerService(deps: { store: Store; paymentMethods: Pick<Payme
     input: CustomerInput,
   ): Promise<CustomerRecord> {
     const scope = scopeOf(auth);
-    const applied = applyCustomerInput(current, input);
+    const { parent, parent_external_id, ...fields } = input;
+    const applied = await placeInHierarchy(repos, scope, applyCustomerInput(current, fields), {
+      ...(parent !== undefined && { parent }),
+      ...(parent_external_id !== undefined && { parent_external_id }),
+    });
     const next: CustomerRecord = { ...applied, updated: nowSeconds(), version: current.version + 1, updated_by: auth.keyId };
     await checkUniqueness(repos, scope, current, next);
     await checkDefaultPaymentMethod(repos, scope, current, next);
@@ -273,15 +273,24 @@ export function customerService(deps: { store: Store; paymentMethods: Pick<Payme
     async remove(auth: AuthContext, id: string, ifMatch?: IfMatch): Promise<CustomerRecord> {
       const scope = scopeOf(auth);
       return store.write(async (repos) => {
+        await repos.lock(hierarchyLock(scope));
         const current = await loadLive(repos, scope, id, ifMatch);
+        const children = (await repos.customers.countChildren(scope, [id])).get(id) ?? 0;
+        const blocked = hasChildren(children, id);
+        if (blocked) throw blocked;
         const now = nowSeconds();
-        const erased = erase(current, auth, now);
+        const erased = eraseCustomer(current, auth, now);
         await repos.customers.update(scope, erased);
-        await repos.customers.replaceMetadataIndex(scope, id, {});
-        await repos.paymentMethods.detachAllOf(scope, id, now);
-        await repos.taxIds.deleteAllOf(scope, id);
+        await eraseRelated(repos, scope, id, now);
         return erased;
       });
+    },
+
+    /** SPEC H-3: direct children of a customer, with list conventions. */
+    async listChildren(scope: Scope, id: string, request: PageRequest, expand: ReadonlySet<string> = NONE): Promise<Page<CustomerView>> {
+      const parent = await store.read((r) => r.customers.findById(scope, id));
+      if (!parent || parent.deleted) throw resourceMissing('customer', id, 'id');
+      return this.list(scope, { ...request, filters: { parentId: id } }, expand);
     },
 
     async list(scope: Scope, request: CustomerListRequest, expand: ReadonlySet<string> = NONE): Promise<Page<CustomerView>> {

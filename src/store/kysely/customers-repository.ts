@@ -82,6 +82,9 @@ function mutableColumns(c: CustomerRecord) {
   };
 }
 
+/** Bounds every walk along parent links, whatever the data (the configured depth is far lower). */
+const HIERARCHY_WALK_LIMIT = 64;
+
 export function customersRepository(db: Kysely<Database>, dialect: Dialect): CustomersRepository {
   const scoped = (accountId: string, livemode: boolean) =>
     db
@@ -193,6 +196,59 @@ export function customersRepository(db: Kysely<Database>, dialect: Dialect): Cus
       }
       const rows = await applyPage(query, page).execute();
       return rows.map(toRecord);
+    },
+
+    async findByIds(scope, ids) {
+      const out = new Map<string, CustomerRecord>();
+      if (ids.length === 0) return out;
+      const rows = await scoped(scope.accountId, scope.livemode).where('id', 'in', ids).execute();
+      for (const row of rows) out.set(row.id, toRecord(row));
+      return out;
+    },
+
+    async ancestorIds(scope, id) {
+      const lm = flag(scope.livemode);
+      const result = await sql<{ id: string }>`
+        WITH RECURSIVE up(id, parent_id, depth) AS (
+          SELECT id, parent_id, 1 FROM customers
+            WHERE account_id = ${scope.accountId} AND livemode = ${lm} AND id = ${id}
+          UNION ALL
+          SELECT c.id, c.parent_id, up.depth + 1 FROM customers c JOIN up
+            ON c.account_id = ${scope.accountId} AND c.livemode = ${lm} AND c.id = up.parent_id
+            WHERE up.depth < ${HIERARCHY_WALK_LIMIT}
+        )
+        SELECT id FROM up ORDER BY depth`.execute(db);
+      return result.rows.map((r) => r.id);
+    },
+
+    async subtreeHeight(scope, id) {
+      const lm = flag(scope.livemode);
+      const result = await sql<{ height: number | string | null }>`
+        WITH RECURSIVE down(id, depth) AS (
+          SELECT id, 1 FROM customers WHERE account_id = ${scope.accountId} AND livemode = ${lm} AND id = ${id}
+          UNION ALL
+          SELECT c.id, down.depth + 1 FROM customers c JOIN down
+            ON c.account_id = ${scope.accountId} AND c.livemode = ${lm} AND c.parent_id = down.id AND c.deleted = 0
+            WHERE down.depth < ${HIERARCHY_WALK_LIMIT}
+        )
+        SELECT MAX(depth) AS height FROM down`.execute(db);
+      return Number(result.rows[0]?.height ?? 0);
+    },
+
+    async countChildren(scope, ids) {
+      const out = new Map<string, number>(ids.map((id) => [id, 0]));
+      if (ids.length === 0) return out;
+      const rows = await db
+        .selectFrom('customers')
+        .select(['parent_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+        .where('account_id', '=', scope.accountId)
+        .where('livemode', '=', flag(scope.livemode))
+        .where(sql<SqlBool>`deleted = 0`)
+        .where('parent_id', 'in', ids)
+        .groupBy('parent_id')
+        .execute();
+      for (const row of rows) if (row.parent_id) out.set(row.parent_id, Number(row.n));
+      return out;
     },
   };
 }

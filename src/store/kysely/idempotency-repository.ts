@@ -1,7 +1,20 @@
-import { sql, type Kysely } from 'kysely';
-import type { IdempotencyRepository } from '../port.js';
-import type { Database } from '../schema.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { IdempotencyRecord, IdempotencyRepository } from '../port.js';
+import type { Database, IdempotencyKeysTable } from '../schema.js';
 import { flag, fromJson, toJson } from './codec.js';
+
+function toRecord(row: Selectable<IdempotencyKeysTable>): IdempotencyRecord {
+  return {
+    key: row.key,
+    endpoint: row.endpoint,
+    params_hash: row.params_hash,
+    status_code: row.status_code,
+    headers: fromJson(row.headers, {}),
+    body: row.body,
+    request_id: row.request_id,
+    created: row.created,
+  };
+}
 
 export function idempotencyRepository(db: Kysely<Database>): IdempotencyRepository {
   return {
@@ -13,17 +26,7 @@ export function idempotencyRepository(db: Kysely<Database>): IdempotencyReposito
         .where('livemode', '=', flag(scope.livemode))
         .where('key', '=', key)
         .executeTakeFirst();
-      if (!row) return undefined;
-      return {
-        key: row.key,
-        endpoint: row.endpoint,
-        params_hash: row.params_hash,
-        status_code: row.status_code,
-        headers: fromJson(row.headers, {}),
-        body: row.body,
-        request_id: row.request_id,
-        created: row.created,
-      };
+      return row && toRecord(row);
     },
 
     async save(scope, record, expiredBefore) {
@@ -59,6 +62,27 @@ export function idempotencyRepository(db: Kysely<Database>): IdempotencyReposito
         )
         .executeTakeFirst();
       return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+
+    async findMentioning(scope, text) {
+      const rows = await db
+        .selectFrom('idempotency_keys')
+        .selectAll()
+        .where('account_id', '=', scope.accountId)
+        .where('livemode', '=', flag(scope.livemode))
+        .where('body', 'like', `%${text.replace(/[%_\\]/g, '')}%`)
+        .execute();
+      return rows.map(toRecord);
+    },
+
+    async replaceBody(scope, key, body) {
+      await db
+        .updateTable('idempotency_keys')
+        .set({ body })
+        .where('account_id', '=', scope.accountId)
+        .where('livemode', '=', flag(scope.livemode))
+        .where('key', '=', key)
+        .execute();
     },
 
     async sweep(before, limit) {

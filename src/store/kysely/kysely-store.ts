@@ -7,6 +7,7 @@ import { runBeforeCommit } from '../write-hooks.js';
 import { accountsRepository } from './accounts-repository.js';
 import { customersRepository } from './customers-repository.js';
 import { idempotencyRepository } from './idempotency-repository.js';
+import { integrationsRepository } from './integrations-repository.js';
 import { paymentMethodsRepository } from './payment-methods-repository.js';
 import { taxIdsRepository } from './tax-ids-repository.js';
 
@@ -17,6 +18,7 @@ function repositories(db: Kysely<Database>, dialect: Dialect): Repositories {
     idempotency: idempotencyRepository(db),
     paymentMethods: paymentMethodsRepository(db, dialect),
     taxIds: taxIdsRepository(db),
+    integrations: integrationsRepository(db),
   };
 }
 
@@ -32,6 +34,7 @@ function translate(error: unknown): unknown {
     const where = `${e.constraint ?? ''} ${e.message ?? ''}`;
     if (where.includes('external_id')) return new UniqueViolation('external_id');
     if (where.includes('invoice_prefix')) return new UniqueViolation('invoice_prefix');
+    if (where.includes('integrations')) return new UniqueViolation('integration');
     return new UniqueViolation('other');
   }
   return error;

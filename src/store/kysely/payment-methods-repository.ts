@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { PaymentMethodRecord } from '../../domain/payment-methods/payment-method.js';
 import type { Dialect } from '../dialect.js';
 import type { PaymentMethodsRepository } from '../port.js';
@@ -90,17 +90,13 @@ export function paymentMethodsRepository(db: Kysely<Database>, dialect: Dialect)
       const rows = await applyPage(query, page).execute();
       return rows.map(toRecord);
     },
-    async detachAllOf(scope, customerId, at) {
-      const rows = await db
-        .updateTable('payment_methods')
-        .set({ customer_id: null, detached: 1, updated: at, version: sql`version + 1` })
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
+    async allOf(scope, customerId) {
+      const rows = await scoped(scope.accountId, scope.livemode)
         .where('customer_id', '=', customerId)
-        .where(sql<SqlBool>`customer_id IS NOT NULL`)
-        .returning('id')
+        .orderBy('created', 'desc')
+        .orderBy('seq', 'desc')
         .execute();
-      return rows.map((r) => r.id);
+      return rows.map(toRecord);
     },
   };
 }

@@ -3,12 +3,14 @@ import type { Dialect } from '../dialect.js';
 import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_idempotency.js';
 import * as m0003 from './0003_payment_methods_tax_ids.js';
+import * as m0004 from './0004_integrations.js';
 
 /** Ordered, frozen migrations. Append only: never edit one that has shipped. */
 const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> }> = {
   '0001_initial': m0001,
   '0002_idempotency': m0002,
   '0003_payment_methods_tax_ids': m0003,
+  '0004_integrations': m0004,
 };
 
 class DialectMigrationProvider implements MigrationProvider {

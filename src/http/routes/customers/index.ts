@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CUSTOMER_EXPANSIONS, type CustomerView } from '../../../domain/customers/customer-expansions.js';
 import { toApiCustomer, toApiCustomerOrTombstone } from '../../../domain/customers/customer-mapper.js';
 import type { CustomerCreateInput, CustomerInput } from '../../../domain/customers/customer-input.js';
+import { exportCustomer } from '../../../domain/customers/customer-export.js';
 import { customerEtag, scopeOf, type CustomerService } from '../../../domain/customers/customer-service.js';
 import { parseEtagList } from '../../../domain/preconditions.js';
 import type { Store } from '../../../store/port.js';
@@ -15,6 +16,8 @@ import { authOf, fieldsOf, ifMatchOf } from '../common.js';
 import {
   CreateCustomerBody,
   Customer,
+  CustomerExport,
+  ListChildrenQuery,
   CustomerIdParams,
   DeletedCustomer,
   ExpandQuery,
@@ -72,6 +75,7 @@ export function registerCustomerRoutes(scope: FastifyInstance, customers: Custom
           filters: {
             ...(q.email !== undefined && { email: q.email }),
             ...(q.external_id !== undefined && { externalId: q.external_id }),
+            ...(q.parent !== undefined && { parentId: q.parent }),
             ...(q.metadata && { metadata: Object.entries(q.metadata) }),
           },
         },
@@ -145,6 +149,37 @@ export function registerCustomerRoutes(scope: FastifyInstance, customers: Custom
         () => customers.remove(authOf(request), request.params.id, ifMatchOf(request)),
         (customer) => presentCustomer({ customer }),
       ),
+  );
+
+  app.get(
+    '/customers/:id/children',
+    {
+      schema: {
+        tags,
+        summary: 'List the direct children of a customer (list conventions)',
+        params: CustomerIdParams,
+        querystring: ListChildrenQuery,
+        response: { 200: ListOf(Type.Ref(Customer), '/v1/customers/{id}/children'), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const expand = expandPaths(request.query.expand, CUSTOMER_EXPANSIONS, true);
+      const page = await customers.listChildren(scopeOf(authOf(request)), request.params.id, pageRequest(request.query), expand);
+      return listEnvelope(`/v1/customers/${request.params.id}/children`, page.data.map(toApiCustomer), page.hasMore);
+    },
+  );
+
+  app.get(
+    '/customers/:id/export',
+    {
+      schema: {
+        tags,
+        summary: 'Export everything held about a customer as one JSON document',
+        params: CustomerIdParams,
+        response: { 200: CustomerExport, ...errorResponses },
+      },
+    },
+    async (request) => exportCustomer(store, scopeOf(authOf(request)), request.params.id),
   );
 
   app.get(

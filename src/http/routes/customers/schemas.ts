@@ -61,10 +61,19 @@ export const Customer = Type.Object(
     first_name: NullableString,
     last_name: NullableString,
     notes: Nullable(Type.String({ description: 'Internal notes; never shown to the customer.' })),
-    parent: Nullable(Type.String({ description: 'Parent customer id.' })),
+    parent: Type.Union([Type.String(), Type.Ref('Customer'), Type.Null()], {
+      description: 'Parent customer id, or the parent object with expand[]=parent.',
+    }),
     updated: Type.Integer({ description: 'Unix time of the last change.' }),
     created_by: Nullable(Type.String({ description: 'Id (`key_…`) of the API key that created the customer.' })),
     updated_by: Nullable(Type.String({ description: 'Id (`key_…`) of the API key that made the last change.' })),
+    integrations: Type.Optional(
+      Type.Object(
+        { object: Type.Literal('list'), url: Type.String(), has_more: Type.Boolean(), data: Type.Array(Type.Ref('Integration')) },
+        { description: 'Only with expand[]=integrations.' },
+      ),
+    ),
+    children_count: Type.Optional(Type.Integer({ description: 'Live direct children; only with expand[]=children_count.' })),
     tax_ids: Type.Optional(
       Type.Object(
         { object: Type.Literal('list'), url: Type.String(), has_more: Type.Boolean(), data: Type.Array(Type.Ref('TaxId')) },
@@ -132,6 +141,8 @@ const writableFields = {
     }),
   ),
   tax_exempt: Nullable(StringEnum(['none', 'exempt', 'reverse'])),
+  parent: NullableStr(255, 'Parent customer id; empty to detach. Not with parent_external_id.'),
+  parent_external_id: NullableStr(255, 'Parent by its external_id; empty to detach. Not with parent.'),
 };
 
 export const CreateCustomerBody = Strict({
@@ -156,6 +167,7 @@ export const ListCustomersQuery = Strict({
   created: Type.Optional(listParams.created),
   email: Type.Optional(Type.String({ maxLength: 512, description: 'Exact (case-sensitive) email.' })),
   external_id: Type.Optional(Type.String({ maxLength: 255 })),
+  parent: Type.Optional(Type.String({ maxLength: 255, description: 'Direct children of this customer.' })),
   metadata: Type.Optional(
     Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 500 }), {
       maxProperties: 10,
@@ -167,3 +179,24 @@ export const ListCustomersQuery = Strict({
 
 export const CustomerIdParams = Strict({ id: Type.String({ maxLength: 255 }) });
 export const ExternalIdParams = Strict({ external_id: Type.String({ maxLength: 255, minLength: 1 }) });
+
+export const ListChildrenQuery = Strict({
+  limit: Type.Optional(listParams.limit),
+  starting_after: Type.Optional(listParams.starting_after),
+  ending_before: Type.Optional(listParams.ending_before),
+  created: Type.Optional(listParams.created),
+  expand: Type.Optional(ExpandParam),
+});
+
+export const CustomerExport = Type.Object(
+  {
+    object: Type.Literal('customer_export'),
+    exported_at: Type.Integer(),
+    customer: Type.Union([Type.Ref('Customer'), Type.Ref('DeletedCustomer')]),
+    payment_methods: Type.Array(Type.Ref('PaymentMethod')),
+    tax_ids: Type.Array(Type.Ref('TaxId')),
+    integrations: Type.Array(Type.Ref('Integration')),
+    children: Type.Array(Type.String(), { description: 'Ids of live direct children.' }),
+  },
+  { description: 'Everything Clientele holds about one customer (SPEC C-8).' },
+);

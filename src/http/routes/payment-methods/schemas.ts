@@ -70,10 +70,12 @@ export const CreatePaymentMethodBody = Strict({
   card: Type.Optional(
     Strict(
       OptionalAll({
-        number: Str(30, { description: 'Checked, reduced to last4 + brand + a keyed fingerprint, never stored.' }),
+        // Bounds are generous on purpose: a malformed number or CVC within them gets Stripe's 402
+        // card error, and a schema error would quote the value back in its message.
+        number: Str(64, { description: 'Checked, reduced to last4 + brand + a keyed fingerprint, never stored.' }),
         exp_month: Type.Integer({ description: '1–12' }),
         exp_year: Type.Integer(),
-        cvc: Str(4, { description: 'Checked for shape, then discarded.' }),
+        cvc: Str(16, { description: 'Checked for shape (3 digits, 4 for amex), then discarded.' }),
         brand: Str(20, { description: 'Only with provider: the display brand.' }),
         last4: Str(4, { description: 'Only with provider: the last four digits.' }),
         funding: StringEnum(['credit', 'debit', 'prepaid', 'unknown']),

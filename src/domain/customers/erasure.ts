@@ -1,0 +1,101 @@
+import type { WriteRepositories } from '../../store/port.js';
+import type { AuthContext } from '../accounts/account-service.js';
+import type { CustomerRecord, Scope } from './customer.js';
+
+/** Personal data removed by delete (SPEC C-7); the tombstone keeps id and history links. */
+export function eraseCustomer(customer: CustomerRecord, auth: AuthContext, now: number): CustomerRecord {
+  return {
+    ...customer,
+    deleted: true,
+    updated: now,
+    version: customer.version + 1,
+    external_id: null,
+    email: null,
+    email_key: null,
+    name: null,
+    business_name: null,
+    individual_name: null,
+    first_name: null,
+    last_name: null,
+    phone: null,
+    phone_e164: null,
+    description: null,
+    notes: null,
+    address: null,
+    shipping: null,
+    preferred_locales: [],
+    invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
+    metadata: {},
+    updated_by: auth.keyId,
+  };
+}
+
+const PERSONAL_KEYS = new Set([
+  'email',
+  'name',
+  'phone',
+  'address',
+  'shipping',
+  'notes',
+  'description',
+  'first_name',
+  'last_name',
+  'business_name',
+  'individual_name',
+  'external_id',
+  'custom_fields',
+  'preferred_locales',
+]);
+
+/**
+ * Strips personal data from a stored API object (an idempotent response, an event payload):
+ * personal fields become null, metadata empty, billing details blank, tax id values gone.
+ */
+export function redactPersonalData(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactPersonalData);
+  if (value === null || typeof value !== 'object') return value;
+  const input = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(input)) {
+    if (PERSONAL_KEYS.has(key)) out[key] = Array.isArray(child) ? [] : null;
+    else if (key === 'metadata') out[key] = {};
+    else if (key === 'billing_details') out[key] = { address: null, email: null, name: null, phone: null };
+    else if (key === 'value' && input.object === 'tax_id') out[key] = null;
+    else if (key === 'fingerprint') out[key] = null;
+    else if (key === 'message' && typeof child === 'string') out[key] = '[redacted: the customer was deleted]';
+    else out[key] = redactPersonalData(child);
+  }
+  return out;
+}
+
+/**
+ * Everything tied to the customer beyond its own row, in the delete's transaction: payment
+ * methods detached with only non-personal display fields kept (brand, last4, expiry), tax ids
+ * and integrations deleted, stored idempotent responses that show its data redacted.
+ */
+export async function eraseRelated(repos: WriteRepositories, scope: Scope, customerId: string, now: number): Promise<void> {
+  await repos.customers.replaceMetadataIndex(scope, customerId, {});
+  for (const method of await repos.paymentMethods.allOf(scope, customerId)) {
+    await repos.paymentMethods.update(scope, {
+      ...method,
+      customer_id: null,
+      detached: true,
+      billing_details: { address: null, email: null, name: null, phone: null },
+      card: method.card && { ...method.card, fingerprint: null },
+      metadata: {},
+      updated: now,
+      version: method.version + 1,
+    });
+  }
+  await repos.taxIds.deleteAllOf(scope, customerId);
+  await repos.integrations.deleteAllOf(scope, customerId);
+  for (const record of await repos.idempotency.findMentioning(scope, customerId)) {
+    let body: string;
+    try {
+      body = JSON.stringify(redactPersonalData(JSON.parse(record.body)));
+    } catch {
+      body = '{}';
+    }
+    await repos.idempotency.replaceBody(scope, record.key, body);
+  }
+}

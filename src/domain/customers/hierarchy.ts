@@ -1,0 +1,87 @@
+import type { WriteRepositories } from '../../store/port.js';
+import { ApiError } from '../errors.js';
+import type { Scope } from './customer.js';
+
+/** SPEC H-1: the parent, by Clientele id or by the merchant's external id (never both). */
+export interface ParentInput {
+  parent?: string | null;
+  parent_external_id?: string | null;
+}
+
+/** One lock per account and mode serialises every change to the tree, so checks stay true. */
+export function hierarchyLock(scope: Scope): string {
+  return `hierarchy:${scope.accountId}:${scope.livemode ? 'live' : 'test'}`;
+}
+
+export function wantsParentChange(input: ParentInput): boolean {
+  return input.parent !== undefined || input.parent_external_id !== undefined;
+}
+
+/**
+ * The parent id the input asks for (null: detach). The parent must exist in the same account
+ * and mode and not be deleted. Call with the hierarchy lock held.
+ */
+export async function resolveParent(repos: WriteRepositories, scope: Scope, input: ParentInput): Promise<string | null> {
+  if (input.parent !== undefined && input.parent_external_id !== undefined) {
+    throw new ApiError('You may only specify one of these parameters: parent, parent_external_id.', {
+      code: 'parameters_exclusive',
+      param: 'parent_external_id',
+    });
+  }
+  if (input.parent !== undefined) {
+    if (input.parent === null) return null;
+    const parent = await repos.customers.findById(scope, input.parent);
+    if (!parent || parent.deleted) {
+      throw new ApiError(`No such customer: '${input.parent}'`, { code: 'resource_missing', param: 'parent' });
+    }
+    return parent.id;
+  }
+  if (input.parent_external_id === null || input.parent_external_id === undefined) return null;
+  const parent = await repos.customers.findByExternalId(scope, input.parent_external_id);
+  if (!parent) {
+    throw new ApiError(`No such customer with external_id: '${input.parent_external_id}'`, {
+      code: 'resource_missing',
+      param: 'parent_external_id',
+    });
+  }
+  return parent.id;
+}
+
+/**
+ * SPEC H-2: no customer may be its own ancestor, and the tree is at most `maxDepth` levels
+ * (a root is level 1). Call with the hierarchy lock held.
+ */
+export async function checkPlacement(
+  repos: WriteRepositories,
+  scope: Scope,
+  customerId: string,
+  parentId: string,
+  maxDepth: number,
+  param: string,
+): Promise<void> {
+  const ancestors = await repos.customers.ancestorIds(scope, parentId);
+  if (ancestors.includes(customerId)) {
+    throw new ApiError(
+      parentId === customerId
+        ? `Invalid ${param}: a customer cannot be its own parent.`
+        : `Invalid ${param}: ${parentId} is a descendant of ${customerId}, so this would make ${customerId} its own ancestor.`,
+      { code: 'hierarchy_cycle', param },
+    );
+  }
+  const height = Math.max(1, await repos.customers.subtreeHeight(scope, customerId));
+  const depth = ancestors.length + height;
+  if (depth > maxDepth) {
+    throw new ApiError(
+      `Invalid ${param}: the hierarchy would be ${depth} levels deep; at most ${maxDepth} levels are allowed.`,
+      { code: 'hierarchy_too_deep', param },
+    );
+  }
+}
+
+export function hasChildren(count: number, customerId: string): ApiError | null {
+  if (count === 0) return null;
+  return new ApiError(
+    `The customer ${customerId} has ${count} child customer${count === 1 ? '' : 's'}; delete or re-parent them first.`,
+    { code: 'customer_has_children', param: 'id' },
+  );
+}

@@ -1,0 +1,103 @@
+import { newId, nowSeconds } from '../../lib/ids.js';
+import { UniqueViolation, type Repositories, type Store } from '../../store/port.js';
+import type { AuthContext } from '../accounts/account-service.js';
+import type { CustomerRecord, Scope } from '../customers/customer.js';
+import { mergeMetadata } from '../customers/customer-rules.js';
+import { resourceAlreadyExists, resourceMissing } from '../errors.js';
+import { pageThrough, type Page, type PageRequest } from '../paging.js';
+import { validateProviderName } from '../payment-methods/payment-method-service.js';
+import type { IntegrationRecord } from './integration.js';
+
+export interface IntegrationInput {
+  provider: string;
+  provider_id: string;
+  metadata?: Record<string, string | null> | null;
+}
+
+async function requireLiveCustomer(repos: Repositories, scope: Scope, customerId: string, forUpdate = false) {
+  const customer = await repos.customers.findById(scope, customerId, { forUpdate });
+  if (!customer || customer.deleted) throw resourceMissing('customer', customerId, 'customer');
+  return customer;
+}
+
+function taken(provider: string, providerId: string, holder: string): never {
+  throw resourceAlreadyExists(
+    `The ${provider} id '${providerId}' is already mapped to customer ${holder}.`,
+    'provider_id',
+  );
+}
+
+/** SPEC I-1, I-2: a customer's ids in other systems, unique per account, mode and provider. */
+export function integrationService(deps: { store: Store }) {
+  const { store } = deps;
+  const scopeOf = (auth: AuthContext): Scope => ({ accountId: auth.accountId, livemode: auth.livemode });
+
+  return {
+    async create(auth: AuthContext, customerId: string, input: IntegrationInput): Promise<IntegrationRecord> {
+      const scope = scopeOf(auth);
+      validateProviderName(input.provider, 'provider');
+      try {
+        return await store.write(async (repos) => {
+          await requireLiveCustomer(repos, scope, customerId, true);
+          await repos.lock(`integration:${scope.accountId}:${scope.livemode}:${input.provider}:${input.provider_id}`);
+          const holder = await repos.integrations.findByProvider(scope, input.provider, input.provider_id);
+          if (holder) taken(input.provider, input.provider_id, holder.customer_id);
+          const integration: IntegrationRecord = {
+            id: newId('int'),
+            livemode: scope.livemode,
+            created: nowSeconds(),
+            customer_id: customerId,
+            provider: input.provider,
+            provider_id: input.provider_id,
+            metadata: mergeMetadata({}, input.metadata ?? null),
+          };
+          await repos.integrations.insert(scope, integration);
+          return integration;
+        });
+      } catch (error) {
+        if (error instanceof UniqueViolation && error.target === 'integration') {
+          const holder = await store.read((r) => r.integrations.findByProvider(scope, input.provider, input.provider_id));
+          taken(input.provider, input.provider_id, holder?.customer_id ?? 'another customer');
+        }
+        throw error;
+      }
+    },
+
+    async remove(auth: AuthContext, customerId: string, id: string): Promise<IntegrationRecord> {
+      const scope = scopeOf(auth);
+      return store.write(async (repos) => {
+        await requireLiveCustomer(repos, scope, customerId, true);
+        const integration = await repos.integrations.find(scope, customerId, id);
+        if (!integration) throw resourceMissing('integration', id, 'id');
+        await repos.integrations.delete(scope, id);
+        return integration;
+      });
+    },
+
+    async list(scope: Scope, customerId: string, request: PageRequest): Promise<Page<IntegrationRecord>> {
+      return store.read(async (repos) => {
+        await requireLiveCustomer(repos, scope, customerId);
+        return pageThrough(
+          'integration',
+          request,
+          (id) => repos.integrations.cursorOf(scope, customerId, id),
+          (page) => repos.integrations.list(scope, customerId, page),
+        );
+      });
+    },
+
+    /** SPEC I-2: which customer holds this provider id. */
+    async lookup(scope: Scope, provider: string, providerId: string): Promise<CustomerRecord> {
+      return store.read(async (repos) => {
+        const integration = await repos.integrations.findByProvider(scope, provider, providerId);
+        const customer = integration && (await repos.customers.findById(scope, integration.customer_id));
+        if (!customer || customer.deleted) {
+          throw resourceMissing(`customer with ${provider} id`, providerId, 'provider_id');
+        }
+        return customer;
+      });
+    },
+  };
+}
+
+export type IntegrationService = ReturnType<typeof integrationService>;
