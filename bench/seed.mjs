@@ -1,0 +1,213 @@
+/**
+ * Seeds a Clientele database with `size` generated customers (bench/dataset.mjs), fast:
+ * the schema comes from the project's own migrations (dist/store), the account and its keys
+ * from the real CLI, and the customers go straight into the tables in large batches with the
+ * secondary indexes dropped during the load and recreated from their own definitions after.
+ *
+ *   node bench/seed.mjs --database sqlite:/tmp/bench.db --size 100000
+ *
+ * Rows are written exactly as src/store/kysely/customers-repository.ts writes them: flags as
+ * 0/1, JSON as text (SQLite) or jsonb (PostgreSQL), `seq` left to the database, and one
+ * customer_metadata row per metadata key.
+ */
+import { spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { customerAt, DATASET_VERSION, DEFAULT_SEED } from './dataset.mjs';
+
+const DIST = new URL('../dist/', import.meta.url);
+export const CLI = fileURLToPath(new URL('cli/main.js', DIST));
+
+/** Customer columns in insert order; `seq` is generated. */
+const COLUMNS = [
+  'account_id', 'livemode', 'id', 'created', 'updated', 'deleted', 'version', 'external_id', 'email', 'email_key',
+  'name', 'business_name', 'individual_name', 'first_name', 'last_name', 'phone', 'phone_e164', 'description',
+  'notes', 'address', 'shipping', 'balance', 'currency', 'invoice_prefix', 'invoice_settings',
+  'next_invoice_sequence', 'preferred_locales', 'tax_exempt', 'metadata', 'parent_id', 'created_by', 'updated_by',
+];
+/** PostgreSQL types for the unnest() bulk insert (jsonb travels as text and is cast). */
+const PG_TYPES = {
+  livemode: 'smallint', created: 'bigint', updated: 'bigint', deleted: 'smallint', version: 'integer',
+  balance: 'bigint', next_invoice_sequence: 'bigint',
+  address: 'jsonb', shipping: 'jsonb', invoice_settings: 'jsonb', preferred_locales: 'jsonb', metadata: 'jsonb',
+};
+const toJson = (value) => (value === null || value === undefined ? null : JSON.stringify(value));
+
+/** One customer as a row of COLUMNS, as the repository's insert would write it. */
+function customerRow(c, accountId, keyId) {
+  return [
+    accountId, 0, c.id, c.created, c.updated, 0, c.version, c.external_id, c.email, c.email_key,
+    c.name, c.business_name, c.individual_name, c.first_name, c.last_name, c.phone,
+    // Generated phones are valid E.164 numbers (bench/dataset.mjs), which is what the service stores.
+    c.phone, c.description, c.notes, toJson(c.address), toJson(c.shipping), c.balance, c.currency,
+    c.invoice_prefix, toJson(c.invoice_settings), c.next_invoice_sequence, toJson(c.preferred_locales),
+    c.tax_exempt, toJson(c.metadata), c.parent_id, keyId, keyId,
+  ];
+}
+
+function runCli(args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s) => (stdout += s));
+    child.stderr.setEncoding('utf8').on('data', (s) => (stderr += s));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`clientele ${args.join(' ')} exited ${code}: ${stderr.trim()}`));
+    });
+  });
+}
+
+/** Applies the migrations with the project's own store code. */
+async function migrate(databaseUrl) {
+  const { parseDatabaseUrl } = await import(new URL('config.js', DIST).href);
+  const { openStore } = await import(new URL('store/open-store.js', DIST).href);
+  const store = await openStore({ database: parseDatabaseUrl(databaseUrl), pgPoolMax: 1, sqliteSynchronous: 'FULL' });
+  try {
+    await store.migrate();
+  } finally {
+    await store.close();
+  }
+}
+
+async function createAccount(databaseUrl) {
+  const out = await runCli(['accounts', 'create', '--name', 'Bench', '--json'], { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' });
+  const account = JSON.parse(out.trim().split('\n').pop());
+  return { accountId: account.id, testKey: account.keys.test };
+}
+
+function progress(log, done, size, started) {
+  const s = (performance.now() - started) / 1000;
+  log(`  seeded ${done.toLocaleString('en')} / ${size.toLocaleString('en')} customers (${Math.round(done / s).toLocaleString('en')}/s)`);
+}
+
+async function seedSqlite(path, size, seed, account, log) {
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(path);
+  try {
+    const keyId = db.prepare('SELECT id FROM api_keys WHERE account_id = ? AND livemode = 0').get(account.accountId).id;
+    // A bulk load into a scratch file (the caller renames it only on success): no journal, no syncs.
+    db.pragma('journal_mode = OFF');
+    db.pragma('synchronous = OFF');
+    db.pragma('cache_size = -262144');
+    db.pragma('temp_store = MEMORY');
+    const indexes = db
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('customers', 'customer_metadata')")
+      .all();
+    for (const { name } of indexes) db.exec(`DROP INDEX "${name}"`);
+
+    const insertCustomer = db.prepare(`INSERT INTO customers (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`);
+    const insertMeta = db.prepare('INSERT INTO customer_metadata (account_id, livemode, customer_id, key, value) VALUES (?, 0, ?, ?, ?)');
+    const batch = db.transaction((from, to) => {
+      for (let i = from; i < to; i++) {
+        const c = customerAt(i, size, seed);
+        insertCustomer.run(customerRow(c, account.accountId, keyId));
+        for (const [key, value] of Object.entries(c.metadata)) insertMeta.run(account.accountId, c.id, key, value);
+      }
+    });
+    const started = performance.now();
+    const step = 20_000;
+    for (let from = 0; from < size; from += step) {
+      batch(from, Math.min(size, from + step));
+      if ((from / step) % 10 === 9) progress(log, from + step, size, started);
+    }
+    log(`  rebuilding ${indexes.length} indexes`);
+    for (const { sql } of indexes) db.exec(sql);
+    db.pragma('journal_mode = WAL');
+    return keyId;
+  } finally {
+    db.close();
+  }
+}
+
+async function seedPostgres(url, size, seed, account, log) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const keyId = (await client.query('SELECT id FROM api_keys WHERE account_id = $1 AND livemode = 0', [account.accountId])).rows[0].id;
+    await client.query('SET synchronous_commit = off');
+    const { rows: indexes } = await client.query(
+      `SELECT indexname, indexdef FROM pg_indexes i
+        WHERE schemaname = current_schema() AND tablename IN ('customers', 'customer_metadata')
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
+    );
+    for (const { indexname } of indexes) await client.query(`DROP INDEX "${indexname}"`);
+
+    const typeOf = (column) => PG_TYPES[column] ?? 'text';
+    const arrayType = (column) => (typeOf(column) === 'jsonb' ? 'text' : typeOf(column));
+    const insertCustomers = `INSERT INTO customers (${COLUMNS.join(', ')})
+      SELECT ${COLUMNS.map((c) => (typeOf(c) === 'jsonb' ? `${c}::jsonb` : c)).join(', ')}
+        FROM unnest(${COLUMNS.map((c, k) => `$${k + 1}::${arrayType(c)}[]`).join(', ')}) AS t(${COLUMNS.join(', ')})`;
+    const insertMeta = `INSERT INTO customer_metadata (account_id, livemode, customer_id, key, value)
+      SELECT $1, 0, customer_id, key, value FROM unnest($2::text[], $3::text[], $4::text[]) AS t(customer_id, key, value)`;
+
+    const started = performance.now();
+    const step = 5_000;
+    for (let from = 0; from < size; from += step) {
+      const to = Math.min(size, from + step);
+      const columns = COLUMNS.map(() => []);
+      const meta = [[], [], []];
+      for (let i = from; i < to; i++) {
+        const c = customerAt(i, size, seed);
+        const row = customerRow(c, account.accountId, keyId);
+        for (let k = 0; k < row.length; k++) columns[k].push(row[k]);
+        for (const [key, value] of Object.entries(c.metadata)) {
+          meta[0].push(c.id);
+          meta[1].push(key);
+          meta[2].push(value);
+        }
+      }
+      await client.query('BEGIN');
+      await client.query(insertCustomers, columns);
+      await client.query(insertMeta, [account.accountId, ...meta]);
+      await client.query('COMMIT');
+      if ((from / step) % 40 === 39) progress(log, to, size, started);
+    }
+    log(`  rebuilding ${indexes.length} indexes`);
+    await client.query("SET maintenance_work_mem = '256MB'");
+    for (const { indexdef } of indexes) await client.query(indexdef);
+    // Autovacuum would analyze the freshly loaded tables soon anyway; do it now so plans are steady.
+    await client.query('ANALYZE customers');
+    await client.query('ANALYZE customer_metadata');
+    return keyId;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Migrates an empty database, creates the Bench account with the CLI and loads `size`
+ * customers. Returns what a load generator needs: the account, its test key and the dataset.
+ */
+export async function seedDatabase({ databaseUrl, size, seed = DEFAULT_SEED, log = () => undefined }) {
+  const started = performance.now();
+  await migrate(databaseUrl);
+  const account = await createAccount(databaseUrl);
+  const postgres = /^postgres(ql)?:\/\//i.test(databaseUrl);
+  const keyId = postgres
+    ? await seedPostgres(databaseUrl, size, seed, account, log)
+    : await seedSqlite(databaseUrl.replace(/^sqlite:(\/\/)?/, ''), size, seed, account, log);
+  const seconds = (performance.now() - started) / 1000;
+  log(`  seeded ${size.toLocaleString('en')} customers in ${seconds.toFixed(1)} s`);
+  return { ...account, keyId, size, seed, datasetVersion: DATASET_VERSION, seedSeconds: Number(seconds.toFixed(1)) };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({
+    options: { database: { type: 'string' }, size: { type: 'string', default: '10000' }, seed: { type: 'string' } },
+  });
+  if (!values.database) {
+    console.error('usage: node bench/seed.mjs --database sqlite:PATH|postgres://… [--size N] [--seed S]');
+    process.exit(2);
+  }
+  const meta = await seedDatabase({
+    databaseUrl: values.database,
+    size: Number(values.size),
+    seed: values.seed === undefined ? DEFAULT_SEED : Number(values.seed),
+    log: (line) => console.error(line),
+  });
+  console.log(JSON.stringify(meta));
+}
