@@ -18,6 +18,8 @@ export default tseslint.config(
         clearInterval: 'readonly',
         setImmediate: 'readonly',
         fetch: 'readonly',
+        AbortSignal: 'readonly',
+        performance: 'readonly',
       },
     },
     rules: {

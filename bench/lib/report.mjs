@@ -1,0 +1,92 @@
+/**
+ * The issue's targets, evaluated from one run's measurements, and the printed table.
+ * Figures are reported, never asserted: a missed target is a FAIL in the table, not an error.
+ */
+
+/**
+ * Each target: which measurements it needs, how it computes its value, and its limit.
+ * `ceiling` names what the scenario's ratio is taken against (shown in the table).
+ */
+export function evaluateTargets({ scenarios, ceilings, connections, size }) {
+  const s = scenarios;
+  const targets = [];
+  const add = (t) => targets.push({ ...t, pass: t.comparison === '>=' ? t.value >= t.limit : t.value <= t.limit });
+  if (s.retrieve && s.bare_fastify) {
+    add({
+      name: 'retrieve_vs_bare_fastify', scenario: 'retrieve', comparison: '>=', limit: 0.6,
+      value: s.retrieve.rps / s.bare_fastify.rps, text: 'bare Fastify req/s',
+      description: 'retrieve through the whole stack ≥ 0.6 × the bare Fastify ceiling (req/s)',
+    });
+  }
+  if (s.retrieve) {
+    add({
+      name: 'retrieve_p99_ms', scenario: 'retrieve', comparison: '<=', limit: 10, unit: 'ms',
+      value: s.retrieve.p99_ms, text: `ms p99 at ${connections} connections`,
+      description: `p99 latency of retrieve at 50 connections ≤ 10 ms (measured at ${connections})`,
+    });
+  }
+  if (s.create && ceilings.fdatasync) {
+    add({
+      name: 'create_vs_fdatasync', scenario: 'create', comparison: '>=', limit: 1.2,
+      value: s.create.rps / ceilings.fdatasync.ops_per_sec, text: 'fdatasync/s',
+      description: 'durable creates (synchronous=FULL) ≥ 1.2 × the one-fsync-per-write ceiling',
+    });
+  }
+  if (s.create && s.create_sync_off) {
+    add({
+      name: 'create_vs_sync_off', scenario: 'create', comparison: '>=', limit: 0.9,
+      value: s.create.rps / s.create_sync_off.rps, text: 'synchronous=OFF creates',
+      description: 'durable creates ≥ 0.9 × the same server’s creates with synchronous=OFF',
+    });
+  }
+  if (s.list_deep && s.list_first) {
+    add({
+      name: 'list_deep_vs_first_p50', scenario: 'list_deep', comparison: '<=', limit: 1.25,
+      value: s.list_deep.p50_ms / s.list_first.p50_ms,
+      text: `first page p50 (req/s ${(s.list_deep.rps / s.list_first.rps).toFixed(2)}×)`,
+      description: `a list page deep in the collection ≤ 1.25 × the first page (p50 latency; ${size.toLocaleString('en')} customers)`,
+    });
+  }
+  const rss = Object.entries(s)
+    .filter(([name, m]) => name !== 'bare_fastify' && m.max_rss_mb !== null)
+    .map(([, m]) => m.max_rss_mb);
+  if (rss.length) {
+    add({
+      name: 'max_rss_mb', scenario: null, comparison: '<=', limit: 200, unit: 'MB',
+      value: Math.max(...rss), text: 'MB, highest of all scenarios',
+      description: `server RSS ≤ 200 MB under load (target set for 10⁶ customers; this run: ${size.toLocaleString('en')})`,
+    });
+  }
+  return targets;
+}
+
+const fixed = (n, digits) => (n === null || n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits));
+const limitText = (t) => `${t.comparison === '>=' ? '≥' : '≤'} ${t.limit}${t.unit ? ` ${t.unit}` : ''}`;
+
+function ratioText(t) {
+  return t.unit ? `${fixed(t.value, 1)} ${t.text}` : `${fixed(t.value, 2)} × ${t.text}`;
+}
+
+/** The table: one line per measurement, its first target beside it, further targets below it. */
+export function formatTable({ order, labels, scenarios, ceilings, targets }) {
+  const rows = [['scenario', 'req/s', 'p50 ms', 'p99 ms', 'RSS MB', 'ratio to its ceiling', 'target', 'result']];
+  const targetCells = (t) => [ratioText(t), limitText(t), t.pass ? 'pass' : 'FAIL'];
+  if (ceilings.fdatasync) rows.push(['fdatasync (ceiling)', fixed(ceilings.fdatasync.ops_per_sec, 0), '-', '-', '-', '', '', '']);
+  for (const name of order) {
+    const m = scenarios[name];
+    if (!m) continue;
+    const own = targets.filter((t) => t.scenario === name);
+    const first = own[0];
+    const flag = m.non2xx || m.socket_errors ? ` (${m.non2xx} non-2xx, ${m.socket_errors} errors)` : '';
+    rows.push([
+      labels[name] + flag, fixed(m.rps, 0), fixed(m.p50_ms, 2), fixed(m.p99_ms, 2), fixed(m.max_rss_mb, 0),
+      ...(first ? targetCells(first) : ['', '', '']),
+    ]);
+    for (const t of own.slice(1)) rows.push([`  ${labels[name]}`, '', '', '', '', ...targetCells(t)]);
+  }
+  for (const t of targets.filter((x) => x.scenario === null)) rows.push(['server RSS (max)', '', '', '', fixed(t.value, 0), ...targetCells(t)]);
+  const widths = rows[0].map((_, k) => Math.max(...rows.map((r) => r[k].length)));
+  const numeric = new Set([1, 2, 3, 4]);
+  const line = (r) => r.map((cell, k) => (numeric.has(k) ? cell.padStart(widths[k]) : cell.padEnd(widths[k]))).join('  ').trimEnd();
+  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}

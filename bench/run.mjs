@@ -1,0 +1,356 @@
+/**
+ * `npm run bench`: seeds a database with generated customers, runs the real server and
+ * measures retrieve, create, update and two list pages at fixed concurrency, beside the
+ * ceilings they are judged against (a bare Fastify server returning the same bytes, the
+ * disk's fdatasync rate, the same server with synchronous=OFF), then prints a table and
+ * writes a JSON file. See bench/README.md.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release as osRelease, tmpdir, totalmem } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createBodies, customerAt, customerIdAt, DEFAULT_SEED, mulberry32 } from './dataset.mjs';
+import { CACHE_DIR, prepareSqlite, startPostgres } from './lib/data.mjs';
+import { makeRequest, runLoad, wrkAvailable } from './lib/load.mjs';
+import { CLI, cpuSeconds, ROOT, runNode, sampleRss, setInterruptHandler, startBareFastify, startClientele, stop } from './lib/processes.mjs';
+import { formatProfile, summariseProfile } from './lib/profile.mjs';
+import { evaluateTargets, formatTable } from './lib/report.mjs';
+
+const USAGE = `usage: npm run bench -- [options]
+  --size N          customers to seed (default 100000; the issue's sizes: 10000, 100000, 1000000)
+  --duration S      seconds measured per scenario (default 10)
+  --connections C   concurrent connections (default 50)
+  --warmup S        seconds of unmeasured load before each scenario (default 2, --quick 0)
+  --postgres        seed and run on a throwaway embedded PostgreSQL instead of SQLite
+  --quick           smoke mode: no seed cache, data in the temp dir, short fdatasync probe
+  --out FILE        where the JSON goes (default bench/results/<timestamp>.json)
+  --only A,B        run only these scenarios (names as in the JSON)
+  --tool T          wrk or autocannon (default: wrk when installed)
+  --cpu-prof        write a V8 CPU profile of the server per scenario beside the JSON, and summarise it
+  --keep            keep the run's data directory
+  --seed N          dataset seed (default ${DEFAULT_SEED})`;
+
+const { values: opts } = parseArgs({
+  options: {
+    size: { type: 'string', default: '100000' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    warmup: { type: 'string' },
+    postgres: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    only: { type: 'string' },
+    tool: { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    seed: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (opts.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+function positiveNumber(name, raw, integer = false) {
+  const n = Number(raw);
+  if (!(n > 0) || (integer && !Number.isInteger(n))) {
+    console.error(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got '${raw}'\n${USAGE}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const size = positiveNumber('size', opts.size, true);
+const duration = positiveNumber('duration', opts.duration);
+const connections = positiveNumber('connections', opts.connections, true);
+const warmup = opts.warmup === undefined ? (opts.quick ? 0 : 2) : Number(opts.warmup);
+const seed = opts.seed === undefined ? DEFAULT_SEED : positiveNumber('seed', opts.seed, true);
+if (size < 100) {
+  console.error('--size must be at least 100 (the deep list page starts 20 customers from the end)');
+  process.exit(2);
+}
+const tool = opts.tool ?? (wrkAvailable() ? 'wrk' : 'autocannon');
+if (tool !== 'wrk' && tool !== 'autocannon') {
+  console.error(`--tool must be wrk or autocannon, got '${tool}'`);
+  process.exit(2);
+}
+const store = opts.postgres ? 'postgres' : 'sqlite';
+const startedAt = new Date();
+const out = opts.out ?? join(ROOT, 'bench', 'results', `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+const log = (line) => console.error(line);
+
+/** Customer index whose id the deep list page starts after: among the oldest (list order is newest first). */
+const DEEP_INDEX = 20;
+
+const SCENARIOS = [
+  { name: 'bare_fastify', label: 'bare Fastify (ceiling)', server: 'bare', mode: 'by-id' },
+  { name: 'retrieve', label: 'retrieve', server: 'durable', mode: 'by-id' },
+  { name: 'retrieve_external', label: 'retrieve by external_id', server: 'durable', mode: 'by-external-id' },
+  { name: 'list_first', label: 'list, first page', server: 'durable', mode: 'static', path: '/v1/customers?limit=10' },
+  {
+    name: 'list_deep', label: 'list, deep page', server: 'durable', mode: 'static',
+    path: `/v1/customers?limit=10&starting_after=${customerIdAt(DEEP_INDEX, seed)}`,
+  },
+  { name: 'update', label: 'update (metadata)', server: 'durable', mode: 'update' },
+  { name: 'create', label: `create (${opts.postgres ? 'synchronous_commit=on' : 'synchronous=FULL'})`, server: 'durable', mode: 'create' },
+  { name: 'create_sync_off', label: `create (${opts.postgres ? 'synchronous_commit=off' : 'synchronous=OFF'})`, server: 'sync-off', mode: 'create' },
+];
+/** Reads before writes, durable before the ceilings that need a recorded response or another setting. */
+const RUN_ORDER = ['retrieve', 'retrieve_external', 'list_first', 'list_deep', 'update', 'create', 'bare_fastify', 'create_sync_off'].map(
+  (name) => SCENARIOS.find((s) => s.name === name),
+);
+const only = opts.only ? new Set(opts.only.split(',').map((s) => s.trim())) : null;
+if (only) {
+  const unknown = [...only].filter((name) => !SCENARIOS.some((s) => s.name === name));
+  if (unknown.length) {
+    console.error(`unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+    process.exit(2);
+  }
+}
+const selected = SCENARIOS.filter((s) => !only || only.has(s.name));
+
+function ensureBuilt() {
+  if (existsSync(CLI)) return;
+  log('dist/ is missing: npm run build');
+  const built = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (built.status !== 0) throw new Error('npm run build failed');
+}
+
+function gitInfo() {
+  const git = (args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+  const commit = git(['rev-parse', 'HEAD']);
+  if (commit.status !== 0) return null;
+  return { commit: commit.stdout.trim(), dirty: git(['status', '--porcelain', '--', 'src']).stdout.trim() !== '' };
+}
+
+/** Sample of existing customer ids for random retrieves and updates (deterministic). */
+function sampleIds(count) {
+  const rng = mulberry32(seed ^ 0x5bd1e995);
+  const ids = [];
+  for (let k = 0; k < count; k++) ids.push(customerIdAt(Math.floor(rng() * size), seed));
+  return ids;
+}
+
+async function request(baseUrl, auth, { method, path, body }) {
+  const headers = { authorization: auth };
+  if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+  const response = await fetch(baseUrl + path, { method, headers, body, signal: AbortSignal.timeout(30_000) });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+/** Deep equality that ignores key order (the API orders address fields its own way). */
+function same(a, b) {
+  const canonical = (v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical(v[k])]))
+      : Array.isArray(v) ? v.map(canonical) : v;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+/** The seeded rows must come back through the API as the generator made them. */
+async function verifySeed(baseUrl, auth, ids) {
+  const indexes = [0, 1, Math.floor(size / 2), size - 1];
+  for (const index of indexes) {
+    const expected = customerAt(index, size, seed);
+    const r = await request(baseUrl, auth, { method: 'GET', path: `/v1/customers/${expected.id}` });
+    if (r.status !== 200) throw new Error(`seeded customer ${expected.id} answered ${r.status}: ${r.text.slice(0, 300)}`);
+    const got = JSON.parse(r.text);
+    for (const field of ['id', 'email', 'name', 'external_id', 'created', 'phone', 'invoice_prefix', 'metadata', 'address', 'shipping', 'preferred_locales', 'tax_exempt', 'balance']) {
+      if (!same(got[field], expected[field])) {
+        throw new Error(`seeded customer ${expected.id}: ${field} is ${JSON.stringify(got[field])}, expected ${JSON.stringify(expected[field])}`);
+      }
+    }
+  }
+  const byExternal = JSON.parse((await request(baseUrl, auth, { method: 'GET', path: '/v1/customers/external/ext_1' })).text);
+  if (byExternal.id !== customerIdAt(0, seed)) throw new Error(`GET /v1/customers/external/ext_1 gave ${byExternal.id ?? byExternal.error?.message}`);
+  const first = JSON.parse((await request(baseUrl, auth, { method: 'GET', path: '/v1/customers?limit=10' })).text);
+  if (first.data?.[0]?.id !== customerIdAt(size - 1, seed) || !first.has_more) {
+    throw new Error(`the first list page does not start with the newest seeded customer: ${JSON.stringify(first).slice(0, 300)}`);
+  }
+  const deep = JSON.parse((await request(baseUrl, auth, { method: 'GET', path: SCENARIOS.find((s) => s.name === 'list_deep').path })).text);
+  if (deep.data?.length !== 10 || deep.data[0].id !== customerIdAt(DEEP_INDEX - 1, seed)) {
+    throw new Error(`the deep list page is not the expected one: ${JSON.stringify(deep).slice(0, 300)}`);
+  }
+  const sample = await request(baseUrl, auth, { method: 'GET', path: `/v1/customers/${ids[0]}` });
+  if (sample.status !== 200) throw new Error(`sampled customer ${ids[0]} answered ${sample.status}`);
+  return sample;
+}
+
+/** The retrieve response the bare Fastify ceiling replays: same body, same headers. */
+function recordResponse(sample, file) {
+  const skip = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+  const headers = {};
+  for (const [name, value] of sample.headers) if (!skip.has(name)) headers[name] = value;
+  writeFileSync(file, JSON.stringify({ body: sample.text, headers }));
+}
+
+/** One scenario against a running server: a probe, unmeasured warm-up, then the measured load. */
+async function measure(server, scenario) {
+  const probe = await request(server.url, scenario.auth, makeRequest(scenario, () => `${scenario.tag}probe`));
+  if (probe.status < 200 || probe.status > 299) {
+    throw new Error(`${scenario.name}: a probe request answered ${probe.status}: ${probe.text.slice(0, 300)}`);
+  }
+  const load = { tool, baseUrl: server.url, connections };
+  if (warmup > 0) await runLoad({ ...load, seconds: warmup, scenario: { ...scenario, tag: `${scenario.tag}w` } });
+  const pid = server.child.pid;
+  const cpuBefore = cpuSeconds(pid);
+  const stopRss = sampleRss(pid);
+  const measured = await runLoad({ ...load, seconds: duration, scenario: { ...scenario, tag: `${scenario.tag}m` } });
+  const maxRss = stopRss();
+  const cpuAfter = cpuSeconds(pid);
+  return {
+    label: scenario.label,
+    ...measured,
+    max_rss_mb: maxRss === null ? null : Number(maxRss.toFixed(1)),
+    server_cpu_pct: cpuBefore === null || cpuAfter === null ? null : Math.round((100 * (cpuAfter - cpuBefore)) / measured.seconds),
+  };
+}
+
+async function main() {
+  ensureBuilt();
+  const workDir = opts.quick ? mkdtempSync(join(tmpdir(), 'clientele-bench-')) : join(CACHE_DIR, `run-${process.pid}`);
+  mkdirSync(workDir, { recursive: true });
+  const cleanups = [() => !opts.keep && rmSync(workDir, { recursive: true, force: true })];
+  let cleaned = false;
+  const cleanUp = async () => {
+    if (cleaned) return;
+    cleaned = true;
+    for (const cleanup of cleanups) await cleanup();
+  };
+  setInterruptHandler(cleanUp);
+  const profileDir = join(dirname(out), `${startedAt.toISOString().replace(/[:.]/g, '-')}-profiles`);
+  const result = {
+    version: 1,
+    started_at: startedAt.toISOString(),
+    settings: { store, size, duration_s: duration, connections, warmup_s: warmup, tool, quick: opts.quick, seed },
+    machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? null, memory_mb: Math.round(totalmem() / 2 ** 20), node: process.version, kernel: osRelease(), loadavg_at_start: loadavg().map((n) => Number(n.toFixed(2))) },
+    git: gitInfo(),
+    dataset: null,
+    ceilings: {},
+    scenarios: {},
+    targets: [],
+  };
+  log(`bench: ${store}, ${size.toLocaleString('en')} customers, ${duration} s × ${connections} connections per scenario, load by ${tool}`);
+  const [load1] = loadavg();
+  if (load1 > 0.5) log(`note: the machine is already busy (load average ${load1.toFixed(2)}); figures will be lower and noisier`);
+
+  try {
+    let databaseUrl;
+    let dataDir;
+    let postgres = null;
+    if (opts.postgres) {
+      postgres = await startPostgres({ log });
+      cleanups.unshift(() => postgres.stop());
+      const { seedDatabase } = await import('./seed.mjs');
+      log(`seeding ${size.toLocaleString('en')} customers`);
+      result.dataset = await seedDatabase({ databaseUrl: postgres.url, size, seed, log });
+      databaseUrl = postgres.url;
+      dataDir = postgres.dataDir;
+    } else {
+      const prepared = await prepareSqlite({ size, seed, dataDir: join(workDir, 'data'), useCache: !opts.quick, log });
+      result.dataset = { ...prepared.meta, cached: prepared.cached };
+      databaseUrl = prepared.databaseUrl;
+      dataDir = join(workDir, 'data');
+    }
+    const { testKey } = result.dataset;
+    delete result.dataset.testKey;
+    const auth = `Bearer ${testKey}`;
+
+    log(`ceiling: fdatasync rate in ${dataDir}`);
+    const fsync = JSON.parse(await runNode([join(ROOT, 'bench', 'fsync-rate.mjs'), dataDir, opts.quick ? '0.5' : '3']));
+    result.ceilings.fdatasync = { ...fsync, dir: dataDir };
+    log(`  ${fsync.ops_per_sec} fdatasync/s`);
+
+    const ids = sampleIds(Math.min(size, 20_000));
+    const idsFile = join(workDir, 'ids.txt');
+    writeFileSync(idsFile, ids.join('\n') + '\n');
+    const bodies = createBodies(500, seed);
+    const bodiesFile = join(workDir, 'bodies.txt');
+    writeFileSync(bodiesFile, bodies.join('\n') + '\n');
+    const responseFile = join(workDir, 'retrieve-response.json');
+
+    const runTag = `r${Date.now().toString(36)}`;
+    if (opts['cpu-prof']) mkdirSync(profileDir, { recursive: true });
+    result.profiles = opts['cpu-prof'] ? {} : undefined;
+    // A fresh server per scenario keeps scenarios (and their CPU profiles) apart; --quick
+    // keeps one server per kind to stay fast. Scenarios run durable first, so the first
+    // durable server checks the seeded data and records the response the bare server replays.
+    let current = null;
+    let verified = false;
+    const releaseServer = async () => {
+      if (!current) return;
+      await stop(current.server.child);
+      if (current.kind === 'sync-off' && postgres) await postgres.admin('ALTER DATABASE bench RESET synchronous_commit');
+      current = null;
+    };
+    const verify = async (server) => {
+      log('checking the seeded data through the API');
+      recordResponse(await verifySeed(server.url, auth, ids), responseFile);
+      verified = true;
+    };
+    cleanups.unshift(releaseServer);
+    for (const [n, spec] of RUN_ORDER.filter((s) => selected.includes(s)).entries()) {
+      const profiling = opts['cpu-prof'] && spec.server !== 'bare';
+      if (current && (current.kind !== spec.server || !opts.quick)) await releaseServer();
+      if (spec.server === 'bare' && !verified) {
+        const server = await startClientele({ databaseUrl });
+        try {
+          await verify(server);
+        } finally {
+          await stop(server.child);
+        }
+      }
+      if (!current) {
+        let server;
+        if (spec.server === 'bare') server = await startBareFastify(responseFile);
+        else {
+          if (spec.server === 'sync-off' && postgres) await postgres.admin('ALTER DATABASE bench SET synchronous_commit = off');
+          const env = spec.server === 'sync-off' && !postgres ? { CLIENTELE_SQLITE_SYNCHRONOUS: 'OFF' } : {};
+          const nodeFlags = profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${spec.name}.cpuprofile`] : [];
+          server = await startClientele({ databaseUrl, env, nodeFlags });
+        }
+        current = { kind: spec.server, server };
+        if (!verified && spec.server === 'durable') await verify(server);
+      }
+      const scenario = { ...spec, auth, ids, idsFile, bodies, bodiesFile, size, tag: `${runTag}s${n}` };
+      const m = await measure(current.server, scenario);
+      result.scenarios[spec.name] = m;
+      log(`  ${spec.label}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50_ms.toFixed(2)} ms, p99 ${m.p99_ms.toFixed(2)} ms, RSS ${m.max_rss_mb ?? '-'} MB, server CPU ${m.server_cpu_pct ?? '-'}%` +
+        (m.non2xx || m.socket_errors ? `, ${m.non2xx} non-2xx, ${m.socket_errors} socket errors` : ''));
+      if (profiling) {
+        await releaseServer();
+        const file = join(profileDir, `${spec.name}.cpuprofile`);
+        if (existsSync(file)) result.profiles[spec.name] = { file: relative(ROOT, file), ...summariseProfile(file) };
+      }
+    }
+    await releaseServer();
+  } finally {
+    await cleanUp();
+  }
+
+  for (const m of Object.values(result.scenarios)) {
+    for (const key of ['rps', 'p50_ms', 'p99_ms', 'mean_ms', 'max_ms', 'seconds']) m[key] = Number(m[key].toFixed(3));
+  }
+  result.targets = evaluateTargets({ scenarios: result.scenarios, ceilings: result.ceilings, connections, size });
+  result.finished_at = new Date().toISOString();
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
+
+  const labels = Object.fromEntries(SCENARIOS.map((s) => [s.name, s.label]));
+  console.log(`\nClientele bench — ${store}, ${size.toLocaleString('en')} customers, ${connections} connections, ${duration} s per scenario, ${tool}\n`);
+  console.log(formatTable({ order: SCENARIOS.map((s) => s.name), labels, scenarios: result.scenarios, ceilings: result.ceilings, targets: result.targets }));
+  for (const [name, summary] of Object.entries(result.profiles ?? {})) console.log('\n' + formatProfile(name, summary));
+  console.log(`\nJSON: ${out}`);
+  const broken = Object.entries(result.scenarios).filter(([, m]) => m.non2xx > 0);
+  if (broken.length) {
+    console.error(`\nsome requests failed (${broken.map(([name, m]) => `${name}: ${m.non2xx} non-2xx`).join(', ')}): the figures above are not trustworthy`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error) => {
+  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
