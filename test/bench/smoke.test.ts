@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * Keeps `npm run bench` from rotting: the whole harness (seeding, the real server, every
+ * scenario and ceiling, the table and the JSON) on a tiny SQLite dataset for a second per
+ * scenario. The figures are never compared with the targets: a loaded CI machine says
+ * nothing about them. Only that every scenario ran and answered 2xx.
+ */
+const RUN = fileURLToPath(new URL('../../bench/run.mjs', import.meta.url));
+const LIMIT_MS = 60_000;
+const SCENARIOS = [
+  'retrieve',
+  'retrieve_external',
+  'list_first',
+  'list_deep',
+  'update',
+  'create',
+  'bare_fastify',
+  'create_sync_off',
+];
+
+interface BenchResult {
+  settings: { size: number; store: string };
+  ceilings: { fdatasync: { ops_per_sec: number } };
+  scenarios: Record<string, { rps: number; requests: number; p50_ms: number; p99_ms: number; non2xx: number }>;
+  targets: Array<{ name: string; value: number; pass: boolean }>;
+}
+
+function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (name === 'DATABASE_URL' || name.startsWith('CLIENTELE_') || name === 'TEST_DB') continue;
+    env[name] = value;
+  }
+  const child = spawn(process.execPath, [RUN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  return new Promise((resolve, reject) => {
+    // SIGTERM lets the runner stop the servers it started; SIGKILL if it does not go.
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+    }, LIMIT_MS);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('bench smoke', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'clientele-bench-smoke-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it(
+    'runs every scenario on a tiny dataset and writes the JSON',
+    async () => {
+      const out = join(dir, 'result.json');
+      const run = await runBench(['--quick', '--size', '1000', '--duration', '1', '--out', out]);
+      expect(run.code, `bench exited ${String(run.code)}\n${run.stderr}`).toBe(0);
+      expect(run.stdout).toContain('retrieve');
+      const result = JSON.parse(readFileSync(out, 'utf8')) as BenchResult;
+      expect(result.settings).toMatchObject({ size: 1000, store: 'sqlite' });
+      expect(result.ceilings.fdatasync.ops_per_sec).toBeGreaterThan(0);
+      expect(Object.keys(result.scenarios).sort()).toEqual([...SCENARIOS].sort());
+      for (const [name, m] of Object.entries(result.scenarios)) {
+        expect(m.requests, name).toBeGreaterThan(0);
+        expect(m.rps, name).toBeGreaterThan(0);
+        expect(m.p99_ms, name).toBeGreaterThanOrEqual(m.p50_ms);
+        expect(m.non2xx, `${name}: requests answered other than 2xx`).toBe(0);
+      }
+      expect(result.targets.map((t) => t.name).sort()).toEqual(
+        [
+          'create_vs_fdatasync',
+          'create_vs_sync_off',
+          'list_deep_vs_first_p50',
+          'max_rss_mb',
+          'retrieve_p99_ms',
+          'retrieve_vs_bare_fastify',
+        ].sort(),
+      );
+      for (const t of result.targets) expect(typeof t.pass).toBe('boolean');
+    },
+    LIMIT_MS + 10_000,
+  );
+});
