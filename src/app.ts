@@ -9,7 +9,9 @@ import { envelope, registerErrorHandling } from './http/plugins/errors.js';
 import { registerIdempotency } from './http/plugins/idempotency.js';
 import { newRequestId, parseQueryString, registerWire } from './http/plugins/wire.js';
 import { registerCustomerRoutes } from './http/routes/customers/index.js';
+import { registerEventRoutes } from './http/routes/events/index.js';
 import { registerIntegrationRoutes } from './http/routes/integrations/index.js';
+import { runWithRequestContext } from './lib/request-context.js';
 import { Integration } from './http/routes/integrations/schemas.js';
 import { registerPaymentMethodRoutes } from './http/routes/payment-methods/index.js';
 import { PaymentMethod } from './http/routes/payment-methods/schemas.js';
@@ -126,6 +128,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (v1) => {
       registerAuth(v1, deps.services.accounts);
+      // Events written by this request record its id and idempotency key (SPEC E-1 `request`).
+      v1.addHook('onRequest', (request, _reply, done) => {
+        const key = request.headers['idempotency-key'];
+        runWithRequestContext({ requestId: request.id, idempotencyKey: typeof key === 'string' ? key : null }, done);
+      });
       registerIdempotency(v1, deps.store);
       // Shared response schemas referenced across resources.
       v1.addSchema(PaymentMethod);
@@ -136,6 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registerPaymentMethodRoutes(v1, deps.services.paymentMethods, deps.store);
       registerTaxIdRoutes(v1, deps.services.taxIds, deps.store);
       registerIntegrationRoutes(v1, deps.services.integrations, deps.services.customers, deps.store);
+      registerEventRoutes(v1, deps.services.events);
     },
     { prefix: '/v1' },
   );

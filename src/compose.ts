@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import { accountService } from './domain/accounts/account-service.js';
 import { customerService } from './domain/customers/customer-service.js';
+import { eventService } from './domain/events/event-service.js';
 import { integrationService } from './domain/integrations/integration-service.js';
 import { paymentMethodService } from './domain/payment-methods/payment-method-service.js';
 import { taxIdService } from './domain/tax-ids/tax-id-service.js';
@@ -13,6 +14,7 @@ export function createServices(store: Store, config: Pick<Config, 'apiKeyCacheMs
     accounts: accountService(store, { keyCacheMs: config.apiKeyCacheMs }),
     customers: customerService({ store, paymentMethods, maxHierarchyDepth: config.maxHierarchyDepth }),
     integrations: integrationService({ store }),
+    events: eventService({ store }),
     paymentMethods,
     taxIds: taxIdService({ store }),
   };

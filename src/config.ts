@@ -27,6 +27,8 @@ export interface Config {
   readonly apiKeyCacheMs: number;
   /** SPEC H-2: levels a customer hierarchy may have (a root is level 1). */
   readonly maxHierarchyDepth: number;
+  /** SPEC E-1: events (and their deliveries) are kept at least this many days. */
+  readonly eventRetentionDays: number;
 }
 
 export interface ConfigOverrides {
@@ -103,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     bodyLimitBytes: 1024 * 1024,
     requestTimeoutMs: parseInteger('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS ?? '30000', 1000, 600000),
     apiKeyCacheMs: 500,
+    eventRetentionDays: parseInteger('EVENT_RETENTION_DAYS', env.EVENT_RETENTION_DAYS ?? '30', 1, 3650),
     maxHierarchyDepth: parseInteger('CLIENTELE_MAX_HIERARCHY_DEPTH', env.CLIENTELE_MAX_HIERARCHY_DEPTH ?? '5', 1, 20),
   });
 }

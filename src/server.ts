@@ -32,7 +32,7 @@ export async function startServer(config: Config, say: (line: string) => void): 
     }
     const app = await buildApp({ config, store, services });
     await app.listen({ host: config.host, port: config.port });
-    const stopMaintenance = startMaintenance(store, app.log);
+    const stopMaintenance = startMaintenance(store, app.log, { eventRetentionDays: config.eventRetentionDays });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;

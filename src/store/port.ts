@@ -1,6 +1,8 @@
 import type { CustomerRecord, Scope } from '../domain/customers/customer.js';
+import type { EventRecord } from '../domain/events/event.js';
 import type { IntegrationRecord } from '../domain/integrations/integration.js';
 import type { PaymentMethodRecord } from '../domain/payment-methods/payment-method.js';
+import type { Clause, SearchQuery } from '../domain/search/query-parser.js';
 import type { TaxIdRecord } from '../domain/tax-ids/tax-id.js';
 import type { Dialect } from './dialect.js';
 
@@ -67,6 +69,24 @@ export interface CustomerFilters {
   metadata?: Array<[string, string]>;
 }
 
+/** A parsed search clause; a phone value carries its E.164 form when it parses as a number. */
+export type CustomerSearchClause = Clause & { e164?: string | null };
+
+export interface CustomerSearchQuery extends SearchQuery {
+  clauses: CustomerSearchClause[];
+}
+
+export interface SearchPage {
+  limit: number;
+  /** Continue after this position (the last hit of the previous page). */
+  after?: Cursor;
+}
+
+export interface SearchHit {
+  customer: CustomerRecord;
+  position: Cursor;
+}
+
 export interface CustomersRepository {
   insert(scope: Scope, customer: CustomerRecord): Promise<void>;
   findById(scope: Scope, id: string, options?: { forUpdate?: boolean }): Promise<CustomerRecord | undefined>;
@@ -86,6 +106,8 @@ export interface CustomersRepository {
   subtreeHeight(scope: Scope, id: string): Promise<number>;
   /** Number of live children of each given customer. */
   countChildren(scope: Scope, ids: string[]): Promise<Map<string, number>>;
+  /** Up to page.limit + 1 live customers matching the query, newest first (SPEC Q-1, Q-2). */
+  search(scope: Scope, query: CustomerSearchQuery, page: SearchPage): Promise<SearchHit[]>;
 }
 
 export interface IdempotencyRecord {
@@ -154,6 +176,29 @@ export interface IntegrationsRepository {
   deleteAllOf(scope: Scope, customerId: string): Promise<IntegrationRecord[]>;
 }
 
+export interface EventFilters {
+  types?: string[];
+}
+
+export interface EventsRepository {
+  insert(scope: Scope, event: EventRecord): Promise<void>;
+  findById(scope: Scope, id: string): Promise<EventRecord | undefined>;
+  cursorOf(scope: Scope, id: string): Promise<Cursor | undefined>;
+  list(scope: Scope, filters: EventFilters, page: PageQuery): Promise<EventRecord[]>;
+  /** Every event about one customer, newest first (export, erasure). */
+  listForCustomer(scope: Scope, customerId: string): Promise<EventRecord[]>;
+  replaceData(scope: Scope, id: string, data: EventRecord['data']): Promise<void>;
+  /** Deliveries still pending for each event. */
+  pendingWebhooks(scope: Scope, eventIds: string[]): Promise<Map<string, number>>;
+  /** Deletes up to `limit` events (and their finished deliveries and attempts) older than `before`. */
+  sweep(before: number, limit: number): Promise<number>;
+}
+
+/** The transactional outbox: fans an event out to the account's matching enabled endpoints. */
+export interface WebhookOutbox {
+  enqueue(scope: Scope, event: EventRecord): Promise<number>;
+}
+
 export interface Repositories {
   accounts: AccountsRepository;
   customers: CustomersRepository;
@@ -161,6 +206,8 @@ export interface Repositories {
   paymentMethods: PaymentMethodsRepository;
   taxIds: TaxIdsRepository;
   integrations: IntegrationsRepository;
+  events: EventsRepository;
+  outbox: WebhookOutbox;
 }
 
 export interface WriteRepositories extends Repositories {

@@ -126,6 +126,68 @@ export interface IntegrationsTable {
   metadata: unknown;
 }
 
+export interface EventsTable {
+  seq: Generated<number>;
+  account_id: string;
+  livemode: number;
+  id: string;
+  created: number;
+  type: string;
+  api_version: string;
+  customer_id: string | null;
+  data: unknown;
+  request_id: string | null;
+  idempotency_key: string | null;
+}
+
+export interface WebhookEndpointsTable {
+  seq: Generated<number>;
+  account_id: string;
+  livemode: number;
+  id: string;
+  created: number;
+  updated: number;
+  version: number;
+  url: string;
+  enabled_events: unknown;
+  description: string | null;
+  metadata: unknown;
+  status: string;
+  secret: string;
+  api_version: string | null;
+}
+
+export interface WebhookDeliveriesTable {
+  seq: Generated<number>;
+  account_id: string;
+  livemode: number;
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  created: number;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  lease_until: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+}
+
+export interface WebhookAttemptsTable {
+  seq: Generated<number>;
+  account_id: string;
+  livemode: number;
+  id: string;
+  endpoint_id: string;
+  delivery_id: string;
+  event_id: string;
+  created: number;
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+  next_retry_at: number | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -135,4 +197,8 @@ export interface Database {
   payment_methods: PaymentMethodsTable;
   tax_ids: TaxIdsTable;
   integrations: IntegrationsTable;
+  events: EventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

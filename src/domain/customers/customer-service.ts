@@ -10,6 +10,8 @@ import type { PaymentMethodService } from '../payment-methods/payment-method-ser
 import { createTaxIdIn } from '../tax-ids/tax-id-service.js';
 import { loadCustomerViews, type CustomerView } from './customer-expansions.js';
 import { applyCustomerInput } from './customer-rules.js';
+import { toApiCustomer } from './customer-mapper.js';
+import { previousAttributes, recordEvent } from '../events/event-writer.js';
 import { eraseCustomer, eraseRelated } from './erasure.js';
 import { checkPlacement, hasChildren, hierarchyLock, resolveParent, wantsParentChange, type ParentInput } from './hierarchy.js';
 
@@ -149,6 +151,7 @@ export function customerService(deps: CustomerServiceDeps) {
     if (Object.keys(customer.metadata).length > 0) {
       await repos.customers.replaceMetadataIndex(scope, customer.id, customer.metadata);
     }
+    await recordEvent(repos, scope, 'customer.created', toApiCustomer({ customer }), { customerId: customer.id });
     if (paymentMethod !== undefined) {
       await deps.paymentMethods.attachIn(repos, scope, paymentMethod, customer.id, 'payment_method');
     }
@@ -176,6 +179,9 @@ export function customerService(deps: CustomerServiceDeps) {
     await checkDefaultPaymentMethod(repos, scope, current, next);
     await repos.customers.update(scope, next);
     if (input.metadata !== undefined) await repos.customers.replaceMetadataIndex(scope, next.id, next.metadata);
+    const after = toApiCustomer({ customer: next });
+    const previous = previousAttributes(toApiCustomer({ customer: current }), after);
+    if (previous) await recordEvent(repos, scope, 'customer.updated', after, { customerId: next.id, previousAttributes: previous });
     return next;
   }
 
@@ -282,6 +288,7 @@ export function customerService(deps: CustomerServiceDeps) {
         const erased = eraseCustomer(current, auth, now);
         await repos.customers.update(scope, erased);
         await eraseRelated(repos, scope, id, now);
+        await recordEvent(repos, scope, 'customer.deleted', toApiCustomer({ customer: erased }), { customerId: id });
         return erased;
       });
     },

@@ -1,5 +1,9 @@
 import type { WriteRepositories } from '../../store/port.js';
 import type { AuthContext } from '../accounts/account-service.js';
+import { recordEvent } from '../events/event-writer.js';
+import { toApiIntegration } from '../integrations/integration-mapper.js';
+import { toApiPaymentMethod } from '../payment-methods/payment-method-mapper.js';
+import { toApiTaxId } from '../tax-ids/tax-id-mapper.js';
 import type { CustomerRecord, Scope } from './customer.js';
 
 /** Personal data removed by delete (SPEC C-7); the tombstone keeps id and history links. */
@@ -76,7 +80,7 @@ export function redactPersonalData(value: unknown): unknown {
 export async function eraseRelated(repos: WriteRepositories, scope: Scope, customerId: string, now: number): Promise<void> {
   await repos.customers.replaceMetadataIndex(scope, customerId, {});
   for (const method of await repos.paymentMethods.allOf(scope, customerId)) {
-    await repos.paymentMethods.update(scope, {
+    const detached = {
       ...method,
       customer_id: null,
       detached: true,
@@ -85,10 +89,20 @@ export async function eraseRelated(repos: WriteRepositories, scope: Scope, custo
       metadata: {},
       updated: now,
       version: method.version + 1,
-    });
+    };
+    await repos.paymentMethods.update(scope, detached);
+    await recordEvent(repos, scope, 'payment_method.detached', toApiPaymentMethod(detached), { customerId });
   }
-  await repos.taxIds.deleteAllOf(scope, customerId);
-  await repos.integrations.deleteAllOf(scope, customerId);
+  for (const taxId of await repos.taxIds.deleteAllOf(scope, customerId)) {
+    await recordEvent(repos, scope, 'customer.tax_id.deleted', toApiTaxId(taxId), { customerId });
+  }
+  for (const integration of await repos.integrations.deleteAllOf(scope, customerId)) {
+    await recordEvent(repos, scope, 'customer.integration.deleted', toApiIntegration(integration), { customerId });
+  }
+  // Events about this customer (including the ones just written) keep their shape, not its data.
+  for (const event of await repos.events.listForCustomer(scope, customerId)) {
+    await repos.events.replaceData(scope, event.id, redactPersonalData(event.data) as typeof event.data);
+  }
   for (const record of await repos.idempotency.findMentioning(scope, customerId)) {
     let body: string;
     try {

@@ -7,6 +7,8 @@ import { resourceAlreadyExists, resourceMissing } from '../errors.js';
 import { pageThrough, type Page, type PageRequest } from '../paging.js';
 import { validateProviderName } from '../payment-methods/payment-method-service.js';
 import type { IntegrationRecord } from './integration.js';
+import { recordEvent } from '../events/event-writer.js';
+import { toApiIntegration } from './integration-mapper.js';
 
 export interface IntegrationInput {
   provider: string;
@@ -52,6 +54,7 @@ export function integrationService(deps: { store: Store }) {
             metadata: mergeMetadata({}, input.metadata ?? null),
           };
           await repos.integrations.insert(scope, integration);
+          await recordEvent(repos, scope, 'customer.integration.created', toApiIntegration(integration), { customerId });
           return integration;
         });
       } catch (error) {
@@ -70,6 +73,7 @@ export function integrationService(deps: { store: Store }) {
         const integration = await repos.integrations.find(scope, customerId, id);
         if (!integration) throw resourceMissing('integration', id, 'id');
         await repos.integrations.delete(scope, id);
+        await recordEvent(repos, scope, 'customer.integration.deleted', toApiIntegration(integration), { customerId });
         return integration;
       });
     },

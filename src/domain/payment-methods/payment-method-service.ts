@@ -7,6 +7,9 @@ import { ApiError, invalidRequest, parameterMissing, resourceMissing } from '../
 import { pageThrough, type PageRequest } from '../paging.js';
 import { etagFor } from '../preconditions.js';
 import { fingerprint, validateCard, validateExpiry } from './card.js';
+import { toApiCustomer } from '../customers/customer-mapper.js';
+import { previousAttributes, recordEvent } from '../events/event-writer.js';
+import { toApiPaymentMethod } from './payment-method-mapper.js';
 import type { BillingDetailsInput, CreatePaymentMethodInput, UpdatePaymentMethodInput } from './payment-method-input.js';
 import type { BillingDetails, PaymentMethodRecord } from './payment-method.js';
 
@@ -176,6 +179,11 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
           next.card = { ...current.card, ...expiry };
         }
         await repos.paymentMethods.update(scope, next);
+        const after = toApiPaymentMethod(next);
+        const previous = previousAttributes(toApiPaymentMethod(current), after);
+        if (previous) {
+          await recordEvent(repos, scope, 'payment_method.updated', after, { customerId: next.customer_id, previousAttributes: previous });
+        }
         return next;
       });
     },
@@ -201,6 +209,7 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
       }
       const next = { ...method, customer_id: customerId, updated: nowSeconds(), version: method.version + 1 };
       await repos.paymentMethods.update(scope, next);
+      await recordEvent(repos, scope, 'payment_method.attached', toApiPaymentMethod(next), { customerId });
       return next;
     },
 
@@ -221,18 +230,25 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
         if (method.customer_id === null) {
           throw invalidRequest(`The payment method ${id} is not attached to a customer.`, 'payment_method', 'payment_method_unexpected_state');
         }
-        const customer = await repos.customers.findById(scope, method.customer_id, { forUpdate: true });
+        const customerId = method.customer_id;
+        const next = { ...method, customer_id: null, detached: true, updated: nowSeconds(), version: method.version + 1 };
+        await repos.paymentMethods.update(scope, next);
+        await recordEvent(repos, scope, 'payment_method.detached', toApiPaymentMethod(next), { customerId });
+        const customer = await repos.customers.findById(scope, customerId, { forUpdate: true });
         if (customer && customer.invoice_settings.default_payment_method === id) {
-          await repos.customers.update(scope, {
+          const cleared = {
             ...customer,
             invoice_settings: { ...customer.invoice_settings, default_payment_method: null },
             updated: nowSeconds(),
             version: customer.version + 1,
             updated_by: auth.keyId,
+          };
+          await repos.customers.update(scope, cleared);
+          await recordEvent(repos, scope, 'customer.updated', toApiCustomer({ customer: cleared }), {
+            customerId,
+            previousAttributes: { invoice_settings: toApiCustomer({ customer }).invoice_settings },
           });
         }
-        const next = { ...method, customer_id: null, detached: true, updated: nowSeconds(), version: method.version + 1 };
-        await repos.paymentMethods.update(scope, next);
         return next;
       });
     },

@@ -5,6 +5,8 @@ import type { Scope } from '../customers/customer.js';
 import { ApiError, invalidRequest, resourceMissing } from '../errors.js';
 import { pageThrough, type Page, type PageRequest } from '../paging.js';
 import type { TaxIdRecord } from './tax-id.js';
+import { recordEvent } from '../events/event-writer.js';
+import { toApiTaxId } from './tax-id-mapper.js';
 import { validateTaxId } from './tax-id-types.js';
 
 /** Stripe's limit of tax ids per customer. */
@@ -58,6 +60,7 @@ export async function createTaxIdIn(
     verification_status: 'unverified',
   };
   await repos.taxIds.insert(scope, taxId);
+  await recordEvent(repos, scope, 'customer.tax_id.created', toApiTaxId(taxId), { customerId });
   return taxId;
 }
 
@@ -90,6 +93,7 @@ export function taxIdService(deps: { store: Store }) {
         const taxId = await repos.taxIds.find(scope, customerId, id);
         if (!taxId) throw resourceMissing('tax_id', id, 'id');
         await repos.taxIds.delete(scope, id);
+        await recordEvent(repos, scope, 'customer.tax_id.deleted', toApiTaxId(taxId), { customerId });
         return taxId;
       });
     },

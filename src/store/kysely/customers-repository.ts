@@ -4,6 +4,7 @@ import type { Dialect } from '../dialect.js';
 import type { CustomersRepository } from '../port.js';
 import type { CustomersTable, Database } from '../schema.js';
 import { flag, fromJson, toJson } from './codec.js';
+import { customerSearch } from './customer-search.js';
 import { applyPage } from './keyset.js';
 
 const EMPTY_INVOICE_SETTINGS: InvoiceSettings = {
@@ -86,6 +87,7 @@ function mutableColumns(c: CustomerRecord) {
 const HIERARCHY_WALK_LIMIT = 64;
 
 export function customersRepository(db: Kysely<Database>, dialect: Dialect): CustomersRepository {
+  const search = customerSearch(db, dialect);
   const scoped = (accountId: string, livemode: boolean) =>
     db
       .selectFrom('customers')
@@ -249,6 +251,11 @@ export function customersRepository(db: Kysely<Database>, dialect: Dialect): Cus
         .execute();
       for (const row of rows) if (row.parent_id) out.set(row.parent_id, Number(row.n));
       return out;
+    },
+
+    async search(scope, query, page) {
+      const rows = await search(scope, query, page);
+      return rows.map((row) => ({ customer: toRecord(row), position: { created: row.created, seq: row.seq } }));
     },
   };
 }

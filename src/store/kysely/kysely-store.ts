@@ -6,6 +6,7 @@ import type { Database } from '../schema.js';
 import { runBeforeCommit } from '../write-hooks.js';
 import { accountsRepository } from './accounts-repository.js';
 import { customersRepository } from './customers-repository.js';
+import { eventsRepository, webhookOutbox } from './events-repository.js';
 import { idempotencyRepository } from './idempotency-repository.js';
 import { integrationsRepository } from './integrations-repository.js';
 import { paymentMethodsRepository } from './payment-methods-repository.js';
@@ -19,6 +20,8 @@ function repositories(db: Kysely<Database>, dialect: Dialect): Repositories {
     paymentMethods: paymentMethodsRepository(db, dialect),
     taxIds: taxIdsRepository(db),
     integrations: integrationsRepository(db),
+    events: eventsRepository(db),
+    outbox: webhookOutbox(db),
   };
 }
 

@@ -4,6 +4,8 @@ import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_idempotency.js';
 import * as m0003 from './0003_payment_methods_tax_ids.js';
 import * as m0004 from './0004_integrations.js';
+import * as m0005 from './0005_search.js';
+import * as m0006 from './0006_events_webhooks.js';
 
 /** Ordered, frozen migrations. Append only: never edit one that has shipped. */
 const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> }> = {
@@ -11,6 +13,8 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) =
   '0002_idempotency': m0002,
   '0003_payment_methods_tax_ids': m0003,
   '0004_integrations': m0004,
+  '0005_search': m0005,
+  '0006_events_webhooks': m0006,
 };
 
 class DialectMigrationProvider implements MigrationProvider {

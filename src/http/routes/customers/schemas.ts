@@ -197,6 +197,7 @@ export const CustomerExport = Type.Object(
     tax_ids: Type.Array(Type.Ref('TaxId')),
     integrations: Type.Array(Type.Ref('Integration')),
     children: Type.Array(Type.String(), { description: 'Ids of live direct children.' }),
+    events: Type.Array(Type.Ref('Event'), { description: 'Events about the customer, newest first (kept for the event retention period).' }),
   },
   { description: 'Everything Clientele holds about one customer (SPEC C-8).' },
 );

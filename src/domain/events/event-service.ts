@@ -1,0 +1,54 @@
+import type { Store } from '../../store/port.js';
+import type { Scope } from '../customers/customer.js';
+import { resourceMissing } from '../errors.js';
+import { pageThrough, type Page, type PageRequest } from '../paging.js';
+import type { EventRecord } from './event.js';
+
+export interface EventView {
+  event: EventRecord;
+  pendingWebhooks: number;
+}
+
+export function toApiEvent({ event, pendingWebhooks }: EventView) {
+  return {
+    id: event.id,
+    object: 'event' as const,
+    api_version: event.api_version,
+    created: event.created,
+    data: event.data,
+    livemode: event.livemode,
+    pending_webhooks: pendingWebhooks,
+    request: { id: event.request_id, idempotency_key: event.idempotency_key },
+    type: event.type,
+  };
+}
+
+/** SPEC E-1: reading the event log. */
+export function eventService(deps: { store: Pick<Store, 'read'> }) {
+  const { store } = deps;
+  return {
+    async retrieve(scope: Scope, id: string): Promise<EventView> {
+      return store.read(async (repos) => {
+        const event = await repos.events.findById(scope, id);
+        if (!event) throw resourceMissing('event', id, 'id');
+        const pending = await repos.events.pendingWebhooks(scope, [id]);
+        return { event, pendingWebhooks: pending.get(id) ?? 0 };
+      });
+    },
+
+    async list(scope: Scope, types: string[] | undefined, request: PageRequest): Promise<Page<EventView>> {
+      return store.read(async (repos) => {
+        const page = await pageThrough(
+          'event',
+          request,
+          (id) => repos.events.cursorOf(scope, id),
+          (p) => repos.events.list(scope, { ...(types && { types }) }, p),
+        );
+        const pending = await repos.events.pendingWebhooks(scope, page.data.map((e) => e.id));
+        return { data: page.data.map((event) => ({ event, pendingWebhooks: pending.get(event.id) ?? 0 })), hasMore: page.hasMore };
+      });
+    },
+  };
+}
+
+export type EventService = ReturnType<typeof eventService>;

@@ -1,0 +1,31 @@
+/** SPEC E-1: an event, written in the transaction of the change it describes. */
+export interface EventRecord {
+  id: string;
+  livemode: boolean;
+  created: number;
+  type: EventType;
+  api_version: string;
+  /** The customer the event concerns, so erasure can redact it and export can find it. */
+  customer_id: string | null;
+  data: { object: unknown; previous_attributes?: Record<string, unknown> };
+  request_id: string | null;
+  idempotency_key: string | null;
+}
+
+/** The version of the object shapes in event payloads. */
+export const API_VERSION = '2026-10-28.clientele';
+
+export const EVENT_TYPES = [
+  'customer.created',
+  'customer.updated',
+  'customer.deleted',
+  'customer.tax_id.created',
+  'customer.tax_id.deleted',
+  'customer.integration.created',
+  'customer.integration.deleted',
+  'payment_method.attached',
+  'payment_method.detached',
+  'payment_method.updated',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
