@@ -15,6 +15,7 @@ import { runWithRequestContext } from './lib/request-context.js';
 import { Integration } from './http/routes/integrations/schemas.js';
 import { registerPaymentMethodRoutes } from './http/routes/payment-methods/index.js';
 import { PaymentMethod } from './http/routes/payment-methods/schemas.js';
+import { registerSearchRoutes } from './http/routes/search/index.js';
 import { registerTaxIdRoutes } from './http/routes/tax-ids/index.js';
 import { DeletedTaxId, TaxId } from './http/routes/tax-ids/schemas.js';
 import { registerSystemRoutes } from './http/routes/system.js';
@@ -139,6 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       v1.addSchema(TaxId);
       v1.addSchema(DeletedTaxId);
       v1.addSchema(Integration);
+      registerSearchRoutes(v1, deps.services.search);
       registerCustomerRoutes(v1, deps.services.customers, deps.store);
       registerPaymentMethodRoutes(v1, deps.services.paymentMethods, deps.store);
       registerTaxIdRoutes(v1, deps.services.taxIds, deps.store);

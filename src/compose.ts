@@ -4,6 +4,7 @@ import { customerService } from './domain/customers/customer-service.js';
 import { eventService } from './domain/events/event-service.js';
 import { integrationService } from './domain/integrations/integration-service.js';
 import { paymentMethodService } from './domain/payment-methods/payment-method-service.js';
+import { searchService } from './domain/search/search-service.js';
 import { taxIdService } from './domain/tax-ids/tax-id-service.js';
 import type { Store } from './store/port.js';
 
@@ -16,6 +17,7 @@ export function createServices(store: Store, config: Pick<Config, 'apiKeyCacheMs
     integrations: integrationService({ store }),
     events: eventService({ store }),
     paymentMethods,
+    search: searchService({ store }),
     taxIds: taxIdService({ store }),
   };
 }

@@ -1,0 +1,66 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import type { CustomerSearchClause, CustomerSearchQuery, Store } from '../../store/port.js';
+import { loadCustomerViews, type CustomerView } from '../customers/customer-expansions.js';
+import type { Scope } from '../customers/customer.js';
+import { decodePageCursor, encodePageCursor, parseSearchQuery, searchQueryFingerprint, type Clause } from './query-parser.js';
+
+export interface CustomerSearchRequest {
+  /** The query text (SPEC Q-1 grammar). */
+  query: string;
+  limit: number;
+  /** The next_page of a previous result for the same query. */
+  page?: string;
+}
+
+export interface CustomerSearchResult {
+  data: CustomerView[];
+  hasMore: boolean;
+  /** Opaque cursor for the page after this one; null on the last page. */
+  nextPage: string | null;
+}
+
+/** The E.164 form of a phone value, as the customer service stores it beside the number as given. */
+function e164(text: string): string | null {
+  const parsed = parsePhoneNumberFromString(text);
+  return parsed?.isValid() ? parsed.number : null;
+}
+
+function prepare(clause: Clause): CustomerSearchClause {
+  if (clause.field === 'phone' && clause.op === 'eq' && typeof clause.value === 'string') {
+    return { ...clause, e164: e164(clause.value) };
+  }
+  return clause;
+}
+
+export interface SearchServiceDeps {
+  store: Pick<Store, 'read'>;
+}
+
+/**
+ * Customer search (SPEC Q-1, Q-2). Reads what has committed: the indexes are written in the
+ * transaction of every customer write, so there is nothing to wait for.
+ */
+export function searchService(deps: SearchServiceDeps) {
+  const { store } = deps;
+  return {
+    async searchCustomers(scope: Scope, request: CustomerSearchRequest, expand: ReadonlySet<string>): Promise<CustomerSearchResult> {
+      const parsed = parseSearchQuery(request.query);
+      const fingerprint = searchQueryFingerprint(parsed);
+      const after = request.page === undefined ? undefined : decodePageCursor(request.page, fingerprint);
+      const query: CustomerSearchQuery = { combinator: parsed.combinator, clauses: parsed.clauses.map(prepare) };
+      return store.read(async (repos) => {
+        const hits = await repos.customers.search(scope, query, { limit: request.limit, ...(after && { after }) });
+        const hasMore = hits.length > request.limit;
+        const page = hits.slice(0, request.limit);
+        const last = page.at(-1);
+        return {
+          data: await loadCustomerViews(repos, scope, page.map((h) => h.customer), expand),
+          hasMore,
+          nextPage: hasMore && last ? encodePageCursor(last.position, fingerprint) : null,
+        };
+      });
+    },
+  };
+}
+
+export type SearchService = ReturnType<typeof searchService>;
