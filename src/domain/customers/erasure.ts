@@ -1,4 +1,4 @@
-import type { WriteRepositories } from '../../store/port.js';
+import type { IdempotencyRecord, WriteRepositories } from '../../store/port.js';
 import type { AuthContext } from '../accounts/account-service.js';
 import { recordEvent } from '../events/event-writer.js';
 import { toApiIntegration } from '../integrations/integration-mapper.js';
@@ -48,7 +48,9 @@ const PERSONAL_KEYS = new Set([
   'individual_name',
   'external_id',
   'custom_fields',
+  'footer',
   'preferred_locales',
+  'provider_id',
 ]);
 
 /**
@@ -79,7 +81,8 @@ export function redactPersonalData(value: unknown): unknown {
  */
 export async function eraseRelated(repos: WriteRepositories, scope: Scope, customerId: string, now: number): Promise<void> {
   await repos.customers.replaceMetadataIndex(scope, customerId, {});
-  for (const method of await repos.paymentMethods.allOf(scope, customerId)) {
+  const methods = await repos.paymentMethods.allOf(scope, customerId);
+  for (const method of methods) {
     const detached = {
       ...method,
       customer_id: null,
@@ -103,13 +106,23 @@ export async function eraseRelated(repos: WriteRepositories, scope: Scope, custo
   for (const event of await repos.events.listForCustomer(scope, customerId)) {
     await repos.events.replaceData(scope, event.id, redactPersonalData(event.data) as typeof event.data);
   }
-  for (const record of await repos.idempotency.findMentioning(scope, customerId)) {
-    let body: string;
-    try {
-      body = JSON.stringify(redactPersonalData(JSON.parse(record.body)));
-    } catch {
-      body = '{}';
+  // A method's own responses (its create, an update before attaching) name it, not the customer.
+  const redacted = new Set<string>();
+  for (const mention of [customerId, ...methods.map((m) => m.id)]) {
+    for (const record of await repos.idempotency.findMentioning(scope, mention)) {
+      if (redacted.has(record.key)) continue;
+      redacted.add(record.key);
+      await redactStoredResponse(repos, scope, record);
     }
-    await repos.idempotency.replaceBody(scope, record.key, body);
   }
+}
+
+async function redactStoredResponse(repos: WriteRepositories, scope: Scope, record: IdempotencyRecord): Promise<void> {
+  let body: string;
+  try {
+    body = JSON.stringify(redactPersonalData(JSON.parse(record.body)));
+  } catch {
+    body = '{}';
+  }
+  await repos.idempotency.replaceBody(scope, record.key, body);
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { IdempotencyRecord, IdempotencyRepository } from '../port.js';
 import type { Database, IdempotencyKeysTable } from '../schema.js';
 import { flag, fromJson, toJson } from './codec.js';
@@ -70,7 +70,8 @@ export function idempotencyRepository(db: Kysely<Database>): IdempotencyReposito
         .selectAll()
         .where('account_id', '=', scope.accountId)
         .where('livemode', '=', flag(scope.livemode))
-        .where('body', 'like', `%${text.replace(/[%_\\]/g, '')}%`)
+        // Ids contain `_`, a LIKE wildcard: escape it (and % and \) rather than drop it.
+        .where(sql<SqlBool>`body like ${`%${text.replace(/[%_\\]/g, '\\$&')}%`} escape '\\'`)
         .execute();
       return rows.map(toRecord);
     },
