@@ -1,0 +1,174 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { expect } from 'vitest';
+import type { Api, ApiResponse } from '../../helpers/harness.js';
+
+const FUTURE_YEAR = new Date().getUTCFullYear() + 3;
+
+/** A random run of decimal digits (for values whose format allows digits only). */
+function digits(n: number): string {
+  return Array.from({ length: n }, () => String(randomInt(10))).join('');
+}
+
+/**
+ * One person's data, every value unique and easy to grep for: all text values carry `tag`, and
+ * the values that must be digits (phones, tax ids) are random.
+ */
+export interface Person {
+  tag: string;
+  email: string;
+  externalId: string;
+  phone: string;
+  phoneDigits: string;
+  shippingPhone: string;
+  cardPhone: string;
+  taxIdOnCreate: string;
+  taxIdLater: string;
+  /** Every personal value this person's records hold (the erasure checks look for each). */
+  values: string[];
+}
+
+export function person(label: string): Person {
+  const tag = `${label}${randomBytes(6).toString('hex')}`;
+  const local = `${randomInt(200, 999)}${randomInt(200, 999)}${digits(4)}`;
+  const phone = `+1 ${local.slice(0, 3)} ${local.slice(3, 6)} ${local.slice(6)}`;
+  const shippingPhone = `+44 20 ${digits(4)} ${digits(4)}`;
+  const cardPhone = `+49 30 ${digits(8)}`;
+  const taxIdOnCreate = `${digits(9)}RT${digits(4)}`;
+  const taxIdLater = `${digits(9)}RT${digits(4)}`;
+  const p: Omit<Person, 'values'> = {
+    tag,
+    email: `erase-me-${tag}@example.com`,
+    externalId: `ext-${tag}`,
+    phone,
+    phoneDigits: `+1${local}`,
+    shippingPhone,
+    cardPhone,
+    taxIdOnCreate,
+    taxIdLater,
+  };
+  return { ...p, values: [tag, p.email, p.externalId, phone, p.phoneDigits, shippingPhone, cardPhone, taxIdOnCreate, taxIdLater] };
+}
+
+function address(tag: string, what: string) {
+  return {
+    line1: `${what} ${tag} Erasure Street 1`,
+    line2: `Flat ${tag}`,
+    city: `City${tag}`,
+    state: `State${tag}`,
+    postal_code: 'EC1A 1BB',
+    country: 'GB',
+  };
+}
+
+/** Every personal field of a customer (SPEC C-1, C-3), with `p`'s values. */
+export function customerParams(p: Person): Record<string, unknown> {
+  return {
+    name: `Erin Erasable ${p.tag}`,
+    business_name: `Erasable Ltd ${p.tag}`,
+    individual_name: `Erin ${p.tag}`,
+    first_name: `Erin${p.tag}`,
+    last_name: `Erasable${p.tag}`,
+    email: p.email,
+    phone: p.phone,
+    description: `Description of ${p.tag}`,
+    notes: `Private support notes about ${p.tag}: prefers calls after 6pm.\nSecond line ${p.tag}.`,
+    external_id: p.externalId,
+    address: address(p.tag, 'Home'),
+    shipping: { name: `Ship To ${p.tag}`, phone: p.shippingPhone, address: address(p.tag, 'Depot') },
+    metadata: { crm_note: `meta-${p.tag}`, [`k${p.tag}`]: 'the key holds the tag' },
+    invoice_settings: {
+      custom_fields: [{ name: 'VAT reg', value: `cf-${p.tag}` }],
+      footer: `Footer for ${p.tag}`,
+    },
+    preferred_locales: ['en-GB'],
+  };
+}
+
+/** A raw card with billing details and metadata carrying `p`'s values. */
+export function cardParams(p: Person): Record<string, unknown> {
+  return {
+    type: 'card',
+    card: { number: '4242424242424242', exp_month: 11, exp_year: FUTURE_YEAR, cvc: '123' },
+    billing_details: {
+      name: `Card Holder ${p.tag}`,
+      email: `billing-${p.tag}@example.com`,
+      phone: p.cardPhone,
+      address: address(p.tag, 'Billing'),
+    },
+    metadata: { pm_note: `pm-meta-${p.tag}` },
+  };
+}
+
+/** A processor-vaulted card (display details only) with billing details carrying `p`'s values. */
+export function vaultedCardParams(p: Person): Record<string, unknown> {
+  return {
+    type: 'card',
+    provider: { name: 'stripe', reference: `pm_ref_${randomBytes(8).toString('hex')}` },
+    card: { brand: 'mastercard', last4: '4444', exp_month: 6, exp_year: FUTURE_YEAR },
+    billing_details: { name: `Vaulted Holder ${p.tag}` },
+    metadata: { vaulted_note: `vaulted-meta-${p.tag}` },
+  };
+}
+
+export interface Profile {
+  customerId: string;
+  /** The raw card given at creation (it is the default payment method). */
+  card: Record<string, unknown> & { id: string };
+  /** A vaulted card attached later. */
+  vaulted: Record<string, unknown> & { id: string };
+  taxIds: string[];
+  integrations: Array<{ id: string; provider: string; provider_id: string }>;
+  /** Every POST that built the profile, with the Idempotency-Key it was sent with. */
+  keyed: Array<{ path: string; params: Record<string, unknown>; key: string; response: ApiResponse }>;
+}
+
+/**
+ * Builds a customer holding everything SPEC C-7 must erase, every write sent with an
+ * Idempotency-Key (as the stripe SDK does): a card with billing details (the default payment
+ * method), a vaulted card, tax ids at creation and later, two integrations, and an update.
+ */
+export async function buildProfile(api: Api, p: Person): Promise<Profile> {
+  const keyed: Profile['keyed'] = [];
+  const post = async (path: string, params: Record<string, unknown>) => {
+    const key = `key-${randomBytes(8).toString('hex')}`;
+    const response = await api.post(path, params, { 'idempotency-key': key });
+    expect(response.status, `${path}: ${JSON.stringify(response.body)}`).toBe(200);
+    keyed.push({ path, params, key, response });
+    return response.body as Record<string, unknown> & { id: string };
+  };
+  const card = await post('/v1/payment_methods', cardParams(p));
+  const customer = await post('/v1/customers', {
+    ...customerParams(p),
+    payment_method: card.id,
+    invoice_settings: { ...(customerParams(p).invoice_settings as object), default_payment_method: card.id },
+    tax_id_data: [{ type: 'ca_gst_hst', value: p.taxIdOnCreate }],
+  });
+  const vaulted = await post('/v1/payment_methods', vaultedCardParams(p));
+  await post(`/v1/payment_methods/${vaulted.id}/attach`, { customer: customer.id });
+  const later = await post(`/v1/customers/${customer.id}/tax_ids`, { type: 'ca_gst_hst', value: p.taxIdLater });
+  const integrations = [
+    await post(`/v1/customers/${customer.id}/integrations`, {
+      provider: 'hubspot',
+      provider_id: `hs-${p.tag}`,
+      metadata: { owner: `owner-${p.tag}` },
+    }),
+    await post(`/v1/customers/${customer.id}/integrations`, { provider: 'custom:crm', provider_id: `crm-${p.tag}` }),
+  ] as Array<{ id: string; provider: string; provider_id: string }>;
+  await post(`/v1/customers/${customer.id}`, { notes: `Updated notes ${p.tag}`, metadata: { extra: `extra-${p.tag}` } });
+  const taxIds = await api.get(`/v1/customers/${customer.id}/tax_ids`);
+  expect(taxIds.status).toBe(200);
+  expect(taxIds.body.data.map((t: { id: string }) => t.id)).toContain(later.id);
+  return {
+    customerId: customer.id,
+    card,
+    vaulted,
+    taxIds: taxIds.body.data.map((t: { id: string }) => t.id),
+    integrations,
+    keyed,
+  };
+}
+
+/** The personal values of `p` that occur in `text`. */
+export function leaks(text: string, p: Person): string[] {
+  return p.values.filter((v) => text.includes(v));
+}
