@@ -19,6 +19,7 @@ import { registerSearchRoutes } from './http/routes/search/index.js';
 import { registerTaxIdRoutes } from './http/routes/tax-ids/index.js';
 import { DeletedTaxId, TaxId } from './http/routes/tax-ids/schemas.js';
 import { registerSystemRoutes } from './http/routes/system.js';
+import { registerWebhookEndpointRoutes } from './http/routes/webhook-endpoints/index.js';
 import { ErrorEnvelope } from './http/wire/schema-kit.js';
 import './http/types.js';
 import type { Store } from './store/port.js';
@@ -146,6 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registerTaxIdRoutes(v1, deps.services.taxIds, deps.store);
       registerIntegrationRoutes(v1, deps.services.integrations, deps.services.customers, deps.store);
       registerEventRoutes(v1, deps.services.events);
+      registerWebhookEndpointRoutes(v1, deps.services.webhookEndpoints, deps.store);
     },
     { prefix: '/v1' },
   );

@@ -6,10 +6,12 @@ import { integrationService } from './domain/integrations/integration-service.js
 import { paymentMethodService } from './domain/payment-methods/payment-method-service.js';
 import { searchService } from './domain/search/search-service.js';
 import { taxIdService } from './domain/tax-ids/tax-id-service.js';
+import { urlGuard } from './domain/webhooks/url-guard.js';
+import { webhookEndpointService } from './domain/webhooks/webhook-endpoint-service.js';
 import type { Store } from './store/port.js';
 
 /** The composition root: every service gets exactly the dependencies it uses. */
-export function createServices(store: Store, config: Pick<Config, 'apiKeyCacheMs' | 'maxHierarchyDepth'>) {
+export function createServices(store: Store, config: Pick<Config, 'apiKeyCacheMs' | 'maxHierarchyDepth' | 'webhookAllowPrivateNetworks'>) {
   const paymentMethods = paymentMethodService({ store });
   return {
     accounts: accountService(store, { keyCacheMs: config.apiKeyCacheMs }),
@@ -19,6 +21,7 @@ export function createServices(store: Store, config: Pick<Config, 'apiKeyCacheMs
     paymentMethods,
     search: searchService({ store }),
     taxIds: taxIdService({ store }),
+    webhookEndpoints: webhookEndpointService({ store, guard: urlGuard({ allowPrivateNetworks: config.webhookAllowPrivateNetworks }) }),
   };
 }
 

@@ -29,6 +29,16 @@ export interface Config {
   readonly maxHierarchyDepth: number;
   /** SPEC E-1: events (and their deliveries) are kept at least this many days. */
   readonly eventRetentionDays: number;
+  /** SPEC E-3: delays (ms) before each retry of a failed delivery; after the last, it is failed. */
+  readonly webhookRetrySchedule: readonly number[];
+  /** SPEC E-4: deliver to loopback and private networks too (local development and tests only). */
+  readonly webhookAllowPrivateNetworks: boolean;
+  /** How often the delivery worker looks for due deliveries (it is also woken by new events). */
+  readonly webhookPollMs: number;
+  /** SPEC E-3: an endpoint has this long to answer a delivery. */
+  readonly webhookTimeoutMs: number;
+  /** Deliveries in flight at once per server process. */
+  readonly webhookConcurrency: number;
 }
 
 export interface ConfigOverrides {
@@ -81,6 +91,25 @@ function parseBoolean(name: string, raw: string): boolean {
   throw new ConfigError(`${name} must be true or false, got '${raw}'`);
 }
 
+/** The default retry delays: about 3 days in all (SPEC E-3). */
+export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = '1m,5m,30m,2h,5h,10h,24h,30h';
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `1m,5m,30m,2h` → milliseconds; a bare number is seconds. Each delay 100 ms … 7 days. */
+export function parseRetrySchedule(raw: string): number[] {
+  const name = 'WEBHOOK_RETRY_SCHEDULE';
+  const items = raw.split(',').map((s) => s.trim());
+  if (items.length > 50) throw new ConfigError(`${name} may list at most 50 delays, got ${items.length}`);
+  return items.map((item) => {
+    const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(item);
+    if (!match) throw new ConfigError(`${name} must be comma-separated delays such as 1m,5m,30m,2h (units ms, s, m, h, d), got '${raw}'`);
+    const ms = Math.round(Number(match[1]) * (DURATION_UNITS[match[2] ?? 's'] ?? 1000));
+    if (ms < 100 || ms > 7 * 86_400_000) throw new ConfigError(`${name}: each delay must be between 100ms and 7d, got '${item}'`);
+    return ms;
+  });
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = {}): Config {
   const host = overrides.host ?? env.HOST ?? '127.0.0.1';
   if (host.trim() === '') throw new ConfigError('HOST is empty');
@@ -107,5 +136,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     apiKeyCacheMs: 500,
     eventRetentionDays: parseInteger('EVENT_RETENTION_DAYS', env.EVENT_RETENTION_DAYS ?? '30', 1, 3650),
     maxHierarchyDepth: parseInteger('CLIENTELE_MAX_HIERARCHY_DEPTH', env.CLIENTELE_MAX_HIERARCHY_DEPTH ?? '5', 1, 20),
+    webhookRetrySchedule: Object.freeze(parseRetrySchedule(env.WEBHOOK_RETRY_SCHEDULE ?? DEFAULT_WEBHOOK_RETRY_SCHEDULE)),
+    webhookAllowPrivateNetworks: parseBoolean('WEBHOOK_ALLOW_PRIVATE_NETWORKS', env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? 'false'),
+    webhookPollMs: parseInteger('WEBHOOK_POLL_MS', env.WEBHOOK_POLL_MS ?? '1000', 10, 600_000),
+    webhookTimeoutMs: parseInteger('WEBHOOK_TIMEOUT_MS', env.WEBHOOK_TIMEOUT_MS ?? '10000', 100, 60_000),
+    webhookConcurrency: parseInteger('WEBHOOK_CONCURRENCY', env.WEBHOOK_CONCURRENCY ?? '32', 1, 1000),
   });
 }

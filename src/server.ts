@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { createServices } from './compose.js';
 import type { Config } from './config.js';
+import { deliverySettings, deliveryWorker } from './domain/webhooks/delivery-worker.js';
+import { notifyOnEnqueue } from './domain/webhooks/outbox-nudge.js';
 import { startMaintenance } from './maintenance.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/port.js';
@@ -21,7 +23,9 @@ export async function startServer(config: Config, say: (line: string) => void): 
   const store = await openStore(config);
   try {
     await store.migrate();
-    const services = createServices(store, config);
+    const webhooks = deliveryWorker(store, deliverySettings(config));
+    // Writes that enqueue webhook deliveries wake the worker once they commit.
+    const services = createServices(notifyOnEnqueue(store, webhooks.nudge), config);
     if (config.bootstrap) {
       const first = await services.accounts.bootstrap();
       if (first) {
@@ -33,6 +37,7 @@ export async function startServer(config: Config, say: (line: string) => void): 
     const app = await buildApp({ config, store, services });
     await app.listen({ host: config.host, port: config.port });
     const stopMaintenance = startMaintenance(store, app.log, { eventRetentionDays: config.eventRetentionDays });
+    webhooks.start(app.log);
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -44,6 +49,7 @@ export async function startServer(config: Config, say: (line: string) => void): 
       async close() {
         stopMaintenance();
         await app.close();
+        await webhooks.stop();
         await store.close();
       },
     };

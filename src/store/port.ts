@@ -4,6 +4,7 @@ import type { IntegrationRecord } from '../domain/integrations/integration.js';
 import type { PaymentMethodRecord } from '../domain/payment-methods/payment-method.js';
 import type { Clause, SearchQuery } from '../domain/search/query-parser.js';
 import type { TaxIdRecord } from '../domain/tax-ids/tax-id.js';
+import type { ClaimedDelivery, DeliveryOutcome, WebhookAttemptRecord, WebhookEndpointRecord } from '../domain/webhooks/webhook-endpoint.js';
 import type { Dialect } from './dialect.js';
 
 /** The storage port: what services may ask of a database. Only store/ knows which one. */
@@ -199,6 +200,40 @@ export interface WebhookOutbox {
   enqueue(scope: Scope, event: EventRecord): Promise<number>;
 }
 
+export interface WebhookEndpointsRepository {
+  insert(scope: Scope, endpoint: WebhookEndpointRecord): Promise<void>;
+  findById(scope: Scope, id: string, options?: { forUpdate?: boolean }): Promise<WebhookEndpointRecord | undefined>;
+  /** Writes every mutable column of an already locked row. */
+  update(scope: Scope, endpoint: WebhookEndpointRecord): Promise<void>;
+  /** Deletes the endpoint with its deliveries and attempts. */
+  delete(scope: Scope, id: string): Promise<void>;
+  cursorOf(scope: Scope, id: string): Promise<Cursor | undefined>;
+  list(scope: Scope, page: PageQuery): Promise<WebhookEndpointRecord[]>;
+}
+
+export interface ClaimOptions {
+  /** Epoch ms. */
+  now: number;
+  /** Epoch ms until which the claimed deliveries are ours; also the claim's token. */
+  leaseUntil: number;
+  /** Claims at most this many. */
+  limit: number;
+  /** In flight per endpoint (across processes), so one slow endpoint cannot take every slot. */
+  perEndpoint: number;
+}
+
+/** The outbox as the delivery worker sees it (SPEC E-3). */
+export interface WebhookDeliveriesRepository {
+  /** Leases due pending deliveries of enabled endpoints; safe with several processes at once. */
+  claim(options: ClaimOptions): Promise<ClaimedDelivery[]>;
+  /** Records the attempt and its outcome; false (and nothing written) if the lease was lost. */
+  complete(delivery: ClaimedDelivery, outcome: DeliveryOutcome): Promise<boolean>;
+  /** Gives a lease back without an attempt (e.g. the endpoint was disabled meanwhile). */
+  release(delivery: ClaimedDelivery): Promise<void>;
+  attemptCursorOf(scope: Scope, endpointId: string, id: string): Promise<Cursor | undefined>;
+  listAttempts(scope: Scope, endpointId: string, filters: { eventId?: string }, page: PageQuery): Promise<WebhookAttemptRecord[]>;
+}
+
 export interface Repositories {
   accounts: AccountsRepository;
   customers: CustomersRepository;
@@ -208,6 +243,8 @@ export interface Repositories {
   integrations: IntegrationsRepository;
   events: EventsRepository;
   outbox: WebhookOutbox;
+  webhookEndpoints: WebhookEndpointsRepository;
+  webhookDeliveries: WebhookDeliveriesRepository;
 }
 
 export interface WriteRepositories extends Repositories {

@@ -133,7 +133,8 @@ export function webhookOutbox(db: Kysely<Database>): WebhookOutbox {
             created: event.created,
             status: 'pending',
             attempts: 0,
-            next_attempt_at: event.created,
+            // Epoch milliseconds, like lease_until: retry delays can be shorter than a second.
+            next_attempt_at: Date.now(),
             lease_until: null,
             last_status_code: null,
             last_error: null,

@@ -11,6 +11,7 @@ import { idempotencyRepository } from './idempotency-repository.js';
 import { integrationsRepository } from './integrations-repository.js';
 import { paymentMethodsRepository } from './payment-methods-repository.js';
 import { taxIdsRepository } from './tax-ids-repository.js';
+import { webhookDeliveriesRepository, webhookEndpointsRepository } from './webhooks-repository.js';
 
 function repositories(db: Kysely<Database>, dialect: Dialect): Repositories {
   return {
@@ -22,6 +23,8 @@ function repositories(db: Kysely<Database>, dialect: Dialect): Repositories {
     integrations: integrationsRepository(db),
     events: eventsRepository(db),
     outbox: webhookOutbox(db),
+    webhookEndpoints: webhookEndpointsRepository(db, dialect),
+    webhookDeliveries: webhookDeliveriesRepository(db, dialect),
   };
 }
 
