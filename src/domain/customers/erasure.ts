@@ -53,6 +53,8 @@ const PERSONAL_KEYS = new Set([
   'provider_id',
 ]);
 
+const REDACTED_MESSAGE = '[redacted: the customer was deleted]';
+
 /**
  * Strips personal data from a stored API object (an idempotent response, an event payload):
  * personal fields become null, metadata empty, billing details blank, tax id values gone.
@@ -68,7 +70,7 @@ export function redactPersonalData(value: unknown): unknown {
     else if (key === 'billing_details') out[key] = { address: null, email: null, name: null, phone: null };
     else if (key === 'value' && input.object === 'tax_id') out[key] = null;
     else if (key === 'fingerprint') out[key] = null;
-    else if (key === 'message' && typeof child === 'string') out[key] = '[redacted: the customer was deleted]';
+    else if (key === 'message' && typeof child === 'string') out[key] = REDACTED_MESSAGE;
     else out[key] = redactPersonalData(child);
   }
   return out;
@@ -107,22 +109,51 @@ export async function eraseRelated(repos: WriteRepositories, scope: Scope, custo
     await repos.events.replaceData(scope, event.id, redactPersonalData(event.data) as typeof event.data);
   }
   // A method's own responses (its create, an update before attaching) name it, not the customer.
+  const owned = new Set([customerId, ...methods.map((m) => m.id)]);
   const redacted = new Set<string>();
-  for (const mention of [customerId, ...methods.map((m) => m.id)]) {
+  for (const mention of owned) {
     for (const record of await repos.idempotency.findMentioning(scope, mention)) {
       if (redacted.has(record.key)) continue;
       redacted.add(record.key);
-      await redactStoredResponse(repos, scope, record);
+      await redactStoredResponse(repos, scope, record, owned);
     }
   }
 }
 
-async function redactStoredResponse(repos: WriteRepositories, scope: Scope, record: IdempotencyRecord): Promise<void> {
-  let body: string;
-  try {
-    body = JSON.stringify(redactPersonalData(JSON.parse(record.body)));
-  } catch {
-    body = '{}';
+/**
+ * In a stored response, redacts what belongs to the erased customer — its own objects (it,
+ * its payment methods, its tax ids and integrations, found by `id` or `customer`) and messages
+ * naming them — and nothing else: another customer's response that merely names it (as a
+ * parent, say) keeps its own data and its bytes.
+ */
+export function redactOwnedBy(value: unknown, owned: ReadonlySet<string>): unknown {
+  if (Array.isArray(value)) return value.map((v) => redactOwnedBy(v, owned));
+  if (value === null || typeof value !== 'object') return value;
+  const input = value as Record<string, unknown>;
+  const owns = (field: unknown) => typeof field === 'string' && owned.has(field);
+  if (owns(input.id) || owns(input.customer)) return redactPersonalData(input);
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(input)) {
+    const names = key === 'message' && typeof child === 'string' && [...owned].some((id) => child.includes(id));
+    out[key] = names ? REDACTED_MESSAGE : redactOwnedBy(child, owned);
   }
-  await repos.idempotency.replaceBody(scope, record.key, body);
+  return out;
+}
+
+async function redactStoredResponse(
+  repos: WriteRepositories,
+  scope: Scope,
+  record: IdempotencyRecord,
+  owned: ReadonlySet<string>,
+): Promise<void> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(record.body);
+  } catch {
+    await repos.idempotency.replaceBody(scope, record.key, '{}');
+    return;
+  }
+  const body = JSON.stringify(redactOwnedBy(parsed, owned));
+  // Untouched responses keep their exact bytes (a replay is byte for byte).
+  if (body !== JSON.stringify(parsed)) await repos.idempotency.replaceBody(scope, record.key, body);
 }
