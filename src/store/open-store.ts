@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import { kyselyStore } from './kysely/kysely-store.js';
 import type { Store } from './port.js';
 import { describePostgresError, openPostgres } from './postgres.js';
-import { openSqlite } from './sqlite.js';
+import { openSqlite, openSqliteReader } from './sqlite.js';
 
 export class StoreOpenError extends Error {
   constructor(message: string) {
@@ -17,7 +17,16 @@ export async function openStore(config: Pick<Config, 'database' | 'pgPoolMax' | 
   if (target.kind === 'sqlite') {
     try {
       const { db } = openSqlite({ path: target.path, synchronous: config.sqliteSynchronous });
-      return kyselyStore(db, 'sqlite', () => db.destroy());
+      const readDb = openSqliteReader(target.path, db);
+      return kyselyStore(
+        db,
+        'sqlite',
+        async () => {
+          if (readDb !== db) await readDb.destroy();
+          await db.destroy();
+        },
+        readDb,
+      );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       throw new StoreOpenError(`cannot open SQLite database at ${target.path}: ${message}`);

@@ -35,6 +35,20 @@ export function openSqlite(options: SqliteOptions): { db: Kysely<Database>; raw:
 }
 
 /**
+ * A second connection for reads. In WAL mode readers never wait for the writer, so reads are
+ * not queued behind a group commit; they see every committed write (a response is only sent
+ * after its commit). An in-memory database has no second connection: the writer reads too.
+ */
+export function openSqliteReader(path: string, writer: Kysely<Database>): Kysely<Database> {
+  if (path === ':memory:') return writer;
+  const raw = new BetterSqlite3(path);
+  raw.pragma('busy_timeout = 5000');
+  raw.pragma('query_only = ON');
+  cacheStatements(raw);
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+}
+
+/**
  * Kysely prepares a statement for every query; better-sqlite3 statements are reusable, so
  * keep each distinct SQL text prepared once (the set of query shapes is small and bounded).
  */

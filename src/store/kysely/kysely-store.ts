@@ -4,6 +4,7 @@ import { migrateToLatest } from '../migrations/index.js';
 import { UniqueViolation, type Repositories, type Store, type WriteRepositories } from '../port.js';
 import type { Database } from '../schema.js';
 import { runBeforeCommit } from '../write-hooks.js';
+import { sqliteGroupCommit } from './sqlite-group-commit.js';
 import { accountsRepository } from './accounts-repository.js';
 import { customersRepository } from './customers-repository.js';
 import { eventsRepository, webhookOutbox } from './events-repository.js';
@@ -46,25 +47,19 @@ function translate(error: unknown): unknown {
   return error;
 }
 
-export function kyselyStore(db: Kysely<Database>, dialect: Dialect, onClose: () => Promise<void>): Store {
-  const reader = repositories(db, dialect);
+/**
+ * The store over Kysely. `readDb` may be a separate connection (SQLite: a WAL reader that never
+ * waits for the writer); by default reads share `db`.
+ */
+export function kyselyStore(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  onClose: () => Promise<void>,
+  readDb: Kysely<Database> = db,
+): Store {
+  const reader = repositories(readDb, dialect);
 
-  const writeSqlite = <T>(fn: (repos: WriteRepositories) => Promise<T>): Promise<T> =>
-    db.connection().execute(async (conn) => {
-      // IMMEDIATE takes the write lock up front, so a read-then-write never deadlocks
-      // against another process upgrading its own lock.
-      await sql`begin immediate`.execute(conn);
-      try {
-        const repos: WriteRepositories = { ...repositories(conn, dialect), lock: async () => undefined };
-        const result = await fn(repos);
-        await runBeforeCommit(repos, result);
-        await sql`commit`.execute(conn);
-        return result;
-      } catch (error) {
-        await sql`rollback`.execute(conn);
-        throw error;
-      }
-    });
+  const writeSqlite = sqliteGroupCommit(db, (conn) => ({ ...repositories(conn, dialect), lock: async () => undefined }));
 
   const writePostgres = <T>(fn: (repos: WriteRepositories) => Promise<T>): Promise<T> =>
     db.transaction().execute(async (trx) => {
@@ -111,7 +106,7 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, onClose: () 
     },
     migrate,
     async ping() {
-      await sql`select 1`.execute(db);
+      await sql`select 1`.execute(readDb);
     },
     close: onClose,
   };

@@ -1,0 +1,104 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { sql, type Kysely } from 'kysely';
+import type { WriteRepositories } from '../port.js';
+import type { Database } from '../schema.js';
+import { runBeforeCommit } from '../write-hooks.js';
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+interface Job {
+  fn: (repos: WriteRepositories) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  /** Runs a callback in the async context of the request that queued the write. */
+  inContext: <R>(callback: () => R) => R;
+}
+
+/** Writes per transaction at most; keeps one commit's work (and its hold on the lock) short. */
+const MAX_BATCH = 128;
+
+/**
+ * Group commit for SQLite (synchronous=FULL): writes that arrive while a transaction is being
+ * committed wait and are committed together in the next one, so one fsync covers many writes.
+ * Each write runs in its own SAVEPOINT: one that fails is rolled back alone and its caller gets
+ * its error, while its neighbours commit. Every caller is answered only after the COMMIT that
+ * contains its write has returned, i.e. is on disk.
+ */
+export function sqliteGroupCommit(db: Kysely<Database>, repositoriesOf: (conn: Kysely<Database>) => WriteRepositories) {
+  const queue: Job[] = [];
+  let scheduled = false;
+  let running = false;
+
+  const schedule = () => {
+    if (scheduled || running || queue.length === 0) return;
+    scheduled = true;
+    // After the current I/O phase: every request already parsed gets into this batch.
+    setImmediate(() => {
+      scheduled = false;
+      void flush();
+    });
+  };
+
+  async function runJob(conn: Kysely<Database>, repos: WriteRepositories, job: Job): Promise<Outcome> {
+    await sql`savepoint clientele_write`.execute(conn);
+    try {
+      const value = await job.inContext(async () => {
+        const result = await job.fn(repos);
+        await runBeforeCommit(repos, result);
+        return result;
+      });
+      await sql`release clientele_write`.execute(conn);
+      return { ok: true, value };
+    } catch (error) {
+      await sql`rollback to clientele_write`.execute(conn);
+      await sql`release clientele_write`.execute(conn);
+      return { ok: false, error };
+    }
+  }
+
+  async function flush(): Promise<void> {
+    if (running || queue.length === 0) return;
+    running = true;
+    const batch = queue.splice(0, MAX_BATCH);
+    try {
+      const outcomes = await db.connection().execute(async (conn) => {
+        // IMMEDIATE takes the write lock up front, so a read-then-write never deadlocks
+        // against another process (the CLI) upgrading its own lock.
+        await sql`begin immediate`.execute(conn);
+        try {
+          const repos = repositoriesOf(conn);
+          const results: Outcome[] = [];
+          for (const job of batch) results.push(await runJob(conn, repos, job));
+          await sql`commit`.execute(conn);
+          return results;
+        } catch (error) {
+          await sql`rollback`.execute(conn).catch(() => undefined);
+          throw error;
+        }
+      });
+      batch.forEach((job, i) => {
+        const outcome = outcomes[i] as Outcome;
+        if (outcome.ok) job.resolve(outcome.value);
+        else job.reject(outcome.error);
+      });
+    } catch (error) {
+      // The transaction itself failed (e.g. the disk is full): none of the batch was written.
+      for (const job of batch) job.reject(error);
+    } finally {
+      running = false;
+      schedule();
+    }
+  }
+
+  return function write<T>(fn: (repos: WriteRepositories) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      queue.push({
+        fn,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        inContext: AsyncLocalStorage.snapshot(),
+      });
+      schedule();
+    });
+  };
+}
