@@ -271,6 +271,10 @@ describe.each(STORES)('integrations (%s)', (kind) => {
       const res = await lookup(t.api(), 'custom:legacy-crm', providerId);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(res.body.id).toBe(c.id);
+      // The colon of a custom provider may also stay unencoded in the path.
+      const raw = await t.api().get(`/v1/integrations/custom:legacy-crm/${encodeURIComponent(providerId)}`);
+      expect(raw.status, JSON.stringify(raw.body)).toBe(200);
+      expect(raw.body.id).toBe(c.id);
     });
 
     it('an unknown provider id, provider or pairing is 404 resource_missing', async () => {
