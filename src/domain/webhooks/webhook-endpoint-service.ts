@@ -80,8 +80,11 @@ export function webhookEndpointService(deps: { store: Pick<Store, 'read' | 'writ
         secret: newWebhookSecret(),
         api_version: null,
       };
-      await store.write((repos) => repos.webhookEndpoints.insert(scope, endpoint));
-      return endpoint;
+      // The write's result is what an idempotent request stores (see respond()).
+      return store.write(async (repos) => {
+        await repos.webhookEndpoints.insert(scope, endpoint);
+        return endpoint;
+      });
     },
 
     async retrieve(scope: Scope, id: string): Promise<WebhookEndpointRecord> {
