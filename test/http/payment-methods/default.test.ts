@@ -128,6 +128,27 @@ describe.each(STORES)('payment methods: the customer default (%s)', (kind) => {
     expectNotTheCustomers(await setDefault(api, customer.id, main.id), main.id);
   });
 
+  it('detaching the default emits payment_method.detached and customer.updated (previous default in previous_attributes)', async () => {
+    const { api } = await freshAccount(t);
+    const customer = await createCustomer(api);
+    const pm = await attachedCard(api, customer.id);
+    await setDefault(api, customer.id, pm.id);
+    const before = await api.get('/v1/events', { limit: 1 });
+    expect(before.status, JSON.stringify(before.body)).toBe(200);
+    const since = before.body.data[0].id as string;
+
+    expect((await api.post(`/v1/payment_methods/${pm.id}/detach`)).status).toBe(200);
+    const events = await api.get('/v1/events', { ending_before: since, limit: 100 });
+    const types = (events.body.data as Array<{ type: string }>).map((e) => e.type).sort();
+    expect(types).toEqual(['customer.updated', 'payment_method.detached']);
+    const updated = events.body.data.find((e: { type: string }) => e.type === 'customer.updated');
+    expect(updated.data.object.id).toBe(customer.id);
+    expect(updated.data.object.invoice_settings.default_payment_method).toBeNull();
+    expect(updated.data.previous_attributes.invoice_settings.default_payment_method).toBe(pm.id);
+    const detached = events.body.data.find((e: { type: string }) => e.type === 'payment_method.detached');
+    expect(detached.data.object).toMatchObject({ id: pm.id, customer: null });
+  });
+
   describe('expand[]=invoice_settings.default_payment_method', () => {
     it('on retrieve: the object, or null when there is no default', async () => {
       const { api } = await freshAccount(t);
