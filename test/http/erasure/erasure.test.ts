@@ -105,7 +105,7 @@ describe.each(STORES)('erasure and export (%s)', (kind) => {
       expect(vaulted.body.billing_details).toEqual(BLANK_BILLING);
       expect(vaulted.body.metadata).toEqual({});
       expect(vaulted.body.card).toMatchObject({ brand: 'mastercard', last4: '4444', exp_month: 6 });
-      expect(vaulted.body.provider).toEqual((profile.vaulted as { provider: unknown }).provider);
+      expect(vaulted.body.provider).toEqual(profile.vaulted.provider);
       expect(leaks(card.raw.body + vaulted.raw.body, p)).toEqual([]);
     });
 
