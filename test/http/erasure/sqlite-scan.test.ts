@@ -58,7 +58,7 @@ describe.skipIf(!STORES.includes('sqlite'))('erasure: nothing lingers in the SQL
 
       // The values really are in the files before the delete (the scan can see them).
       const before = occurrences(readDatabaseFiles(path), gone);
-      expect(Object.keys(before).sort()).toEqual(gone.values.filter((v) => v !== gone.phoneDigits || v in before).sort());
+      expect(Object.keys(before).sort()).toEqual([...gone.values].sort());
 
       const deleted = await t.api().del(`/v1/customers/${goneId}`);
       expect(deleted.status, JSON.stringify(deleted.body)).toBe(200);
@@ -79,7 +79,7 @@ describe.skipIf(!STORES.includes('sqlite'))('erasure: nothing lingers in the SQL
     expect(occurrences(files, gone), 'erased values still in the database files').toEqual({});
     // Positive control: the live customer's values (every kind) are all there.
     const control = occurrences(files, kept);
-    expect(Object.keys(control).sort()).toEqual(kept.values.filter((v) => v !== kept.phoneDigits || v in control).sort());
+    expect(Object.keys(control).sort()).toEqual([...kept.values].sort());
     expect(Object.keys(control)).toContain(kept.email);
     expect(Object.keys(control)).toContain(kept.taxIdLater);
     expect(Object.keys(control)).toContain(kept.cardPhone);

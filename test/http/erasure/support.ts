@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { expect } from 'vitest';
 import type { Api, ApiResponse } from '../../helpers/harness.js';
 
@@ -29,7 +30,10 @@ export interface Person {
 
 export function person(label: string): Person {
   const tag = `${label}${randomBytes(6).toString('hex')}`;
-  const local = `${randomInt(200, 999)}${randomInt(200, 999)}${digits(4)}`;
+  // A valid number, so its E.164 form is stored beside it (and must be erased too).
+  let local = '';
+  do local = `415${randomInt(200, 999)}${digits(4)}`;
+  while (!parsePhoneNumberFromString(`+1${local}`)?.isValid());
   const phone = `+1 ${local.slice(0, 3)} ${local.slice(3, 6)} ${local.slice(6)}`;
   const shippingPhone = `+44 20 ${digits(4)} ${digits(4)}`;
   const cardPhone = `+49 30 ${digits(8)}`;
@@ -40,7 +44,7 @@ export function person(label: string): Person {
     email: `erase-me-${tag}@example.com`,
     externalId: `ext-${tag}`,
     phone,
-    phoneDigits: `+1${local}`,
+    phoneDigits: `+1${local}`, // the E.164 form
     shippingPhone,
     cardPhone,
     taxIdOnCreate,
