@@ -23,7 +23,7 @@ const CONFIG_VARS = ['DATABASE_URL', 'PORT', 'HOST', 'LOG_LEVEL', 'PG_POOL_MAX',
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (CONFIG_VARS.includes(name) || name.startsWith('CLIENTELE_') || name.startsWith('PG')) continue;
+    if (CONFIG_VARS.includes(name) || name.startsWith('CLIENTELE_') || name.startsWith('WEBHOOK_') || name.startsWith('PG')) continue;
     base[name] = value;
   }
   return { ...base, ...env };

@@ -19,8 +19,8 @@ export interface Received {
   at: number;
 }
 
-/** How the receiver answers one request: a status (default 200), or never (`hang`). */
-export type Answer = { status?: number; headers?: Record<string, string>; hang?: boolean };
+/** How the receiver answers one request: a status (default 200), after `delayMs`, or never (`hang`). */
+export type Answer = { status?: number; headers?: Record<string, string>; hang?: boolean; delayMs?: number };
 
 /**
  * A real HTTP server on 127.0.0.1 that records every request and answers as told. `close()`
@@ -41,8 +41,12 @@ export class Receiver {
         const index = this.requests.push(received) - 1;
         const answer = this.answer(received, index);
         if (answer.hang) return;
-        res.writeHead(answer.status ?? 200, { 'content-type': 'text/plain', ...answer.headers });
-        res.end('ok');
+        const send = () => {
+          res.writeHead(answer.status ?? 200, { 'content-type': 'text/plain', ...answer.headers });
+          res.end('ok');
+        };
+        if (answer.delayMs) setTimeout(send, answer.delayMs);
+        else send();
       });
     });
     this.server.on('connection', (socket) => {
