@@ -35,7 +35,7 @@ export function evaluateTargets({ scenarios, ceilings, connections, size }) {
   if (s.create && s.create_sync_off) {
     add({
       name: 'create_vs_sync_off', scenario: 'create', comparison: '>=', limit: 0.9,
-      value: s.create.rps / s.create_sync_off.rps, text: 'synchronous=OFF creates',
+      value: s.create.rps / s.create_sync_off.rps, text: 'creates with durability off',
       description: 'durable creates ≥ 0.9 × the same server’s creates with synchronous=OFF',
     });
   }
