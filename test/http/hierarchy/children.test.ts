@@ -133,6 +133,10 @@ describe.each(STORES)('hierarchy: children, filter and expansions (%s)', (kind) 
       expect(page.body.url).toBe('/v1/customers');
     });
 
+    it('an empty parent filter is 400 parameter_invalid_empty', async () => {
+      expectError(await t.api().get('/v1/customers', { parent: '' }), 400, { code: 'parameter_invalid_empty', param: 'parent' });
+    });
+
     it('an unknown or foreign parent id matches nothing (no error, no leak)', async () => {
       const { api } = await freshAccount(t);
       await createCustomer(api);
