@@ -96,7 +96,8 @@ export function deliveryWorker(store: Pick<Store, 'read' | 'write'>, settings: D
     const outcome = outcomeOf(delivery, result, event ? settings.retrySchedule : [], Date.now());
     const recorded = await store.write((repos) => repos.webhookDeliveries.complete(delivery, outcome));
     const context = { delivery: delivery.id, endpoint: delivery.endpointId, event: delivery.eventId, status: result.statusCode };
-    if (!recorded) log.warn(context, 'webhook delivery lease expired before its attempt was recorded; it will be retried');
+    // Not ours any more: the lease ran out (another claim will retry it) or the endpoint was deleted.
+    if (!recorded) log.warn(context, 'webhook attempt not recorded: the delivery lease was lost');
     else log.debug({ ...context, outcome: outcome.status, error: result.error }, 'webhook attempt');
   }
 

@@ -93,6 +93,14 @@ describe.each(STORES)('webhook delivery (%s)', (kind) => {
       expect(a.latency_ms).toBeGreaterThanOrEqual(0);
       expect(a.latency_ms).toBeLessThan(2000);
     }
+    // Paging and the event filter.
+    const page = await t.api(account.test).get(`/v1/webhook_endpoints/${endpoint}/attempts`, { limit: 2 });
+    expect(page.body).toMatchObject({ object: 'list', url: `/v1/webhook_endpoints/${endpoint}/attempts`, has_more: true });
+    expect(page.body.data.map((a: { id: string }) => a.id)).toEqual(attempts.slice(0, 2).map((a) => a.id));
+    const rest = await attemptsOf(t, account, endpoint, { starting_after: attempts[1]!.id });
+    expect(rest.map((a) => a.id)).toEqual([attempts[2]!.id]);
+    expect(await attemptsOf(t, account, endpoint, { event: eventId })).toHaveLength(3);
+    expect(await attemptsOf(t, account, endpoint, { event: 'evt_other' })).toHaveLength(0);
     await waitFor('pending_webhooks back to 0', async () => (await t.api(account.test).get(`/v1/events/${eventId}`)).body.pending_webhooks === 0);
   });
 
