@@ -17,6 +17,7 @@ import {
   CreateCustomerBody,
   Customer,
   CustomerExport,
+  CustomerOrTombstone,
   ListChildrenQuery,
   CustomerIdParams,
   DeletedCustomer,
@@ -93,7 +94,7 @@ export function registerCustomerRoutes(scope: FastifyInstance, customers: Custom
         summary: 'Retrieve a customer (a deleted one returns its tombstone)',
         params: CustomerIdParams,
         querystring: ExpandQuery,
-        response: { 200: Type.Union([Type.Ref(Customer), Type.Ref(DeletedCustomer)]), ...errorResponses },
+        response: { 200: CustomerOrTombstone, ...errorResponses },
       },
     },
     async (request, reply) => {

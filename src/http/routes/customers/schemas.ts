@@ -89,6 +89,18 @@ export const DeletedCustomer = Type.Object(
   { $id: 'DeletedCustomer' },
 );
 
+/**
+ * A customer or, once deleted, its tombstone. Written as if/then/else rather than anyOf so the
+ * response serialiser picks the branch with one cheap check instead of validating the whole
+ * object against each alternative.
+ */
+export const CustomerOrTombstone = Type.Unsafe<unknown>({
+  if: { type: 'object', properties: { deleted: { const: true } }, required: ['deleted'] },
+  then: { $ref: 'DeletedCustomer' },
+  else: { $ref: 'Customer' },
+  description: 'The customer, or `{id, object, deleted: true}` once it has been deleted.',
+});
+
 const AddressParam = Strict(
   OptionalAll({
     line1: NullableStr(255),
@@ -192,7 +204,7 @@ export const CustomerExport = Type.Object(
   {
     object: Type.Literal('customer_export'),
     exported_at: Type.Integer(),
-    customer: Type.Union([Type.Ref('Customer'), Type.Ref('DeletedCustomer')]),
+    customer: CustomerOrTombstone,
     payment_methods: Type.Array(Type.Ref('PaymentMethod')),
     tax_ids: Type.Array(Type.Ref('TaxId')),
     integrations: Type.Array(Type.Ref('Integration')),
