@@ -2,6 +2,7 @@ import { newId, nowSeconds } from '../../lib/ids.js';
 import type { Store, WriteRepositories } from '../../store/port.js';
 import type { AuthContext } from '../accounts/account-service.js';
 import type { Scope } from '../customers/customer.js';
+import { COUNTRY_CODES } from '../customers/countries.js';
 import { mergeMetadata, validateAddressInput, validateEmail } from '../customers/customer-rules.js';
 import { ApiError, invalidRequest, parameterMissing, resourceMissing } from '../errors.js';
 import { pageThrough, type PageRequest } from '../paging.js';
@@ -38,6 +39,25 @@ export function validateProviderName(name: string, param: string): void {
 
 const BRANDS = ['visa', 'mastercard', 'amex', 'discover', 'diners', 'jcb', 'unionpay', 'unknown'];
 
+const LINE_BREAK_OR_TAB = /[\t\n\r]/;
+
+/** Names, phones and references are one line, as on a customer (SPEC C-3). */
+function singleLine(param: string, value: string | null | undefined): void {
+  if (typeof value === 'string' && LINE_BREAK_OR_TAB.test(value)) {
+    throw invalidRequest(`Invalid ${param}: tabs and line breaks are not allowed in this field.`, param);
+  }
+}
+
+/** The issuing country, when given: an ISO 3166-1 alpha-2 code, upper-cased. */
+function cardCountry(country: string | null | undefined): string | null {
+  if (country === undefined || country === null || country === '') return null;
+  const code = country.toUpperCase();
+  if (!COUNTRY_CODES.has(code)) {
+    throw invalidRequest(`Invalid card[country]: '${country}' is not an ISO 3166-1 alpha-2 country code (e.g. US, GB, DE).`, 'card[country]');
+  }
+  return code;
+}
+
 function billingDetails(current: BillingDetails | null, input: BillingDetailsInput | undefined): BillingDetails {
   const next: BillingDetails = current ?? { address: null, email: null, name: null, phone: null };
   if (!input) return next;
@@ -49,8 +69,14 @@ function billingDetails(current: BillingDetails | null, input: BillingDetailsInp
     if (input.email !== null) validateEmail(input.email, 'billing_details[email]');
     out.email = input.email;
   }
-  if (input.name !== undefined) out.name = input.name;
-  if (input.phone !== undefined) out.phone = input.phone;
+  if (input.name !== undefined) {
+    singleLine('billing_details[name]', input.name);
+    out.name = input.name;
+  }
+  if (input.phone !== undefined) {
+    singleLine('billing_details[phone]', input.phone);
+    out.phone = input.phone;
+  }
   return out;
 }
 
@@ -102,6 +128,7 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
           });
         }
         validateProviderName(input.provider.name, 'provider[name]');
+        singleLine('provider[reference]', input.provider.reference);
         const brand = card.brand ?? 'unknown';
         if (!BRANDS.includes(brand)) throw invalidRequest(`Invalid card[brand]: must be one of ${BRANDS.join(', ')}.`, 'card[brand]');
         if (card.last4 === undefined) throw parameterMissing('card[last4]');
@@ -115,7 +142,7 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
             last4: card.last4,
             ...expiry,
             funding: card.funding ?? 'unknown',
-            country: card.country ? card.country.toUpperCase() : null,
+            country: cardCountry(card.country),
             fingerprint: null,
           },
           provider: { name: input.provider.name, reference: input.provider.reference },
@@ -130,6 +157,7 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
       if (card.exp_month === undefined) throw parameterMissing('card[exp_month]');
       if (card.exp_year === undefined) throw parameterMissing('card[exp_year]');
       const checked = validateCard({ number: card.number, exp_month: card.exp_month, exp_year: card.exp_year, cvc: card.cvc }, now());
+      const country = cardCountry(card.country);
       return store.write(async (repos) => {
         const account = await repos.accounts.findAccount(auth.accountId);
         if (!account) throw resourceMissing('account', auth.accountId);
@@ -142,7 +170,7 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
             exp_month: checked.exp_month,
             exp_year: checked.exp_year,
             funding: checked.funding,
-            country: card.country ? card.country.toUpperCase() : null,
+            country,
             fingerprint: fingerprint(checked.normalizedNumber, account.fingerprint_secret),
           },
           provider: null,

@@ -166,6 +166,38 @@ describe.each(STORES)('payment methods: attach and detach (%s)', (kind) => {
     expectError(await api.get(`/v1/customers/${doomed.id}/payment_methods/${a.id}`), 404, { code: 'resource_missing' });
   });
 
+  it('concurrent attaches of one method to several customers: exactly one wins', async () => {
+    const { api } = await freshAccount(t);
+    const customers = await Promise.all(Array.from({ length: 8 }, () => createCustomer(api)));
+    const pm = await createPaymentMethod(api);
+    const results = await Promise.all(customers.map((c) => api.post(`/v1/payment_methods/${pm.id}/attach`, { customer: c.id })));
+    const winners = results.filter((r) => r.status === 200);
+    expect(winners).toHaveLength(1);
+    for (const r of results.filter((x) => x.status !== 200)) {
+      expectError(r, 400, { code: 'payment_method_already_attached' });
+    }
+    const owner = winners[0]?.body.customer as string;
+    expect((await api.get(`/v1/payment_methods/${pm.id}`)).body.customer).toBe(owner);
+    for (const c of customers) {
+      expect(await allIds(api, `/v1/customers/${c.id}/payment_methods`)).toEqual(c.id === owner ? [pm.id] : []);
+    }
+  });
+
+  it('a detach racing a default update never leaves a detached default behind', async () => {
+    const { api } = await freshAccount(t);
+    for (let round = 0; round < 5; round++) {
+      const customer = await createCustomer(api);
+      const pm = await attachedCard(api, customer.id);
+      const [setDefault, detach] = await Promise.all([
+        api.post(`/v1/customers/${customer.id}`, { invoice_settings: { default_payment_method: pm.id } }),
+        api.post(`/v1/payment_methods/${pm.id}/detach`),
+      ]);
+      expect(detach.status).toBe(200);
+      expect([200, 400]).toContain(setDefault.status);
+      expect((await api.get(`/v1/customers/${customer.id}`)).body.invoice_settings.default_payment_method).toBeNull();
+    }
+  });
+
   it('attach and detach are idempotent with an Idempotency-Key', async () => {
     const { api } = await freshAccount(t);
     const customer = await createCustomer(api);

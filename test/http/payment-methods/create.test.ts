@@ -142,7 +142,7 @@ describe.each(STORES)('payment methods: create (%s)', (kind) => {
       expect(res.body.card).toMatchObject({ brand: 'mastercard', last4: '4444', exp_month: 3, exp_year: FUTURE_YEAR });
     });
 
-    it('refuses a bad billing email or country, and brand or last4 sent beside the number', async () => {
+    it('refuses a bad billing email, country, multi-line name or phone, card country, and brand or last4 sent beside the number', async () => {
       expectError(
         await t.api().post('/v1/payment_methods', cardParams({}, { billing_details: { email: 'not-an-email' } })),
         400,
@@ -153,6 +153,22 @@ describe.each(STORES)('payment methods: create (%s)', (kind) => {
         400,
         { param: 'billing_details[address][country]' },
       );
+      for (const field of ['name', 'phone']) {
+        expectError(
+          await t.api().post('/v1/payment_methods', cardParams({}, { billing_details: { [field]: 'two\nlines' } })),
+          400,
+          { param: `billing_details[${field}]` },
+        );
+        expectError(
+          await t.api().post('/v1/payment_methods', cardParams({}, { billing_details: { [field]: 'nul\u0000byte' } })),
+          400,
+          { param: `billing_details[${field}]` },
+        );
+      }
+      for (const country of ['ZZ', '1', 'usa']) {
+        expectError(await t.api().post('/v1/payment_methods', cardParams({ country })), 400, { param: 'card[country]' });
+        expectError(await t.api().post('/v1/payment_methods', providerParams({}, { country })), 400, { param: 'card[country]' });
+      }
       expectError(await t.api().post('/v1/payment_methods', cardParams({ last4: '1111' })), 400, { type: 'invalid_request_error' });
       expectError(await t.api().post('/v1/payment_methods', cardParams({ brand: 'amex' })), 400, { type: 'invalid_request_error' });
     });
@@ -296,6 +312,7 @@ describe.each(STORES)('payment methods: create (%s)', (kind) => {
       expectError(await post({}, { exp_year: THIS_YEAR - 1 }), 402, { type: 'card_error', code: 'invalid_expiry_year', param: 'card[exp_year]' });
       expectError(await post({ provider: { name: 'stripe' } }), 400, { code: 'parameter_missing', param: 'provider[reference]' });
       expectError(await post({ provider: { name: 'stripe', reference: '' } }), 400, { param: 'provider[reference]' });
+      expectError(await post({ provider: { name: 'stripe', reference: 'tok\n1' } }), 400, { param: 'provider[reference]' });
     });
   });
 
