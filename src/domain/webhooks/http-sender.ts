@@ -65,6 +65,7 @@ export function postWebhook(
     let request: http.ClientRequest | undefined;
     const start = async () => {
       if (isIP(host) !== 0) await options.guard.resolveChecked(host);
+      if (settled) return;
       const client = url.protocol === 'https:' ? https : http;
       const auth = url.username ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined;
       request = client.request({

@@ -162,8 +162,13 @@ export function urlGuard(options: { allowPrivateNetworks: boolean; resolve?: Res
     if (allowPrivateNetworks) return;
     const why = blockedAddressReason(address);
     if (why) {
-      const is = host === address ? 'is' : `resolves to ${address}, which is`;
-      throw new DestinationRefused(`The host ${host} ${is} a blocked address (${why}); webhooks are only sent to public addresses.`);
+      // For a name, the address itself is not named: error messages must not turn the
+      // server into an oracle for its internal DNS.
+      const literal = host === address;
+      const range = literal ? why : why.replace(/ \(IPv4 .*\)$/, '');
+      throw new DestinationRefused(
+        `The host ${host} ${literal ? 'is' : 'resolves to'} a blocked address (${range}); webhooks are only sent to public addresses.`,
+      );
     }
   };
 
