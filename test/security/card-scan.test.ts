@@ -35,6 +35,7 @@ const CARDS = [
 const LUHN_FAILURE = '4000056655665557';
 const UNKNOWN_PARAM_NUMBER = '5105105105105100';
 const MALFORMED_JSON_NUMBER = '6200000000000005';
+const OVERLONG_NUMBER = '4111111111111111';
 
 /** Every way a number might be written down: digits, grouped with spaces or dashes, minus its last4. */
 function spellings(number: string): string[] {
@@ -198,6 +199,13 @@ describe.skipIf(!STORES.includes('sqlite'))('card numbers and CVCs never reach t
     expect(misspelt.body.error.code).toBe('parameter_unknown');
     const inQuery = await call('GET', `/v1/payment_methods?card[number]=${UNKNOWN_PARAM_NUMBER}&card[cvc]=552`);
     expect(inQuery.status).toBe(400);
+    // Longer than the schema allows (a schema error, refused before any handler or idempotency record).
+    const tooLong = await postForm(
+      '/v1/payment_methods',
+      { type: 'card', card: { number: `${spellings(OVERLONG_NUMBER)[1]}${' '.repeat(60)}0`, exp_month: 1, exp_year: FUTURE_YEAR, cvc: '771' } },
+      { 'idempotency-key': 'scan-too-long' },
+    );
+    expect(tooLong.status).toBe(400);
 
     // Attach, make default, customer create with payment_method, update, list, detach, delete.
     const [first, second, third] = createdIds as [string, string, string];
@@ -236,7 +244,7 @@ describe.skipIf(!STORES.includes('sqlite'))('card numbers and CVCs never reach t
     await killAll();
   });
 
-  const allNumbers = [...CARDS.map((c) => c.number), LUHN_FAILURE, UNKNOWN_PARAM_NUMBER, MALFORMED_JSON_NUMBER];
+  const allNumbers = [...CARDS.map((c) => c.number), LUHN_FAILURE, UNKNOWN_PARAM_NUMBER, MALFORMED_JSON_NUMBER, OVERLONG_NUMBER];
 
   function needles(): string[] {
     return [...allNumbers.flatMap(spellings), ...sentFragments];
