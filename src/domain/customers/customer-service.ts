@@ -279,8 +279,10 @@ export function customerService(deps: CustomerServiceDeps) {
     async remove(auth: AuthContext, id: string, ifMatch?: IfMatch): Promise<CustomerRecord> {
       const scope = scopeOf(auth);
       return store.write(async (repos) => {
-        await repos.lock(hierarchyLock(scope));
+        // Row lock first, then the hierarchy lock: the same order as an update that re-parents,
+        // so the two can never deadlock.
         const current = await loadLive(repos, scope, id, ifMatch);
+        await repos.lock(hierarchyLock(scope));
         const children = (await repos.customers.countChildren(scope, [id])).get(id) ?? 0;
         const blocked = hasChildren(children, id);
         if (blocked) throw blocked;
