@@ -6,7 +6,7 @@ import { COUNTRY_CODES } from '../customers/countries.js';
 import { mergeMetadata, validateAddressInput, validateEmail } from '../customers/customer-rules.js';
 import { ApiError, invalidRequest, parameterMissing, resourceMissing } from '../errors.js';
 import { pageThrough, type PageRequest } from '../paging.js';
-import { etagFor } from '../preconditions.js';
+import { checkIfMatch, etagFor, type IfMatch } from '../preconditions.js';
 import { fingerprint, validateCard, validateExpiry } from './card.js';
 import { toApiCustomer } from '../customers/customer-mapper.js';
 import { previousAttributes, recordEvent } from '../events/event-writer.js';
@@ -94,9 +94,11 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
   const { store } = deps;
   const now = deps.now ?? (() => new Date());
 
-  async function loadForUpdate(repos: WriteRepositories, scope: Scope, id: string): Promise<PaymentMethodRecord> {
+  /** Loads and row-locks a method, enforcing If-Match against its current version (W-9). */
+  async function loadForUpdate(repos: WriteRepositories, scope: Scope, id: string, ifMatch?: IfMatch): Promise<PaymentMethodRecord> {
     const method = await repos.paymentMethods.findById(scope, id, { forUpdate: true });
     if (!method) throw resourceMissing('payment_method', id, 'payment_method');
+    checkIfMatch(ifMatch, paymentMethodEtag(method));
     return method;
   }
 
@@ -186,10 +188,10 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
       return method;
     },
 
-    async update(auth: AuthContext, id: string, input: UpdatePaymentMethodInput): Promise<PaymentMethodRecord> {
+    async update(auth: AuthContext, id: string, input: UpdatePaymentMethodInput, ifMatch?: IfMatch): Promise<PaymentMethodRecord> {
       const scope: Scope = { accountId: auth.accountId, livemode: auth.livemode };
       return store.write(async (repos) => {
-        const current = await loadForUpdate(repos, scope, id);
+        const current = await loadForUpdate(repos, scope, id, ifMatch);
         const next: PaymentMethodRecord = {
           ...current,
           billing_details: billingDetails(current.billing_details, input.billing_details),
@@ -241,20 +243,24 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
       return next;
     },
 
-    async attach(auth: AuthContext, id: string, customerId: string): Promise<PaymentMethodRecord> {
+    async attach(auth: AuthContext, id: string, customerId: string, ifMatch?: IfMatch): Promise<PaymentMethodRecord> {
       const scope: Scope = { accountId: auth.accountId, livemode: auth.livemode };
       return store.write(async (repos) => {
         const customer = await repos.customers.findById(scope, customerId, { forUpdate: true });
         if (!customer || customer.deleted) throw resourceMissing('customer', customerId, 'customer');
+        if (ifMatch !== undefined) await loadForUpdate(repos, scope, id, ifMatch);
         return this.attachIn(repos, scope, id, customerId, 'payment_method');
       });
     },
 
     /** Detaches; if it was the customer's default, the default is cleared in the same transaction. */
-    async detach(auth: AuthContext, id: string): Promise<PaymentMethodRecord> {
+    async detach(auth: AuthContext, id: string, ifMatch?: IfMatch): Promise<PaymentMethodRecord> {
       const scope: Scope = { accountId: auth.accountId, livemode: auth.livemode };
       return store.write(async (repos) => {
-        const method = await loadForUpdate(repos, scope, id);
+        // Lock the customer before the method: the order customer delete and attach use.
+        const unlocked = await repos.paymentMethods.findById(scope, id);
+        if (unlocked?.customer_id) await repos.customers.findById(scope, unlocked.customer_id, { forUpdate: true });
+        const method = await loadForUpdate(repos, scope, id, ifMatch);
         if (method.customer_id === null) {
           throw invalidRequest(`The payment method ${id} is not attached to a customer.`, 'payment_method', 'payment_method_unexpected_state');
         }

@@ -122,6 +122,31 @@ describe.each(STORES)('payment methods: retrieve and update (%s)', (kind) => {
     expect(after.headers.etag).not.toBe(before.headers.etag);
   });
 
+  it('If-Match (W-9): a stale ETag is 412 and changes nothing on update, attach and detach; the current one or * succeeds', async () => {
+    const api = t.api();
+    const customer = (await api.post('/v1/customers', {})).body as { id: string };
+    const pm = await createPaymentMethod(api);
+    const first = await api.get(`/v1/payment_methods/${pm.id}`);
+    const stale = String(first.headers.etag);
+    const changed = await api.post(`/v1/payment_methods/${pm.id}`, { metadata: { v: '1' } }, { 'if-match': stale });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect(changed.headers.etag).not.toBe(stale);
+
+    const refusedUpdate = await api.post(`/v1/payment_methods/${pm.id}`, { metadata: { v: '2' } }, { 'if-match': stale });
+    expectError(refusedUpdate, 412, { code: 'precondition_failed' });
+    const refusedAttach = await api.post(`/v1/payment_methods/${pm.id}/attach`, { customer: customer.id }, { 'if-match': stale });
+    expectError(refusedAttach, 412, { code: 'precondition_failed' });
+    expect((await api.get(`/v1/payment_methods/${pm.id}`)).body).toMatchObject({ metadata: { v: '1' }, customer: null });
+
+    const attached = await api.post(`/v1/payment_methods/${pm.id}/attach`, { customer: customer.id }, { 'if-match': String(changed.headers.etag) });
+    expect(attached.status, JSON.stringify(attached.body)).toBe(200);
+    const refusedDetach = await api.post(`/v1/payment_methods/${pm.id}/detach`, {}, { 'if-match': String(changed.headers.etag) });
+    expectError(refusedDetach, 412, { code: 'precondition_failed' });
+    expect((await api.get(`/v1/payment_methods/${pm.id}`)).body.customer).toBe(customer.id);
+    const detached = await api.post(`/v1/payment_methods/${pm.id}/detach`, {}, { 'if-match': '*' });
+    expect(detached.status, JSON.stringify(detached.body)).toBe(200);
+  });
+
   it('updating a missing payment method is 404; unknown fields are parameter_unknown', async () => {
     const id = missingId('pm');
     const res = await t.api().post(`/v1/payment_methods/${id}`, { metadata: { a: 'b' } });

@@ -11,7 +11,7 @@ import { respond, type Presented } from '../../respond.js';
 import { expandPaths } from '../../wire/expand.js';
 import { listEnvelope, pageRequest } from '../../wire/list.js';
 import { errorResponses, ListOf } from '../../wire/schema-kit.js';
-import { authOf, fieldsOf } from '../common.js';
+import { authOf, fieldsOf, ifMatchOf } from '../common.js';
 import {
   AttachBody,
   CreatePaymentMethodBody,
@@ -95,7 +95,7 @@ export function registerPaymentMethodRoutes(scope: FastifyInstance, methods: Pay
         store,
         () => {
           expandPaths(request.body.expand, NO_EXPANSIONS);
-          return methods.update(authOf(request), request.params.id, fieldsOf<UpdatePaymentMethodInput>(request.body));
+          return methods.update(authOf(request), request.params.id, fieldsOf<UpdatePaymentMethodInput>(request.body), ifMatchOf(request));
         },
         present,
       ),
@@ -111,7 +111,7 @@ export function registerPaymentMethodRoutes(scope: FastifyInstance, methods: Pay
         store,
         () => {
           expandPaths(request.body.expand, NO_EXPANSIONS);
-          return methods.attach(authOf(request), request.params.id, request.body.customer);
+          return methods.attach(authOf(request), request.params.id, request.body.customer, ifMatchOf(request));
         },
         present,
       ),
@@ -135,7 +135,7 @@ export function registerPaymentMethodRoutes(scope: FastifyInstance, methods: Pay
         store,
         () => {
           expandPaths(request.body.expand, NO_EXPANSIONS);
-          return methods.detach(authOf(request), request.params.id);
+          return methods.detach(authOf(request), request.params.id, ifMatchOf(request));
         },
         present,
       ),
