@@ -335,6 +335,7 @@ async function main() {
   }
   result.targets = evaluateTargets({ scenarios: result.scenarios, ceilings: result.ceilings, connections, size });
   result.finished_at = new Date().toISOString();
+  result.machine.loadavg_at_end = loadavg().map((n) => Number(n.toFixed(2)));
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
 
