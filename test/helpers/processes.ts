@@ -134,10 +134,13 @@ export function startServerProcess(env: Record<string, string>, timeoutMs = 20_0
     const timer = setTimeout(() => fail(`did not listen within ${timeoutMs} ms`), timeoutMs);
     child.once('error', (error) => fail(`could not start: ${error.message}`));
     child.once('exit', (code, signal) => fail(`exited (${String(code ?? signal)}) before listening`));
+    let listening = false;
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
+      if (listening) return;
       const match = /Clientele listening on (http:\/\/\S+)/.exec(stdout);
       if (match?.[1]) {
+        listening = true;
         clearTimeout(timer);
         child.removeAllListeners('exit');
         child.once('exit', () => live.delete(child));

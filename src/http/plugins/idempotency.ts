@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Scope } from '../../domain/customers/customer.js';
 import { ApiError } from '../../domain/errors.js';
+import { fingerprint } from '../../domain/payment-methods/card.js';
 import type { IdempotencyRecord, Store } from '../../store/port.js';
 
 /** Keys and their first responses live for 24 hours (SPEC W-8). */
@@ -32,9 +33,28 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.join(',')}}`;
 }
 
-/** Only this hash of the parameters is stored: a body may carry a card number. */
+/** Only this hash of the parameters is stored, never the body. */
 export function hashParams(params: unknown, body: unknown): string {
   return createHash('sha256').update(canonicalJson({ params, body })).digest('hex');
+}
+
+/**
+ * A card number or CVC must not even be recoverable from the stored hash (a CVC is three
+ * digits: an unkeyed hash of a body holding one is brute-forced in milliseconds). Before
+ * hashing, the number becomes its keyed per-account fingerprint and the CVC a placeholder.
+ */
+export async function cardSafeBody(body: unknown, accountSecret: () => Promise<string>): Promise<unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const card = (body as Record<string, unknown>).card;
+  if (card === null || typeof card !== 'object' || Array.isArray(card)) return body;
+  const { number, cvc, ...rest } = card as Record<string, unknown>;
+  if (number === undefined && cvc === undefined) return body;
+  const safeCard: Record<string, unknown> = { ...rest };
+  if (number !== undefined) {
+    safeCard.number = typeof number === 'string' ? `fingerprint:${fingerprint(number.replace(/[\s-]/g, ''), await accountSecret())}` : '[number]';
+  }
+  if (cvc !== undefined) safeCard.cvc = '[cvc]';
+  return { ...(body as Record<string, unknown>), card: safeCard };
 }
 
 export function idempotencyMismatch(key: string): ApiError {
@@ -84,14 +104,19 @@ export function registerIdempotency(scope: FastifyInstance, store: Pick<Store, '
     const slot = `${auth.accountId}\u0000${auth.livemode ? 'live' : 'test'}\u0000${key}`;
     if (inFlight.has(slot)) throw keyInUse();
     inFlight.add(slot);
-    const claim: IdempotencyClaim = {
-      key,
-      endpoint: `POST ${request.routeOptions.url ?? request.url}`,
-      paramsHash: hashParams(request.params, request.body),
-      scope: keyScope,
-      slot,
-    };
+    let claim: IdempotencyClaim;
     try {
+      const body = await cardSafeBody(request.body, async () => {
+        const account = await store.read((r) => r.accounts.findAccount(auth.accountId));
+        return account?.fingerprint_secret ?? auth.accountId;
+      });
+      claim = {
+        key,
+        endpoint: `POST ${request.routeOptions.url ?? request.url}`,
+        paramsHash: hashParams(request.params, body),
+        scope: keyScope,
+        slot,
+      };
       const existing = await store.read((r) => r.idempotency.find(keyScope, key));
       if (existing && existing.created >= expiredBefore(Math.floor(Date.now() / 1000))) {
         if (existing.endpoint !== claim.endpoint || existing.params_hash !== claim.paramsHash) throw idempotencyMismatch(key);

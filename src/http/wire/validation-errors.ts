@@ -17,7 +17,11 @@ function pathOf(instancePath: string): string[] {
     .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-function preview(value: unknown): string {
+/** Never echo a card number or CVC back, even a malformed one. */
+const SECRET_PARAM = /(^|\[)(number|cvc)\]?$/;
+
+function preview(value: unknown, param: string | null = null): string {
+  if (param !== null && SECRET_PARAM.test(param)) return '[redacted]';
   if (typeof value === 'string') return value.length > 40 ? `${value.slice(0, 40)}...` : value;
   if (Array.isArray(value)) return 'array';
   if (value === null) return 'null';
@@ -46,19 +50,19 @@ export function validationToApiError(issues: readonly ValidationIssue[]): ApiErr
     case 'type': {
       const expected = String(p.type).split(',').filter((t) => t !== 'null');
       if (expected[0] === 'integer' || expected[0] === 'number') {
-        return new ApiError(`Invalid integer: ${preview(issue.data)}`, { code: 'parameter_invalid_integer', param });
+        return new ApiError(`Invalid integer: ${preview(issue.data, param)}`, { code: 'parameter_invalid_integer', param });
       }
-      if (expected[0] === 'boolean') return new ApiError(`Invalid boolean: ${preview(issue.data)}`, { param });
+      if (expected[0] === 'boolean') return new ApiError(`Invalid boolean: ${preview(issue.data, param)}`, { param });
       if (expected[0] === 'object') {
-        return new ApiError(`Invalid object: ${label} must be a hash of fields, not ${preview(issue.data)}.`, { param });
+        return new ApiError(`Invalid object: ${label} must be a hash of fields, not ${preview(issue.data, param)}.`, { param });
       }
       if (expected[0] === 'array') return new ApiError(`Invalid array: ${label} must be a list.`, { param });
-      return new ApiError(`Invalid string: ${label} must be a string, not ${preview(issue.data)}.`, { param });
+      return new ApiError(`Invalid string: ${label} must be a string, not ${preview(issue.data, param)}.`, { param });
     }
     case 'maxLength':
-      return new ApiError(`Invalid string: ${preview(issue.data)}; must be at most ${String(p.limit)} characters`, { param });
+      return new ApiError(`Invalid string: ${preview(issue.data, param)}; must be at most ${String(p.limit)} characters`, { param });
     case 'minLength':
-      return new ApiError(`Invalid string: ${preview(issue.data)}; must be at least ${String(p.limit)} characters`, { param });
+      return new ApiError(`Invalid string: ${preview(issue.data, param)}; must be at least ${String(p.limit)} characters`, { param });
     case 'maxItems':
       return new ApiError(`Invalid array: ${label} can have at most ${String(p.limit)} items.`, { param });
     case 'maxProperties':
@@ -66,7 +70,7 @@ export function validationToApiError(issues: readonly ValidationIssue[]): ApiErr
     case 'minimum':
     case 'maximum':
       return new ApiError(
-        `Invalid integer: ${preview(issue.data)}; must be ${issue.keyword === 'minimum' ? 'at least' : 'at most'} ${String(p.limit)}`,
+        `Invalid integer: ${preview(issue.data, param)}; must be ${issue.keyword === 'minimum' ? 'at least' : 'at most'} ${String(p.limit)}`,
         { code: 'parameter_invalid_integer', param },
       );
     case 'enum':
