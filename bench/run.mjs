@@ -205,6 +205,11 @@ async function measure(server, scenario) {
     ...measured,
     max_rss_mb: maxRss === null ? null : Number(maxRss.toFixed(1)),
     server_cpu_pct: cpuBefore === null || cpuAfter === null ? null : Math.round((100 * (cpuAfter - cpuBefore)) / measured.seconds),
+    // CPU the server spent per answered request: steadier than req/s on a shared machine.
+    server_cpu_ms_per_req:
+      cpuBefore === null || cpuAfter === null || measured.requests === 0
+        ? null
+        : Number(((1000 * (cpuAfter - cpuBefore)) / measured.requests).toFixed(3)),
   };
 }
 
@@ -317,7 +322,7 @@ async function main() {
       const scenario = { ...spec, auth, ids, idsFile, bodies, bodiesFile, size, tag: `${runTag}s${n}` };
       const m = await measure(current.server, scenario);
       result.scenarios[spec.name] = m;
-      log(`  ${spec.label}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50_ms.toFixed(2)} ms, p99 ${m.p99_ms.toFixed(2)} ms, RSS ${m.max_rss_mb ?? '-'} MB, server CPU ${m.server_cpu_pct ?? '-'}%` +
+      log(`  ${spec.label}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50_ms.toFixed(2)} ms, p99 ${m.p99_ms.toFixed(2)} ms, RSS ${m.max_rss_mb ?? '-'} MB, server CPU ${m.server_cpu_pct ?? '-'}% (${m.server_cpu_ms_per_req ?? '-'} ms/request)` +
         (m.non2xx || m.socket_errors ? `, ${m.non2xx} non-2xx, ${m.socket_errors} socket errors` : ''));
       if (profiling) {
         await releaseServer();
