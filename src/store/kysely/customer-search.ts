@@ -7,31 +7,48 @@ import { flag } from './codec.js';
 
 /**
  * Customer search (SPEC Q-1, Q-2) as SQL over the indexes of migration 0005. Every value is a
- * bound parameter; only operators and column names (from fixed tables below) are spliced in.
+ * bound parameter; only operators and column names from the fixed tables below are spliced in.
  *
- * SQLite: `~` goes through the FTS5 trigram table customers_search, whose rowid is the search
- * key created * 2^31 + seq. When the query is driven by substrings (AND with a positive `~`,
- * or OR of positive `~` only) the FTS index is the outer loop, read by rowid descending: that
- * is newest-first order, so a page stops after limit + 1 matches however many there are.
- * Everything else is a WHERE over customers in (created, seq) order, which the planner of
- * either database serves from the exact-lookup indexes.
- *
- * PostgreSQL: `~` is LIKE '%…%' on lower(column), served by the pg_trgm GIN indexes.
+ * A page is the newest limit + 1 matches, so the cost of a plan is how many rows it reads to
+ * find them. PostgreSQL's planner weighs that with its statistics (autovacuum keeps them); on
+ * SQLite, which usually has none, the plan is chosen here:
+ * - OR is the merge of each clause's own page, each planned as below (on PostgreSQL too);
+ * - with a positive `~` (or a name `:` that only FTS5 folds) the FTS5 trigram table
+ *   customers_search is the outer loop: its rowid
+ *   is the search key created * 2^31 + seq, so by rowid descending it is newest-first order
+ *   and the scan stops after limit + 1 matches;
+ * - exact lookups on email, name, phone and external_id have indexes ending in (created, seq);
+ * - a metadata value held by few customers drives the query from customer_metadata; a common
+ *   one is checked row by row while the customers are read newest first;
+ * - anything else reads the customers newest first and filters.
  */
 
 /** 2^31: the search key of migration 0005 is created * SEARCH_KEY_FACTOR + seq. */
 const SEARCH_KEY_FACTOR = 2147483648;
 const SEARCH_KEY = sql`(customers.created * ${sql.lit(SEARCH_KEY_FACTOR)} + customers.seq)`;
 
+/** The key exceeds 2^53: computed exactly. */
+function searchKey(position: Cursor): bigint {
+  return BigInt(position.created) * BigInt(SEARCH_KEY_FACTOR) + BigInt(position.seq);
+}
+
+/**
+ * Up to this many holders, a metadata value drives the query (reading them all and sorting is
+ * cheap); beyond it, a newest-first scan finds a page of them sooner.
+ */
+const METADATA_DRIVER_LIMIT = 1000;
+
 const COMPARISONS = { eq: '=', gt: '>', lt: '<', gte: '>=', lte: '<=' } as const;
 
 /** FTS5 column filters per searchable field (phone matches the number as given or in E.164). */
 const FTS_COLUMNS = { email: 'email', name: 'name', phone: '{phone phone_e164}' } as const;
+type SubstringField = keyof typeof FTS_COLUMNS;
 
 type Condition = RawBuilder<SqlBool>;
+type Row = Selectable<CustomersTable>;
 
 /** An FTS5 string: double quotes, with embedded quotes doubled; the trigram tokenizer makes it a substring. */
-function ftsPhrase(field: keyof typeof FTS_COLUMNS, text: string): string {
+function ftsPhrase(field: SubstringField, text: string): string {
   return `${FTS_COLUMNS[field]} : "${text.replaceAll('"', '""')}"`;
 }
 
@@ -47,33 +64,51 @@ function textOf(clause: CustomerSearchClause): string {
   return String(clause.value);
 }
 
-function isSubstringField(field: string): field is keyof typeof FTS_COLUMNS {
+function isSubstringField(field: string): field is SubstringField {
   return field === 'email' || field === 'name' || field === 'phone';
 }
+
+const isPositiveSubstring = (c: CustomerSearchClause) => c.op === 'contains' && !c.negated && isSubstringField(c.field) && c.value !== null;
+const isPositiveExact = (c: CustomerSearchClause) => c.op === 'eq' && !c.negated && c.value !== null;
 
 export function customerSearch(db: Kysely<Database>, dialect: Dialect) {
   const pg = dialect === 'postgres';
 
-  function ftsMatches(match: string): Condition {
-    return sql<SqlBool>`${SEARCH_KEY} IN (SELECT rowid FROM customers_search WHERE customers_search MATCH ${match})`;
+  /** SQLite: a name value lower() would not fold, long enough for the trigram index. */
+  function foldsThroughFts(text: string): boolean {
+    return !pg && !ASCII.test(text) && Array.from(text).length >= 3;
   }
 
-  function metadataHolders(scope: Scope, key: string, value?: string): RawBuilder<unknown> {
-    const withValue = value === undefined ? sql`` : sql` AND value = ${value}`;
-    return sql`SELECT customer_id FROM customer_metadata
-      WHERE account_id = ${scope.accountId} AND livemode = ${flag(scope.livemode)} AND key = ${key}${withValue}`;
+  /** SQLite: the FTS5 phrase by which a clause can drive the query from the trigram index. */
+  function ftsDriverPhrase(c: CustomerSearchClause): string | undefined {
+    if (c.negated || c.value === null) return undefined;
+    if (isPositiveSubstring(c)) return ftsPhrase(c.field as SubstringField, textOf(c));
+    if (c.op === 'eq' && c.field === 'name' && foldsThroughFts(textOf(c))) return ftsPhrase('name', textOf(c));
+    return undefined;
   }
 
-  /** `:` on name: case-insensitive. SQLite's lower() folds ASCII only, so other letters go through FTS5's folding. */
+  /** Whether this one customer matches (a rowid seek per row: cheap when the scan is short). */
+  function matchesFts(match: string): Condition {
+    return sql<SqlBool>`EXISTS (SELECT 1 FROM customers_search WHERE customers_search MATCH ${match} AND rowid = ${SEARCH_KEY})`;
+  }
+
+  function hasMetadata(key: string, value?: string): Condition {
+    const withValue = value === undefined ? sql`` : sql` AND m.value = ${value}`;
+    return sql<SqlBool>`EXISTS (SELECT 1 FROM customer_metadata m
+      WHERE m.account_id = customers.account_id AND m.customer_id = customers.id AND m.key = ${key}${withValue})`;
+  }
+
+  /**
+   * `:` on name: case-insensitive. SQLite's lower() folds ASCII only, so a value with other
+   * letters goes through FTS5's folding: containing the value (case-folded) and as long as it
+   * means equal to it, case-folded. (The FTS5 phrase also drives such a query: ftsDriverPhrase.)
+   */
   function nameEquals(text: string): Condition {
-    const folded = sql<SqlBool>`lower(customers.name) = lower(${text})`;
-    const length = Array.from(text).length;
-    if (pg || ASCII.test(text) || length < 3) return folded;
-    // Same length and containing the value (case-folded) means equal to it, case-folded.
-    return sql<SqlBool>`(${folded} OR (${ftsMatches(ftsPhrase('name', text))} AND length(customers.name) = ${length}))`;
+    if (!foldsThroughFts(text)) return sql<SqlBool>`lower(customers.name) = lower(${text})`;
+    return sql<SqlBool>`(${matchesFts(ftsPhrase('name', text))} AND length(customers.name) = ${Array.from(text).length})`;
   }
 
-  function equals(scope: Scope, clause: CustomerSearchClause): Condition {
+  function equals(clause: CustomerSearchClause): Condition {
     const text = textOf(clause);
     switch (clause.field) {
       case 'email':
@@ -88,13 +123,13 @@ export function customerSearch(db: Kysely<Database>, dialect: Dialect) {
       case 'external_id':
         return sql<SqlBool>`lower(customers.external_id) = lower(${text})`;
       case 'metadata':
-        return sql<SqlBool>`customers.id IN (${metadataHolders(scope, clause.key ?? '', text)})`;
+        return hasMetadata(clause.key ?? '', text);
       default:
         throw new Error(`search: no exact match for ${clause.field}`);
     }
   }
 
-  function isAbsent(scope: Scope, clause: CustomerSearchClause): Condition {
+  function isAbsent(clause: CustomerSearchClause): Condition {
     switch (clause.field) {
       case 'email':
       case 'name':
@@ -102,7 +137,7 @@ export function customerSearch(db: Kysely<Database>, dialect: Dialect) {
       case 'external_id':
         return sql<SqlBool>`customers.${sql.ref(clause.field)} IS NULL`;
       case 'metadata':
-        return sql<SqlBool>`customers.id NOT IN (${metadataHolders(scope, clause.key ?? '')})`;
+        return sql<SqlBool>`NOT ${hasMetadata(clause.key ?? '')}`;
       default:
         throw new Error(`search: ${clause.field} cannot be null`);
     }
@@ -112,7 +147,8 @@ export function customerSearch(db: Kysely<Database>, dialect: Dialect) {
     const field = clause.field;
     if (!isSubstringField(field)) throw new Error(`search: no substring match for ${field}`);
     const text = textOf(clause);
-    if (!pg) return ftsMatches(ftsPhrase(field, text));
+    // A positive `~` drives the query from the FTS5 index (bySubstrings); this checks a negated one.
+    if (!pg) return matchesFts(ftsPhrase(field, text));
     const pattern = containsPattern(text);
     if (field === 'phone') {
       return sql<SqlBool>`(lower(customers.phone) LIKE lower(${pattern}) OR customers.phone_e164 LIKE ${pattern})`;
@@ -120,17 +156,17 @@ export function customerSearch(db: Kysely<Database>, dialect: Dialect) {
     return sql<SqlBool>`lower(customers.${sql.ref(field)}) LIKE lower(${pattern})`;
   }
 
-  function condition(scope: Scope, clause: CustomerSearchClause): Condition {
+  function condition(clause: CustomerSearchClause): Condition {
     let positive: Condition;
     if (clause.field === 'created') {
       if (typeof clause.value !== 'number' || clause.op === 'contains') throw new Error('search: created takes an integer comparison');
       positive = sql<SqlBool>`customers.created ${sql.raw(COMPARISONS[clause.op])} ${clause.value}`;
     } else if (clause.value === null) {
-      positive = isAbsent(scope, clause);
+      positive = isAbsent(clause);
     } else if (clause.op === 'contains') {
       positive = contains(clause);
     } else if (clause.op === 'eq') {
-      positive = equals(scope, clause);
+      positive = equals(clause);
     } else {
       throw new Error(`search: ${clause.op} applies to created only`);
     }
@@ -138,60 +174,115 @@ export function customerSearch(db: Kysely<Database>, dialect: Dialect) {
     return clause.negated ? sql<SqlBool>`NOT COALESCE(${positive}, FALSE)` : positive;
   }
 
-  function combine(conditions: Condition[], combinator: 'AND' | 'OR'): Condition {
-    return sql<SqlBool>`(${sql.join(conditions, sql.raw(` ${combinator} `))})`;
+  function combine(clauses: CustomerSearchClause[], combinator: 'AND' | 'OR'): RawBuilder<unknown> {
+    if (clauses.length === 0) return sql``;
+    return sql`AND (${sql.join(clauses.map(condition), sql.raw(` ${combinator} `))})`;
   }
 
   function scoped(scope: Scope): Condition {
     return sql<SqlBool>`customers.account_id = ${scope.accountId} AND customers.livemode = ${flag(scope.livemode)} AND customers.deleted = 0`;
   }
 
-  /** The FTS5 expression that can drive the query on SQLite, and the clauses left to filter by. */
-  function ftsDriver(query: CustomerSearchQuery): { match: string; rest: CustomerSearchClause[] } | undefined {
-    if (pg) return undefined;
-    const drives = (c: CustomerSearchClause) => c.op === 'contains' && !c.negated && isSubstringField(c.field);
-    const driving = query.clauses.filter(drives);
-    if (driving.length === 0) return undefined;
-    if (query.combinator === 'OR' && driving.length !== query.clauses.length) return undefined;
-    const match = driving.map((c) => ftsPhrase(c.field as keyof typeof FTS_COLUMNS, textOf(c))).join(` ${query.combinator} `);
-    return { match, rest: query.clauses.filter((c) => !drives(c)) };
+  function afterPosition(page: SearchPage): RawBuilder<unknown> {
+    if (!page.after) return sql``;
+    const { created, seq } = page.after;
+    return sql`AND customers.created <= ${created} AND (customers.created < ${created} OR customers.seq < ${seq})`;
   }
 
-  async function bySubstringIndex(scope: Scope, match: string, rest: CustomerSearchClause[], page: SearchPage) {
-    const filters = rest.map((c) => condition(scope, c));
-    // The key exceeds 2^53: compute it exactly.
-    const key = (c: Cursor) => BigInt(c.created) * BigInt(SEARCH_KEY_FACTOR) + BigInt(c.seq);
-    const after = page.after ? sql`AND customers_search.rowid < ${key(page.after)}` : sql``;
-    const result = await sql<Selectable<CustomersTable>>`
+  async function rows(query: RawBuilder<Row>): Promise<Row[]> {
+    return (await query.execute(db)).rows;
+  }
+
+  /** SQLite: the FTS5 index is the outer loop, newest first; the other conditions filter. */
+  function bySubstrings(scope: Scope, match: string, filters: Condition[], page: SearchPage) {
+    const after = page.after ? sql`AND customers_search.rowid < ${searchKey(page.after)}` : sql``;
+    const rest = filters.length > 0 ? sql`AND ${sql.join(filters, sql` AND `)}` : sql``;
+    return rows(sql<Row>`
       SELECT customers.* FROM customers_search
         CROSS JOIN customers ON customers.seq = customers_search.rowid % ${sql.lit(SEARCH_KEY_FACTOR)}
       WHERE customers_search MATCH ${match} ${after}
-        AND ${scoped(scope)}
-        ${filters.length > 0 ? sql`AND ${combine(filters, 'AND')}` : sql``}
+        AND ${scoped(scope)} ${rest}
       ORDER BY customers_search.rowid DESC
-      LIMIT ${page.limit + 1}`.execute(db);
-    return result.rows;
+      LIMIT ${page.limit + 1}`);
   }
 
-  async function byCustomers(scope: Scope, query: CustomerSearchQuery, page: SearchPage) {
-    const where = combine(
-      query.clauses.map((c) => condition(scope, c)),
-      query.combinator,
-    );
-    const after = page.after
-      ? sql`AND customers.created <= ${page.after.created}
-          AND (customers.created < ${page.after.created} OR customers.seq < ${page.after.seq})`
-      : sql``;
-    const result = await sql<Selectable<CustomersTable>>`
-      SELECT customers.* FROM customers
-      WHERE ${scoped(scope)} AND ${where} ${after}
+  /** SQLite: the few holders of a metadata value are the outer loop, then sorted. */
+  function byMetadataHolders(scope: Scope, driver: CustomerSearchClause, query: CustomerSearchQuery, page: SearchPage) {
+    return rows(sql<Row>`
+      SELECT customers.* FROM customer_metadata driver
+        CROSS JOIN customers ON customers.account_id = driver.account_id AND customers.id = driver.customer_id
+      WHERE driver.account_id = ${scope.accountId} AND driver.livemode = ${flag(scope.livemode)}
+        AND driver.key = ${driver.key ?? ''} AND driver.value = ${textOf(driver)}
+        AND ${scoped(scope)} ${combine(query.clauses, query.combinator)} ${afterPosition(page)}
       ORDER BY customers.created DESC, customers.seq DESC
-      LIMIT ${page.limit + 1}`.execute(db);
-    return result.rows;
+      LIMIT ${page.limit + 1}`);
   }
 
-  return async function search(scope: Scope, query: CustomerSearchQuery, page: SearchPage) {
-    const driver = ftsDriver(query);
-    return driver ? bySubstringIndex(scope, driver.match, driver.rest, page) : byCustomers(scope, query, page);
+  /** Customers newest first (or through an exact-lookup index, which keeps that order). */
+  function byCustomers(scope: Scope, query: CustomerSearchQuery, page: SearchPage) {
+    return rows(sql<Row>`
+      SELECT customers.* FROM customers
+      WHERE ${scoped(scope)} ${combine(query.clauses, query.combinator)} ${afterPosition(page)}
+      ORDER BY customers.created DESC, customers.seq DESC
+      LIMIT ${page.limit + 1}`);
+  }
+
+  /** Customers holding metadata key = value, counted up to `limit` + 1. */
+  async function holders(scope: Scope, clause: CustomerSearchClause, limit: number): Promise<number> {
+    const result = await sql<{ n: number }>`
+      SELECT count(*) AS n FROM (SELECT 1 FROM customer_metadata
+        WHERE account_id = ${scope.accountId} AND livemode = ${flag(scope.livemode)}
+          AND key = ${clause.key ?? ''} AND value = ${textOf(clause)}
+        LIMIT ${limit + 1}) AS sample`.execute(db);
+    return Number(result.rows[0]?.n ?? 0);
+  }
+
+  /** SQLite: the metadata clause to drive an AND query from, if one is rare enough and nothing better exists. */
+  async function metadataDriver(scope: Scope, query: CustomerSearchQuery): Promise<CustomerSearchClause | undefined> {
+    const exact = query.clauses.filter(isPositiveExact);
+    if (exact.some((c) => c.field !== 'metadata')) return undefined; // an exact-lookup index serves it
+    let best: { clause: CustomerSearchClause; count: number } | undefined;
+    for (const clause of exact) {
+      const count = await holders(scope, clause, METADATA_DRIVER_LIMIT);
+      if (count <= METADATA_DRIVER_LIMIT && (!best || count < best.count)) best = { clause, count };
+    }
+    return best?.clause;
+  }
+
+  /** One AND query (a lone clause included), planned as the header says. */
+  async function searchAll(scope: Scope, query: CustomerSearchQuery, page: SearchPage): Promise<Row[]> {
+    if (pg) return byCustomers(scope, query, page);
+    const phrases: string[] = [];
+    const filters: Condition[] = [];
+    for (const clause of query.clauses) {
+      const phrase = ftsDriverPhrase(clause);
+      if (phrase === undefined) {
+        filters.push(condition(clause));
+        continue;
+      }
+      phrases.push(phrase);
+      // The phrase is all of a `~`; a name `:` also needs the length (see nameEquals).
+      if (clause.op === 'eq') filters.push(sql<SqlBool>`length(customers.name) = ${Array.from(textOf(clause)).length}`);
+    }
+    if (phrases.length > 0) return bySubstrings(scope, phrases.join(' AND '), filters, page);
+    const driver = await metadataDriver(scope, query);
+    return driver ? byMetadataHolders(scope, driver, query, page) : byCustomers(scope, query, page);
+  }
+
+  /**
+   * OR: the first page of the union is within the union of each clause's first page, so each
+   * clause is searched on its own (with its best plan) and the pages merged. A planner would
+   * otherwise often read every customer newest first to find a few rare ones.
+   */
+  async function searchAny(scope: Scope, query: CustomerSearchQuery, page: SearchPage): Promise<Row[]> {
+    const byId = new Map<string, Row>();
+    for (const clause of query.clauses) {
+      for (const row of await searchAll(scope, { combinator: 'AND', clauses: [clause] }, page)) byId.set(row.id, row);
+    }
+    return [...byId.values()].sort((a, b) => b.created - a.created || b.seq - a.seq).slice(0, page.limit + 1);
+  }
+
+  return function search(scope: Scope, query: CustomerSearchQuery, page: SearchPage): Promise<Row[]> {
+    return query.combinator === 'OR' && query.clauses.length > 1 ? searchAny(scope, query, page) : searchAll(scope, query, page);
   };
 }

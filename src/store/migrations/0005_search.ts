@@ -19,12 +19,20 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   for (const statement of statements) await sql.raw(statement).execute(db);
 }
 
+/**
+ * Exact `:` lookups, each ending in (created, seq) so the index also yields newest-first order
+ * and a page is read straight off it. The email one replaces 0001's customers_email_key, which
+ * serves the unique-email check just as well with the order columns added.
+ */
 function exactLookups(): string[] {
   return [
+    `DROP INDEX customers_email_key`,
+    `CREATE INDEX customers_search_email ON customers (account_id, livemode, email_key, created, seq) WHERE deleted = 0`,
     `CREATE INDEX customers_search_name ON customers (account_id, livemode, lower(name), created, seq) WHERE deleted = 0`,
-    `CREATE INDEX customers_search_phone ON customers (account_id, livemode, lower(phone)) WHERE deleted = 0`,
-    `CREATE INDEX customers_search_phone_e164 ON customers (account_id, livemode, phone_e164) WHERE deleted = 0`,
-    `CREATE INDEX customers_search_external_id ON customers (account_id, livemode, lower(external_id)) WHERE deleted = 0`,
+    `CREATE INDEX customers_search_phone ON customers (account_id, livemode, lower(phone), created, seq) WHERE deleted = 0`,
+    `CREATE INDEX customers_search_phone_e164 ON customers (account_id, livemode, phone_e164, created, seq) WHERE deleted = 0`,
+    `CREATE INDEX customers_search_external_id ON customers (account_id, livemode, lower(external_id), created, seq)
+      WHERE deleted = 0`,
   ];
 }
 
