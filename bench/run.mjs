@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: seeds a database with generated customers, runs the real server and
- * measures retrieve, create, update and two list pages at fixed concurrency, beside the
+ * measures retrieve, create, update, two list pages and three searches, beside the
  * ceilings they are judged against (a bare Fastify server returning the same bytes, the
  * disk's fdatasync rate, the same server with synchronous=OFF), then prints a table and
  * writes a JSON file. See bench/README.md.
@@ -84,6 +84,20 @@ const log = (line) => console.error(line);
 /** Customer index whose id the deep list page starts after: among the oldest (list order is newest first). */
 const DEEP_INDEX = 20;
 
+/**
+ * Search queries: a surname fragment many customers share (the trigram index is read newest
+ * first until a page is full), the local part of one customer's email (a rare substring:
+ * many trigrams, one match) and that customer's exact email.
+ */
+const SEARCH_INDEX = Math.floor(size / 3);
+const searchTarget = customerAt(SEARCH_INDEX, size, seed);
+const SEARCH = {
+  substring: 'name~"rosen"',
+  rare: `email~"${searchTarget.email.split('@')[0]}@"`,
+  email: `email:"${searchTarget.email.toUpperCase()}"`,
+};
+const searchPath = (query) => `/v1/customers/search?query=${encodeURIComponent(query)}`;
+
 const SCENARIOS = [
   { name: 'bare_fastify', label: 'bare Fastify (ceiling)', server: 'bare', mode: 'by-id' },
   { name: 'retrieve', label: 'retrieve', server: 'durable', mode: 'by-id' },
@@ -93,12 +107,16 @@ const SCENARIOS = [
     name: 'list_deep', label: 'list, deep page', server: 'durable', mode: 'static',
     path: `/v1/customers?limit=10&starting_after=${customerIdAt(DEEP_INDEX, seed)}`,
   },
+  // Search (docs/search.md): latency at one connection, the figure its targets are about.
+  { name: 'search_substring', label: 'search, common substring', server: 'durable', mode: 'static', connections: 1, path: searchPath(SEARCH.substring) },
+  { name: 'search_substring_rare', label: 'search, rare substring', server: 'durable', mode: 'static', connections: 1, path: searchPath(SEARCH.rare) },
+  { name: 'search_email', label: 'search, exact email', server: 'durable', mode: 'static', connections: 1, path: searchPath(SEARCH.email) },
   { name: 'update', label: 'update (metadata)', server: 'durable', mode: 'update' },
   { name: 'create', label: `create (${opts.postgres ? 'synchronous_commit=on' : 'synchronous=FULL'})`, server: 'durable', mode: 'create' },
   { name: 'create_sync_off', label: `create (${opts.postgres ? 'synchronous_commit=off' : 'synchronous=OFF'})`, server: 'sync-off', mode: 'create' },
 ];
 /** Reads before writes, durable before the ceilings that need a recorded response or another setting. */
-const RUN_ORDER = ['retrieve', 'retrieve_external', 'list_first', 'list_deep', 'update', 'create', 'bare_fastify', 'create_sync_off'].map(
+const RUN_ORDER = ['retrieve', 'retrieve_external', 'list_first', 'list_deep', 'search_substring', 'search_substring_rare', 'search_email', 'update', 'create', 'bare_fastify', 'create_sync_off'].map(
   (name) => SCENARIOS.find((s) => s.name === name),
 );
 const only = opts.only ? new Set(opts.only.split(',').map((s) => s.trim())) : null;
@@ -173,6 +191,14 @@ async function verifySeed(baseUrl, auth, ids) {
   if (deep.data?.length !== 10 || deep.data[0].id !== customerIdAt(DEEP_INDEX - 1, seed)) {
     throw new Error(`the deep list page is not the expected one: ${JSON.stringify(deep).slice(0, 300)}`);
   }
+  for (const [what, query] of Object.entries(SEARCH)) {
+    const found = JSON.parse((await request(baseUrl, auth, { method: 'GET', path: searchPath(query) })).text);
+    const ok =
+      what === 'substring'
+        ? found.data?.length > 0 && found.data.every((c) => c.name.toLowerCase().includes('rosen'))
+        : found.data?.some((c) => c.id === searchTarget.id);
+    if (!ok) throw new Error(`search ${query} does not find what the generator made: ${JSON.stringify(found).slice(0, 300)}`);
+  }
   const sample = await request(baseUrl, auth, { method: 'GET', path: `/v1/customers/${ids[0]}` });
   if (sample.status !== 200) throw new Error(`sampled customer ${ids[0]} answered ${sample.status}`);
   return sample;
@@ -192,7 +218,7 @@ async function measure(server, scenario) {
   if (probe.status < 200 || probe.status > 299) {
     throw new Error(`${scenario.name}: a probe request answered ${probe.status}: ${probe.text.slice(0, 300)}`);
   }
-  const load = { tool, baseUrl: server.url, connections };
+  const load = { tool, baseUrl: server.url, connections: scenario.connections ?? connections };
   if (warmup > 0) await runLoad({ ...load, seconds: warmup, scenario: { ...scenario, tag: `${scenario.tag}w` } });
   const pid = server.child.pid;
   const cpuBefore = cpuSeconds(pid);

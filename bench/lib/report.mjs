@@ -47,6 +47,18 @@ export function evaluateTargets({ scenarios, ceilings, connections, size }) {
       description: `a list page deep in the collection ≤ 1.25 × the first page (p50 latency; ${size.toLocaleString('en')} customers)`,
     });
   }
+  for (const [name, limit, what] of [
+    ['search_substring', 10, 'a common substring'],
+    ['search_substring_rare', 10, 'a rare substring'],
+    ['search_email', 2, 'an exact email'],
+  ]) {
+    if (!s[name]) continue;
+    add({
+      name: `${name}_p50_ms`, scenario: name, comparison: '<=', limit, unit: 'ms',
+      value: s[name].p50_ms, text: 'ms p50 at 1 connection',
+      description: `search for ${what} ≤ ${limit} ms p50 through HTTP (${size.toLocaleString('en')} customers; target set for 10⁶)`,
+    });
+  }
   const rss = Object.entries(s)
     .filter(([name, m]) => name !== 'bare_fastify' && m.max_rss_mb !== null)
     .map(([, m]) => m.max_rss_mb);

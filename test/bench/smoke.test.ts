@@ -18,6 +18,9 @@ const SCENARIOS = [
   'retrieve_external',
   'list_first',
   'list_deep',
+  'search_substring',
+  'search_substring_rare',
+  'search_email',
   'update',
   'create',
   'bare_fastify',
@@ -85,6 +88,9 @@ describe('bench smoke', () => {
           'max_rss_mb',
           'retrieve_p99_ms',
           'retrieve_vs_bare_fastify',
+          'search_email_p50_ms',
+          'search_substring_p50_ms',
+          'search_substring_rare_p50_ms',
         ].sort(),
       );
       for (const t of result.targets) expect(typeof t.pass).toBe('boolean');
