@@ -10,8 +10,9 @@ import { flag } from './codec.js';
  * bound parameter; only operators and column names from the fixed tables below are spliced in.
  *
  * A page is the newest limit + 1 matches, so the cost of a plan is how many rows it reads to
- * find them. PostgreSQL's planner weighs that with its statistics (autovacuum keeps them); on
- * SQLite, which usually has none, the plan is chosen here:
+ * find them. PostgreSQL's planner weighs that with its statistics (autovacuum keeps them),
+ * except for substrings (byRecentThenTrigrams); on SQLite, which usually has none, the plan
+ * is chosen here:
  * - OR is the merge of each clause's own page, each planned as below (on PostgreSQL too);
  * - with a positive `~` (or a name `:` that only FTS5 folds) the FTS5 trigram table
  *   customers_search is the outer loop: its rowid
@@ -37,6 +38,14 @@ function searchKey(position: Cursor): bigint {
  * cheap); beyond it, a newest-first scan finds a page of them sooner.
  */
 const METADATA_DRIVER_LIMIT = 1000;
+
+/**
+ * PostgreSQL substring queries read this many of the newest customers per result wanted
+ * (at most PG_WINDOW_MAX) before turning to the trigram index: a substring that fills a page
+ * there is common, one that does not has at most ~1/200 of the customers to sort.
+ */
+const PG_WINDOW_PER_RESULT = 200;
+const PG_WINDOW_MAX = 20_000;
 
 const COMPARISONS = { eq: '=', gt: '>', lt: '<', gte: '>=', lte: '<=' } as const;
 
@@ -249,9 +258,37 @@ export function customerSearch(db: Kysely<Database>, dialect: Dialect) {
     return best?.clause;
   }
 
+  /**
+   * PostgreSQL with a positive `~`: its planner cannot estimate LIKE '%…%' (it guesses a few
+   * percent), so it may read every customer newest first for a substring nobody has, or sort
+   * every holder of a common one. So: first the newest rows only (enough for a page when the
+   * substring is common), then, if they hold no full page, the trigram index (few matches).
+   */
+  async function byRecentThenTrigrams(scope: Scope, query: CustomerSearchQuery, page: SearchPage): Promise<Row[]> {
+    const window = Math.min(PG_WINDOW_MAX, PG_WINDOW_PER_RESULT * (page.limit + 1));
+    const recent = await rows(sql<Row>`
+      SELECT * FROM (
+        SELECT customers.* FROM customers WHERE ${scoped(scope)} ${afterPosition(page)}
+        ORDER BY customers.created DESC, customers.seq DESC LIMIT ${window}
+      ) AS customers
+      WHERE TRUE ${combine(query.clauses, 'AND')}
+      ORDER BY customers.created DESC, customers.seq DESC
+      LIMIT ${page.limit + 1}`);
+    if (recent.length > page.limit) return recent;
+    // MATERIALIZED: planned without the LIMIT, i.e. for every match, which the GIN index serves.
+    return rows(sql<Row>`
+      WITH customers AS MATERIALIZED (
+        SELECT customers.* FROM customers
+        WHERE ${scoped(scope)} ${combine(query.clauses, 'AND')} ${afterPosition(page)}
+      )
+      SELECT * FROM customers ORDER BY customers.created DESC, customers.seq DESC LIMIT ${page.limit + 1}`);
+  }
+
   /** One AND query (a lone clause included), planned as the header says. */
   async function searchAll(scope: Scope, query: CustomerSearchQuery, page: SearchPage): Promise<Row[]> {
-    if (pg) return byCustomers(scope, query, page);
+    if (pg) {
+      return query.clauses.some(isPositiveSubstring) ? byRecentThenTrigrams(scope, query, page) : byCustomers(scope, query, page);
+    }
     const phrases: string[] = [];
     const filters: Condition[] = [];
     for (const clause of query.clauses) {
