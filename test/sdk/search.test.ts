@@ -2,9 +2,22 @@
  * stripe.customers.search through the official SDK, unchanged, over real HTTP (SPEC Q-1, Q-2):
  * a search_result the SDK understands, and auto-pagination that follows next_page.
  */
+import { readFileSync } from 'node:fs';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, STORES, type TestApp } from '../helpers/harness.js';
+
+interface SearchResultSchema {
+  required: string[];
+  properties: Record<string, { enum?: string[]; nullable?: boolean }>;
+}
+
+/** Stripe's own response schema for GET /v1/customers/search (test/fixtures, from its OpenAPI spec). */
+const searchContract = (
+  JSON.parse(readFileSync(new URL('../fixtures/stripe-v1-customers.json', import.meta.url), 'utf8')) as {
+    paths: Record<string, { get: { responses: { 200: { content: { 'application/json': { schema: SearchResultSchema } } } } } }>;
+  }
+).paths['/v1/customers/search']!.get.responses[200].content['application/json'].schema;
 
 describe.each(STORES)('stripe SDK: customers.search (%s)', (kind) => {
   let t: TestApp;
@@ -57,6 +70,17 @@ describe.each(STORES)('stripe SDK: customers.search (%s)', (kind) => {
     expect(first.has_more).toBe(true);
     const second = await stripe.customers.search({ query: 'name~"paged"', limit: 10, page: first.next_page as string });
     expect(second.data.map((c) => c.id)).toEqual(newestFirst.slice(10, 20));
+  });
+
+  it('the search_result has the fields of Stripe’s contract (total_count only when expanded, which Clientele does not offer)', async () => {
+    await stripe.customers.create({ name: 'Contract Person' });
+    const result = await stripe.customers.search({ query: 'name~"contract"', limit: 1 });
+    const keys = Object.keys(result).filter((k) => k !== 'lastResponse');
+    expect(keys).toEqual(expect.arrayContaining(searchContract.required));
+    for (const key of keys) expect(Object.keys(searchContract.properties), key).toContain(key);
+    expect(searchContract.properties.object?.enum).toEqual([result.object]);
+    expect(searchContract.properties.next_page?.nullable).toBe(true);
+    expect(keys).not.toContain('total_count');
   });
 
   it('a deleted customer disappears from search at once', async () => {

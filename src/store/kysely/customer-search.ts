@@ -15,9 +15,8 @@ import { flag } from './codec.js';
  * is chosen here:
  * - OR is the merge of each clause's own page, each planned as below (on PostgreSQL too);
  * - with a positive `~` (or a name `:` that only FTS5 folds) the FTS5 trigram table
- *   customers_search is the outer loop: its rowid
- *   is the search key created * 2^31 + seq, so by rowid descending it is newest-first order
- *   and the scan stops after limit + 1 matches;
+ *   customers_search is the outer loop: its rowid is the search key created * 2^31 + seq, so
+ *   by rowid descending it is newest-first order and the scan stops after limit + 1 matches;
  * - exact lookups on email, name, phone and external_id have indexes ending in (created, seq);
  * - a metadata value held by few customers drives the query from customer_metadata; a common
  *   one is checked row by row while the customers are read newest first;
