@@ -94,7 +94,8 @@ export function mergeMetadata(
   return next;
 }
 
-function e164(phone: string | null): string | null {
+/** The E.164 form of a phone number, kept beside the value as given (null when unparseable). */
+export function e164(phone: string | null): string | null {
   if (phone === null) return null;
   const parsed = parsePhoneNumberFromString(phone);
   return parsed?.isValid() ? parsed.number : null;

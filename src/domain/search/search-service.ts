@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { e164 } from '../customers/customer-rules.js';
 import type { CustomerSearchClause, CustomerSearchQuery, Store } from '../../store/port.js';
 import { loadCustomerViews, type CustomerView } from '../customers/customer-expansions.js';
 import type { Scope } from '../customers/customer.js';
@@ -17,12 +17,6 @@ export interface CustomerSearchResult {
   hasMore: boolean;
   /** Opaque cursor for the page after this one; null on the last page. */
   nextPage: string | null;
-}
-
-/** The E.164 form of a phone value, as the customer service stores it beside the number as given. */
-function e164(text: string): string | null {
-  const parsed = parsePhoneNumberFromString(text);
-  return parsed?.isValid() ? parsed.number : null;
 }
 
 function prepare(clause: Clause): CustomerSearchClause {
