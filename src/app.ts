@@ -48,6 +48,9 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
         '*.email',
         '*.phone',
         '*.notes',
+        // PostgreSQL errors quote the offending row's values in `detail`.
+        'err.detail',
+        'err.where',
       ],
       censor: '[redacted]',
     },
