@@ -5,7 +5,7 @@ import type { CustomersRepository } from '../port.js';
 import type { CustomersTable, Database } from '../schema.js';
 import { flag, fromJson, toJson } from './codec.js';
 import { customerSearch } from './customer-search.js';
-import { applyPage } from './keyset.js';
+import { applyPage, positionOf } from './keyset.js';
 
 const EMPTY_INVOICE_SETTINGS: InvoiceSettings = {
   custom_fields: null,
@@ -170,15 +170,7 @@ export function customersRepository(db: Kysely<Database>, dialect: Dialect): Cus
       return (await query.limit(1).executeTakeFirst())?.id;
     },
 
-    async cursorOf(scope, id) {
-      return db
-        .selectFrom('customers')
-        .select(['created', 'seq'])
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
-        .where('id', '=', id)
-        .executeTakeFirst();
-    },
+    cursorOf: (scope, id) => positionOf(db, 'customers', scope, id),
 
     async list(scope, filters, page) {
       let query = scoped(scope.accountId, scope.livemode).where(sql<SqlBool>`deleted = 0`);

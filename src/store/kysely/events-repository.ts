@@ -3,7 +3,7 @@ import type { EventRecord } from '../../domain/events/event.js';
 import type { EventsRepository, WebhookOutbox } from '../port.js';
 import type { Database, EventsTable } from '../schema.js';
 import { flag, fromJson, toJson } from './codec.js';
-import { applyPage } from './keyset.js';
+import { applyPage, positionOf } from './keyset.js';
 import { newId } from '../../lib/ids.js';
 
 function toRecord(row: Selectable<EventsTable>): EventRecord {
@@ -46,15 +46,7 @@ export function eventsRepository(db: Kysely<Database>): EventsRepository {
       const row = await scoped(scope.accountId, scope.livemode).where('id', '=', id).executeTakeFirst();
       return row && toRecord(row);
     },
-    async cursorOf(scope, id) {
-      return db
-        .selectFrom('events')
-        .select(['created', 'seq'])
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
-        .where('id', '=', id)
-        .executeTakeFirst();
-    },
+    cursorOf: (scope, id) => positionOf(db, 'events', scope, id),
     async list(scope, filters, page) {
       let query = scoped(scope.accountId, scope.livemode);
       if (filters.types && filters.types.length > 0) query = query.where('type', 'in', filters.types);

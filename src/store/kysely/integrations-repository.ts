@@ -3,7 +3,7 @@ import type { IntegrationRecord } from '../../domain/integrations/integration.js
 import type { IntegrationsRepository } from '../port.js';
 import type { Database, IntegrationsTable } from '../schema.js';
 import { flag, fromJson, toJson } from './codec.js';
-import { applyPage } from './keyset.js';
+import { applyPage, positionOf } from './keyset.js';
 
 function toRecord(row: Selectable<IntegrationsTable>): IntegrationRecord {
   return {
@@ -59,16 +59,7 @@ export function integrationsRepository(db: Kysely<Database>): IntegrationsReposi
         .where('id', '=', id)
         .execute();
     },
-    async cursorOf(scope, customerId, id) {
-      return db
-        .selectFrom('integrations')
-        .select(['created', 'seq'])
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
-        .where('customer_id', '=', customerId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-    },
+    cursorOf: (scope, customerId, id) => positionOf(db, 'integrations', scope, id, customerId),
     async list(scope, customerId, page) {
       const rows = await applyPage(scoped(scope.accountId, scope.livemode).where('customer_id', '=', customerId), page).execute();
       return rows.map(toRecord);

@@ -1,5 +1,8 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
-import type { PageQuery } from '../port.js';
+import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import type { Scope } from '../../domain/customers/customer.js';
+import type { Cursor, PageQuery } from '../port.js';
+import type { Database } from '../schema.js';
+import { flag } from './codec.js';
 
 /** The query-builder surface keyset paging needs; every list query builder has it. */
 interface Pageable<Q> {
@@ -30,4 +33,25 @@ export function applyPage<Q extends Pageable<Q>>(query: Q, page: PageQuery): Q {
     q = q.where(sql<SqlBool>`created <= ${created} AND (created < ${created} OR seq < ${seq})`);
   }
   return q.orderBy(sql`created desc`).orderBy(sql`seq desc`).limit(page.limit + 1);
+}
+
+/** Tables listed newest first by (created, seq), whose object ids serve as list cursors. */
+export type KeysetTable = 'customers' | 'payment_methods' | 'tax_ids' | 'integrations' | 'events' | 'webhook_endpoints';
+
+/**
+ * The (created, seq) position of the object a cursor names, in the caller's account and mode
+ * (and, for sub-resources, under that customer); undefined when there is no such object.
+ */
+export async function positionOf(
+  db: Kysely<Database>,
+  table: KeysetTable,
+  scope: Scope,
+  id: string,
+  customerId?: string,
+): Promise<Cursor | undefined> {
+  const underCustomer = customerId === undefined ? sql`` : sql` AND customer_id = ${customerId}`;
+  const result = await sql<Cursor>`
+    SELECT created, seq FROM ${sql.table(table)}
+    WHERE account_id = ${scope.accountId} AND livemode = ${flag(scope.livemode)} AND id = ${id}${underCustomer}`.execute(db);
+  return result.rows[0];
 }

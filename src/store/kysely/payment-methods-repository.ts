@@ -4,7 +4,7 @@ import type { Dialect } from '../dialect.js';
 import type { PaymentMethodsRepository } from '../port.js';
 import type { Database, PaymentMethodsTable } from '../schema.js';
 import { flag, fromJson, toJson } from './codec.js';
-import { applyPage } from './keyset.js';
+import { applyPage, positionOf } from './keyset.js';
 
 function toRecord(row: Selectable<PaymentMethodsTable>): PaymentMethodRecord {
   return {
@@ -74,15 +74,7 @@ export function paymentMethodsRepository(db: Kysely<Database>, dialect: Dialect)
         .where('id', '=', m.id)
         .execute();
     },
-    async cursorOf(scope, id) {
-      return db
-        .selectFrom('payment_methods')
-        .select(['created', 'seq'])
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
-        .where('id', '=', id)
-        .executeTakeFirst();
-    },
+    cursorOf: (scope, id) => positionOf(db, 'payment_methods', scope, id),
     async list(scope, filters, page) {
       let query = scoped(scope.accountId, scope.livemode);
       if (filters.customerId !== undefined) query = query.where('customer_id', '=', filters.customerId);

@@ -3,7 +3,7 @@ import type { TaxIdRecord } from '../../domain/tax-ids/tax-id.js';
 import type { TaxIdsRepository } from '../port.js';
 import type { Database, TaxIdsTable } from '../schema.js';
 import { flag } from './codec.js';
-import { applyPage } from './keyset.js';
+import { applyPage, positionOf } from './keyset.js';
 
 function toRecord(row: Selectable<TaxIdsTable>): TaxIdRecord {
   return {
@@ -66,16 +66,7 @@ export function taxIdsRepository(db: Kysely<Database>): TaxIdsRepository {
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
-    async cursorOf(scope, customerId, id) {
-      return db
-        .selectFrom('tax_ids')
-        .select(['created', 'seq'])
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
-        .where('customer_id', '=', customerId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-    },
+    cursorOf: (scope, customerId, id) => positionOf(db, 'tax_ids', scope, id, customerId),
     async list(scope, customerId, page) {
       const rows = await applyPage(ofCustomer(scope.accountId, scope.livemode, customerId), page).execute();
       return rows.map(toRecord);

@@ -4,7 +4,7 @@ import type { Dialect } from '../dialect.js';
 import type { ClaimOptions, WebhookDeliveriesRepository, WebhookEndpointsRepository } from '../port.js';
 import type { Database, WebhookAttemptsTable, WebhookEndpointsTable } from '../schema.js';
 import { flag, fromJson, toJson } from './codec.js';
-import { applyPage } from './keyset.js';
+import { applyPage, positionOf } from './keyset.js';
 
 function toEndpoint(row: Selectable<WebhookEndpointsTable>): WebhookEndpointRecord {
   return {
@@ -96,15 +96,7 @@ export function webhookEndpointsRepository(db: Kysely<Database>, dialect: Dialec
         .where('id', '=', id)
         .execute();
     },
-    async cursorOf(scope, id) {
-      return db
-        .selectFrom('webhook_endpoints')
-        .select(['created', 'seq'])
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
-        .where('id', '=', id)
-        .executeTakeFirst();
-    },
+    cursorOf: (scope, id) => positionOf(db, 'webhook_endpoints', scope, id),
     async list(scope, page) {
       const rows = await applyPage(scoped(scope.accountId, scope.livemode), page).execute();
       return rows.map(toEndpoint);
