@@ -60,7 +60,7 @@ export interface TestApp {
   database: DatabaseTarget;
   account: TestAccount;
   newAccount(name?: string): Promise<TestAccount>;
-  api(key?: string): Api;
+  api(key?: string | null): Api;
   /** Starts listening on a random loopback port; returns the base URL. */
   listen(): Promise<{ host: string; port: number; url: string }>;
   close(): Promise<void>;
