@@ -53,7 +53,7 @@ export async function respond<R>(
 
   let record: IdempotencyRecord | undefined;
   try {
-    const result = await withBeforeCommit(async (repos, raw) => {
+    await withBeforeCommit(async (repos, raw) => {
       record = render(present(raw as R));
       if (!(await repos.idempotency.save(claim.scope, record, expiredBefore(record.created)))) throw new ConcurrentDuplicate();
     }, async () => {
@@ -65,7 +65,6 @@ export async function respond<R>(
       }
       return value;
     });
-    void result;
     return sendStored(reply, record as IdempotencyRecord, false);
   } catch (error) {
     if (error instanceof ConcurrentDuplicate) {
