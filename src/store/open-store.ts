@@ -16,16 +16,18 @@ export async function openStore(config: Pick<Config, 'database' | 'pgPoolMax' | 
   const target = config.database;
   if (target.kind === 'sqlite') {
     try {
-      const { db } = openSqlite({ path: target.path, synchronous: config.sqliteSynchronous });
+      const writer = openSqlite({ path: target.path, synchronous: config.sqliteSynchronous });
+      const { db } = writer;
       const readDb = openSqliteReader(target.path, db);
       return kyselyStore(
         db,
         'sqlite',
         async () => {
           if (readDb !== db) await readDb.destroy();
-          await db.destroy();
+          await writer.close();
         },
         readDb,
+        writer.makeDurable,
       );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

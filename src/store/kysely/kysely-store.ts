@@ -56,10 +56,11 @@ export function kyselyStore(
   dialect: Dialect,
   onClose: () => Promise<void>,
   readDb: Kysely<Database> = db,
+  makeDurable: () => Promise<void> = () => Promise.resolve(),
 ): Store {
   const reader = repositories(readDb, dialect);
 
-  const writeSqlite = sqliteGroupCommit(db, (conn) => ({ ...repositories(conn, dialect), lock: async () => undefined }));
+  const writeSqlite = sqliteGroupCommit(db, makeDurable, (conn) => ({ ...repositories(conn, dialect), lock: async () => undefined }));
 
   const writePostgres = <T>(fn: (repos: WriteRepositories) => Promise<T>): Promise<T> =>
     db.transaction().execute(async (trx) => {

@@ -18,13 +18,17 @@ interface Job {
 const MAX_BATCH = 128;
 
 /**
- * Group commit for SQLite (synchronous=FULL): writes that arrive while a transaction is being
- * committed wait and are committed together in the next one, so one fsync covers many writes.
- * Each write runs in its own SAVEPOINT: one that fails is rolled back alone and its caller gets
- * its error, while its neighbours commit. Every caller is answered only after the COMMIT that
- * contains its write has returned, i.e. is on disk.
+ * Group commit for SQLite: writes that arrive while a transaction is running wait and are
+ * committed together in the next one, so one commit and one fsync cover many writes. Each write
+ * runs in its own SAVEPOINT: one that fails is rolled back alone and its caller gets its error,
+ * while its neighbours commit. Every caller is answered only after `makeDurable()` (an
+ * fdatasync of the WAL off the event loop, see openSqlite) has returned for a point after the
+ * COMMIT that contains its write, i.e. once the write is on disk.
  */
-export function sqliteGroupCommit(db: Kysely<Database>, repositoriesOf: (conn: Kysely<Database>) => WriteRepositories) {
+export function sqliteGroupCommit(
+  db: Kysely<Database>,
+  makeDurable: () => Promise<void>,
+  repositoriesOf: (conn: Kysely<Database>) => WriteRepositories) {
   const queue: Job[] = [];
   let scheduled = false;
   let running = false;
@@ -60,6 +64,13 @@ export function sqliteGroupCommit(db: Kysely<Database>, repositoriesOf: (conn: K
     if (running || queue.length === 0) return;
     running = true;
     const batch = queue.splice(0, MAX_BATCH);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      running = false;
+      schedule();
+    };
     try {
       const outcomes = await db.connection().execute(async (conn) => {
         // IMMEDIATE takes the write lock up front, so a read-then-write never deadlocks
@@ -76,17 +87,21 @@ export function sqliteGroupCommit(db: Kysely<Database>, repositoriesOf: (conn: K
           throw error;
         }
       });
+      // The next batch may run while this one's WAL frames are flushed; its own sync follows
+      // its own commit, so it is never answered before the writes it may have read are durable.
+      release();
+      await makeDurable();
       batch.forEach((job, i) => {
         const outcome = outcomes[i] as Outcome;
         if (outcome.ok) job.resolve(outcome.value);
         else job.reject(outcome.error);
       });
     } catch (error) {
-      // The transaction itself failed (e.g. the disk is full): none of the batch was written.
+      // The transaction failed (e.g. the disk is full) or could not be made durable: no write
+      // of the batch is acknowledged.
       for (const job of batch) job.reject(error);
     } finally {
-      running = false;
-      schedule();
+      release();
     }
   }
 
