@@ -24,6 +24,7 @@ const COLUMNS = [
   'name', 'business_name', 'individual_name', 'first_name', 'last_name', 'phone', 'phone_e164', 'description',
   'notes', 'address', 'shipping', 'balance', 'currency', 'invoice_prefix', 'invoice_settings',
   'next_invoice_sequence', 'preferred_locales', 'tax_exempt', 'metadata', 'parent_id', 'created_by', 'updated_by',
+  'body',
 ];
 /** PostgreSQL types for the unnest() bulk insert (jsonb travels as text and is cast). */
 const PG_TYPES = {
@@ -33,6 +34,15 @@ const PG_TYPES = {
 };
 const toJson = (value) => (value === null || value === undefined ? null : JSON.stringify(value));
 
+/**
+ * The stored representation, rendered by the project's own code from the record the
+ * repository would have been given.
+ */
+const { customerBody } = await import(new URL('domain/customers/customer-mapper.js', DIST).href);
+function bodyOf(c, keyId) {
+  return customerBody({ ...c, livemode: false, deleted: false, phone_e164: c.phone, created_by: keyId, updated_by: keyId });
+}
+
 /** One customer as a row of COLUMNS, as the repository's insert would write it. */
 function customerRow(c, accountId, keyId) {
   return [
@@ -41,7 +51,7 @@ function customerRow(c, accountId, keyId) {
     // Generated phones are valid E.164 numbers (bench/dataset.mjs), which is what the service stores.
     c.phone, c.description, c.notes, toJson(c.address), toJson(c.shipping), c.balance, c.currency,
     c.invoice_prefix, toJson(c.invoice_settings), c.next_invoice_sequence, toJson(c.preferred_locales),
-    c.tax_exempt, toJson(c.metadata), c.parent_id, keyId, keyId,
+    c.tax_exempt, toJson(c.metadata), c.parent_id, keyId, keyId, bodyOf(c, keyId),
   ];
 }
 

@@ -92,6 +92,8 @@ export interface CustomersRepository {
   insert(scope: Scope, customer: CustomerRecord): Promise<void>;
   findById(scope: Scope, id: string, options?: { forUpdate?: boolean }): Promise<CustomerRecord | undefined>;
   findByExternalId(scope: Scope, externalId: string, options?: { forUpdate?: boolean }): Promise<CustomerRecord | undefined>;
+  /** The stored representation of a customer (live or tombstone): null on rows that predate it. */
+  findStoredBody(scope: Scope, id: string): Promise<{ id: string; version: number; body: string | null } | undefined>;
   /** Writes every mutable column of an already locked row. */
   update(scope: Scope, customer: CustomerRecord): Promise<void>;
   replaceMetadataIndex(scope: Scope, customerId: string, metadata: Record<string, string>): Promise<void>;

@@ -60,6 +60,8 @@ export interface CustomersTable {
   parent_id: string | null;
   created_by: string | null;
   updated_by: string | null;
+  /** The unexpanded API representation (JSON text) as of `version`; null on rows older than it. */
+  body: string | null;
 }
 
 export interface CustomerMetadataTable {

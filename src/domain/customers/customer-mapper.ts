@@ -107,3 +107,12 @@ export function toDeletedCustomer(c: Pick<CustomerRecord, 'id'>): DeletedCustome
 export function toApiCustomerOrTombstone(view: CustomerView): ApiCustomer | DeletedCustomer {
   return view.customer.deleted ? toDeletedCustomer(view.customer) : toApiCustomer(view);
 }
+
+/**
+ * The unexpanded representation as JSON text, stored with the row by every write and sent as is
+ * by a retrieve. Key order is the response schema's, so it is byte-identical to what the
+ * serialiser writes for the same customer.
+ */
+export function customerBody(c: CustomerRecord): string {
+  return JSON.stringify(toApiCustomerOrTombstone({ customer: c }));
+}

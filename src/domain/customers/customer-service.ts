@@ -10,7 +10,7 @@ import type { PaymentMethodService } from '../payment-methods/payment-method-ser
 import { createTaxIdIn } from '../tax-ids/tax-id-service.js';
 import { loadCustomerViews, type CustomerView } from './customer-expansions.js';
 import { applyCustomerInput } from './customer-rules.js';
-import { toApiCustomer } from './customer-mapper.js';
+import { customerBody, toApiCustomer } from './customer-mapper.js';
 import { previousAttributes, recordEvent } from '../events/event-writer.js';
 import { eraseCustomer, eraseRelated } from './erasure.js';
 import { checkPlacement, hasChildren, hierarchyLock, resolveParent, wantsParentChange, type ParentInput } from './hierarchy.js';
@@ -215,6 +215,20 @@ export function customerService(deps: CustomerServiceDeps) {
         const [one] = await loadCustomerViews(repos, scope, [customer], expand);
         return one as CustomerView;
       });
+    },
+
+    /**
+     * The unexpanded customer (or tombstone) as stored JSON text with its ETag: the retrieve
+     * without `expand`, which sends these bytes as they are.
+     */
+    async retrieveStored(scope: Scope, id: string): Promise<{ etag: string; body: string }> {
+      const row = await store.read((repos) => repos.customers.findStoredBody(scope, id));
+      if (!row) throw resourceMissing('customer', id, 'id');
+      if (row.body !== null) return { etag: etagFor(row.id, row.version), body: row.body };
+      // Written before stored representations existed: render it.
+      const customer = await store.read((repos) => repos.customers.findById(scope, id));
+      if (!customer) throw resourceMissing('customer', id, 'id');
+      return { etag: customerEtag(customer), body: customerBody(customer) };
     },
 
     async retrieveByExternalId(scope: Scope, externalId: string, expand: ReadonlySet<string> = NONE): Promise<CustomerView> {

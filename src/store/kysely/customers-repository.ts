@@ -1,5 +1,6 @@
-import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { CustomerRecord, InvoiceSettings } from '../../domain/customers/customer.js';
+import { customerBody } from '../../domain/customers/customer-mapper.js';
 import type { Dialect } from '../dialect.js';
 import type { CustomersRepository } from '../port.js';
 import type { CustomersTable, Database } from '../schema.js';
@@ -80,7 +81,34 @@ function mutableColumns(c: CustomerRecord) {
     metadata: toJson(c.metadata),
     parent_id: c.parent_id,
     updated_by: c.updated_by,
+    body: customerBody(c),
   };
+}
+
+interface StoredRow {
+  id: string;
+  version: number;
+  body: string | null;
+}
+
+/**
+ * The retrieve's query, built and compiled once per dialect (placeholders only), then run with
+ * each request's parameters: no query building on the hottest path.
+ */
+const storedBodyQueries = new Map<Dialect, CompiledQuery<StoredRow>>();
+function storedBodyQuery(db: Kysely<Database>, dialect: Dialect, scope: { accountId: string; livemode: boolean }, id: string) {
+  let compiled = storedBodyQueries.get(dialect);
+  if (!compiled) {
+    compiled = db
+      .selectFrom('customers')
+      .select(['id', 'version', 'body'])
+      .where('account_id', '=', '')
+      .where('livemode', '=', 0)
+      .where('id', '=', '')
+      .compile();
+    storedBodyQueries.set(dialect, compiled);
+  }
+  return CompiledQuery.raw(compiled.sql, [scope.accountId, flag(scope.livemode), id]) as CompiledQuery<StoredRow>;
 }
 
 /** Bounds every walk along parent links, whatever the data (the configured depth is far lower). */
@@ -115,6 +143,11 @@ export function customersRepository(db: Kysely<Database>, dialect: Dialect): Cus
       if (options?.forUpdate && dialect === 'postgres') query = query.forUpdate();
       const row = await query.executeTakeFirst();
       return row && toRecord(row);
+    },
+
+    async findStoredBody(scope, id) {
+      const { rows } = await db.executeQuery(storedBodyQuery(db, dialect, scope, id));
+      return rows[0];
     },
 
     async findByExternalId(scope, externalId, options) {

@@ -33,6 +33,7 @@ function presentCustomer(view: CustomerView, status = 200): Presented {
 }
 
 const tags = ['Customers'];
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 export function registerCustomerRoutes(scope: FastifyInstance, customers: CustomerService, store: Store): void {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
@@ -99,12 +100,19 @@ export function registerCustomerRoutes(scope: FastifyInstance, customers: Custom
     },
     async (request, reply) => {
       const expand = expandPaths(request.query.expand, CUSTOMER_EXPANSIONS);
-      const view = await customers.retrieve(scopeOf(authOf(request)), request.params.id, expand);
-      const etag = customerEtag(view.customer);
+      const scope = scopeOf(authOf(request));
+      // Without expansions the stored representation is sent as it is.
+      const stored = expand.size === 0 ? await customers.retrieveStored(scope, request.params.id) : undefined;
+      const view = stored ? undefined : await customers.retrieve(scope, request.params.id, expand);
+      const etag = stored ? stored.etag : customerEtag((view as CustomerView).customer);
       reply.header('etag', etag);
-      const ifNoneMatch = parseEtagList(request.headers['if-none-match']);
-      if (ifNoneMatch === '*' || ifNoneMatch?.includes(etag)) return reply.code(304).send();
-      return toApiCustomerOrTombstone(view);
+      const ifNoneMatch = request.headers['if-none-match'];
+      if (ifNoneMatch !== undefined) {
+        const matches = parseEtagList(ifNoneMatch);
+        if (matches === '*' || matches?.includes(etag)) return reply.code(304).send();
+      }
+      if (stored) return reply.type(JSON_TYPE).send(stored.body);
+      return toApiCustomerOrTombstone(view as CustomerView);
     },
   );
 
