@@ -33,6 +33,15 @@ export function accountService(store: Pick<Store, 'read' | 'write'>, options: Ac
   const cache = new Map<string, CachedLookup>();
   const MAX_CACHE = 10_000;
 
+  /** A fresh cached lookup's answer for this secret; undefined when it must be looked up. */
+  const authenticateCached = (secret: string): AuthContext | null | undefined => {
+    if (!looksLikeKey(secret)) return null;
+    const digest = digestKey(secret);
+    const entry = cache.get(digest);
+    if (!entry || Date.now() - entry.at > options.keyCacheMs) return undefined;
+    return resolveKey(secret, digest, entry.key);
+  };
+
   async function newKey(
     repos: { accounts: { insertKey(k: ApiKeyRecord): Promise<void> } },
     accountId: string,
@@ -150,24 +159,30 @@ export function accountService(store: Pick<Store, 'read' | 'write'>, options: Ac
      * are cached for at most keyCacheMs so the hot path avoids a query per request.
      */
     async authenticate(secret: string): Promise<AuthContext | null> {
+      const cached = authenticateCached(secret);
+      if (cached !== undefined) return cached;
       if (!looksLikeKey(secret)) return null;
       const digest = digestKey(secret);
-      const now = Date.now();
-      let entry = cache.get(digest);
-      if (!entry || now - entry.at > options.keyCacheMs) {
-        const key = await store.read((r) => r.accounts.findKeyByDigest(digest));
-        entry = { key, at: now };
-        if (cache.size >= MAX_CACHE) cache.clear();
-        cache.set(digest, entry);
-      }
-      const key = entry.key;
-      if (!key || !digestsEqual(key.digest, digest)) return null;
-      if (key.revoked_at !== null) return null;
-      if (key.expires_at !== null && key.expires_at <= nowSeconds()) return null;
-      if (!secret.startsWith(`${key.prefix}_`)) return null;
-      return { accountId: key.account_id, livemode: key.livemode, keyId: key.id, restricted: key.restricted };
+      const key = await store.read((r) => r.accounts.findKeyByDigest(digest));
+      if (cache.size >= MAX_CACHE) cache.clear();
+      cache.set(digest, { key, at: Date.now() });
+      return resolveKey(secret, digest, key);
     },
+
+    /**
+     * The same answer without waiting when the cache holds a fresh lookup for this secret;
+     * undefined when it must be looked up.
+     */
+    authenticateCached,
   };
+}
+
+function resolveKey(secret: string, digest: string, key: ApiKeyRecord | undefined): AuthContext | null {
+  if (!key || !digestsEqual(key.digest, digest)) return null;
+  if (key.revoked_at !== null) return null;
+  if (key.expires_at !== null && key.expires_at <= nowSeconds()) return null;
+  if (!secret.startsWith(`${key.prefix}_`)) return null;
+  return { accountId: key.account_id, livemode: key.livemode, keyId: key.id, restricted: key.restricted };
 }
 
 export type AccountService = ReturnType<typeof accountService>;

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AccountService } from '../../domain/accounts/account-service.js';
+import type { AccountService, AuthContext } from '../../domain/accounts/account-service.js';
 import { authenticationFailed, permissionDenied } from '../../domain/errors.js';
 
 /** The key presented as `Bearer <key>` or as the HTTP Basic user name. */
@@ -25,12 +25,22 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * Authenticates every request in this scope. Missing, unknown, revoked and expired keys all
  * get the same 401; restricted keys may only read.
  */
-export function registerAuth(scope: FastifyInstance, accounts: Pick<AccountService, 'authenticate'>): void {
-  scope.addHook('onRequest', async (request: FastifyRequest) => {
-    const secret = presentedKey(request.headers.authorization);
-    const auth = secret ? await accounts.authenticate(secret) : null;
-    if (!auth) throw authenticationFailed();
-    if (auth.restricted && WRITE_METHODS.has(request.method)) throw permissionDenied();
+export function registerAuth(scope: FastifyInstance, accounts: Pick<AccountService, 'authenticate' | 'authenticateCached'>): void {
+  const admit = (request: FastifyRequest, auth: AuthContext | null): Error | undefined => {
+    if (!auth) return authenticationFailed();
+    if (auth.restricted && WRITE_METHODS.has(request.method)) return permissionDenied();
     request.auth = auth;
+    return undefined;
+  };
+  // Callback style: a key found in the cache is admitted without a promise.
+  scope.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
+    const secret = presentedKey(request.headers.authorization);
+    if (!secret) return done(authenticationFailed());
+    const cached = accounts.authenticateCached(secret);
+    if (cached !== undefined) return done(admit(request, cached));
+    accounts.authenticate(secret).then(
+      (auth) => done(admit(request, auth)),
+      (error: Error) => done(error),
+    );
   });
 }
