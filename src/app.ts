@@ -139,6 +139,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registerAuth(v1, deps.services.accounts);
       // Events written by this request record its id and idempotency key (SPEC E-1 `request`).
       v1.addHook('onRequest', (request, _reply, done) => {
+        // Reads write no events.
+        if (request.method === 'GET' || request.method === 'HEAD') return done();
         const key = request.headers['idempotency-key'];
         runWithRequestContext({ requestId: request.id, idempotencyKey: typeof key === 'string' ? key : null }, done);
       });

@@ -91,8 +91,7 @@ export function registerIdempotency(scope: FastifyInstance, store: Pick<Store, '
   const inFlight = new Set<string>();
   scope.decorateRequest('idempotency', null);
 
-  scope.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.method !== 'POST') return;
+  const claimKey = async (request: FastifyRequest, reply: FastifyReply) => {
     const key = request.headers['idempotency-key'];
     if (key === undefined) return;
     if (typeof key !== 'string' || key.length === 0 || key.length > 255) {
@@ -128,11 +127,20 @@ export function registerIdempotency(scope: FastifyInstance, store: Pick<Store, '
       throw error;
     }
     request.idempotency = claim;
-  });
+  };
 
   const release = async (request: FastifyRequest) => {
     if (request.idempotency) inFlight.delete(request.idempotency.slot);
   };
-  scope.addHook('onResponse', release);
-  scope.addHook('onRequestAbort', release);
+  // Only POST routes take keys: the hooks are attached to those routes alone, so reads never
+  // run them.
+  const append = <T>(existing: T | T[] | undefined, hook: T): T[] =>
+    existing === undefined ? [hook] : [...(Array.isArray(existing) ? existing : [existing]), hook];
+  scope.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.includes('POST')) return;
+    route.preHandler = append(route.preHandler, claimKey);
+    route.onResponse = append(route.onResponse, release);
+    route.onRequestAbort = append(route.onRequestAbort, release);
+  });
 }

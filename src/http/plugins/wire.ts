@@ -40,12 +40,13 @@ export function registerWire(app: FastifyInstance, options: { bodyLimit: number 
     }
   });
 
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
     reply.header('request-id', request.id);
     for (const name of ECHOED_HEADERS) {
       const value = request.headers[name];
       if (typeof value === 'string' && value.length <= 255) reply.header(name, value);
     }
+    done();
   });
 
   // Normalise per route, with the route's own schema captured once at registration.
@@ -54,19 +55,31 @@ export function registerWire(app: FastifyInstance, options: { bodyLimit: number 
     // An API route takes exactly the parameters its schema declares: where it declares no
     // query string (or no body), any given is unknown rather than silently ignored.
     const strict = route.url.startsWith('/v1/');
-    const normalize = async (request: FastifyRequest) => {
-      const queryError = (request.query as Record<symbol, unknown> | undefined)?.[QUERY_ERROR];
-      if (queryError) throw queryError;
-      rejectControlInPath(request.params);
-      if (schema?.querystring) request.query = normalizeParams(request.query ?? {}, schema.querystring, true);
-      else if (strict) rejectUndeclared(request.query);
-      // No body is no parameters; a JSON `null` body is not an object and fails validation.
-      if (schema?.body) request.body = normalizeParams(request.body === undefined ? {} : request.body, schema.body, request.bodyIsForm);
-      else if (strict) rejectUndeclared(request.body);
+    const normalize = (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
+      try {
+        const queryError = (request.query as Record<symbol, unknown> | undefined)?.[QUERY_ERROR];
+        if (queryError) throw queryError;
+        rejectControlInPath(request.params);
+        if (schema?.querystring) request.query = hasAny(request.query) ? normalizeParams(request.query, schema.querystring, true) : {};
+        else if (strict) rejectUndeclared(request.query);
+        // No body is no parameters; a JSON `null` body is not an object and fails validation.
+        if (schema?.body) request.body = normalizeParams(request.body === undefined ? {} : request.body, schema.body, request.bodyIsForm);
+        else if (strict) rejectUndeclared(request.body);
+      } catch (error) {
+        done(error as Error);
+        return;
+      }
+      done();
     };
     const existing = route.preValidation;
     route.preValidation = existing ? [...(Array.isArray(existing) ? existing : [existing]), normalize] : [normalize];
   });
+}
+
+function hasAny(params: unknown): boolean {
+  if (typeof params !== 'object' || params === null) return params !== undefined;
+  for (const key in params) if (Object.hasOwn(params, key)) return true;
+  return false;
 }
 
 function rejectUndeclared(params: unknown): void {

@@ -27,11 +27,22 @@ function typesOf(schema: SchemaNode): string[] {
 }
 
 /** The schema of an object's property: declared, by pattern (records), or additional. */
+/** Schema patterns are few and fixed: each is compiled once. */
+const patterns = new Map<string, RegExp>();
+function patternOf(source: string): RegExp {
+  let pattern = patterns.get(source);
+  if (!pattern) {
+    pattern = new RegExp(source, 'u');
+    patterns.set(source, pattern);
+  }
+  return pattern;
+}
+
 function propertySchema(schema: SchemaNode, key: string): SchemaNode | undefined {
   const declared = schema.properties?.[key];
   if (declared) return declared;
   for (const [pattern, child] of Object.entries(schema.patternProperties ?? {})) {
-    if (new RegExp(pattern, 'u').test(key)) return child;
+    if (patternOf(pattern).test(key)) return child;
   }
   return typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
 }
