@@ -89,6 +89,7 @@ export interface SearchHit {
 }
 
 export interface CustomersRepository {
+  /** Inserts the row and its metadata index rows. */
   insert(scope: Scope, customer: CustomerRecord): Promise<void>;
   findById(scope: Scope, id: string, options?: { forUpdate?: boolean }): Promise<CustomerRecord | undefined>;
   findByExternalId(scope: Scope, externalId: string, options?: { forUpdate?: boolean }): Promise<CustomerRecord | undefined>;

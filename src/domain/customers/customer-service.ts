@@ -148,9 +148,6 @@ export function customerService(deps: CustomerServiceDeps) {
     });
     await checkUniqueness(repos, scope, null, customer);
     await repos.customers.insert(scope, customer);
-    if (Object.keys(customer.metadata).length > 0) {
-      await repos.customers.replaceMetadataIndex(scope, customer.id, customer.metadata);
-    }
     await recordEvent(repos, scope, 'customer.created', toApiCustomer({ customer }), { customerId: customer.id });
     if (paymentMethod !== undefined) {
       await deps.paymentMethods.attachIn(repos, scope, paymentMethod, customer.id, 'payment_method');

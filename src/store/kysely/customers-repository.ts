@@ -123,6 +123,23 @@ export function customersRepository(db: Kysely<Database>, dialect: Dialect): Cus
       .where('account_id', '=', accountId)
       .where('livemode', '=', flag(livemode));
 
+  const insertMetadataRows = async (scope: { accountId: string; livemode: boolean }, customerId: string, metadata: Record<string, string>) => {
+    const entries = Object.entries(metadata);
+    if (entries.length === 0) return;
+    await db
+      .insertInto('customer_metadata')
+      .values(
+        entries.map(([key, value]) => ({
+          account_id: scope.accountId,
+          livemode: flag(scope.livemode),
+          customer_id: customerId,
+          key,
+          value,
+        })),
+      )
+      .execute();
+  };
+
   return {
     async insert(scope, c) {
       await db
@@ -136,6 +153,8 @@ export function customersRepository(db: Kysely<Database>, dialect: Dialect): Cus
           ...mutableColumns(c),
         })
         .execute();
+      // A new customer has no index rows to replace.
+      await insertMetadataRows(scope, c.id, c.metadata);
     },
 
     async findById(scope, id, options) {
@@ -175,20 +194,7 @@ export function customersRepository(db: Kysely<Database>, dialect: Dialect): Cus
         .where('account_id', '=', scope.accountId)
         .where('customer_id', '=', customerId)
         .execute();
-      const entries = Object.entries(metadata);
-      if (entries.length === 0) return;
-      await db
-        .insertInto('customer_metadata')
-        .values(
-          entries.map(([key, value]) => ({
-            account_id: scope.accountId,
-            livemode: flag(scope.livemode),
-            customer_id: customerId,
-            key,
-            value,
-          })),
-        )
-        .execute();
+      await insertMetadataRows(scope, customerId, metadata);
     },
 
     async findIdByEmailKey(scope, emailKey, exceptId) {
