@@ -112,7 +112,7 @@ const SCENARIOS = [
   { name: 'search_substring_rare', label: 'search, rare substring', server: 'durable', mode: 'static', connections: 1, path: searchPath(SEARCH.rare) },
   { name: 'search_email', label: 'search, exact email', server: 'durable', mode: 'static', connections: 1, path: searchPath(SEARCH.email) },
   { name: 'update', label: 'update (metadata)', server: 'durable', mode: 'update' },
-  { name: 'create', label: `create (${opts.postgres ? 'synchronous_commit=on' : 'synchronous=FULL'})`, server: 'durable', mode: 'create' },
+  { name: 'create', label: `create (${opts.postgres ? 'synchronous_commit=on' : 'durable: WAL synced'})`, server: 'durable', mode: 'create' },
   { name: 'create_sync_off', label: `create (${opts.postgres ? 'synchronous_commit=off' : 'synchronous=OFF'})`, server: 'sync-off', mode: 'create' },
 ];
 /** Reads before writes, durable before the ceilings that need a recorded response or another setting. */

@@ -29,7 +29,7 @@ export function evaluateTargets({ scenarios, ceilings, connections, size }) {
     add({
       name: 'create_vs_fdatasync', scenario: 'create', comparison: '>=', limit: 1.2,
       value: s.create.rps / ceilings.fdatasync.ops_per_sec, text: 'fdatasync/s',
-      description: 'durable creates (synchronous=FULL) ≥ 1.2 × the one-fsync-per-write ceiling',
+      description: 'durable creates (acknowledged only once on disk) ≥ 1.2 × the one-fsync-per-write ceiling',
     });
   }
   if (s.create && s.create_sync_off) {

@@ -15,6 +15,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.module);
 const db = new Database(workerData.path);
 db.pragma('busy_timeout = 0');
+db.pragma('cache_size = -512');
 db.pragma('synchronous = ' + workerData.synchronous);
 const timer = setInterval(() => {
   try {
@@ -51,6 +52,8 @@ export function sqliteCheckpointer(path: string, synchronous: 'NORMAL' | 'OFF', 
       worker = new Worker(WORKER_SOURCE, {
         eval: true,
         workerData: { module, path, synchronous, intervalMs: CHECKPOINT_INTERVAL_MS },
+        // A small heap: the thread only runs one pragma at a time.
+        resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
       });
       worker.unref();
       worker.on('message', (message: { error?: string }) => {
