@@ -27,7 +27,8 @@ export interface AccountServiceOptions {
   keyCacheMs: number;
 }
 
-type CachedLookup = { key: ApiKeyRecord | undefined; at: number };
+/** A lookup by digest and what it resolved to; the digest was the Map key, so a hit needs no comparison. */
+type CachedLookup = { auth: AuthContext | null; expiresAt: number | null; at: number };
 
 export function accountService(store: Pick<Store, 'read' | 'write'>, options: AccountServiceOptions) {
   const cache = new Map<string, CachedLookup>();
@@ -36,10 +37,10 @@ export function accountService(store: Pick<Store, 'read' | 'write'>, options: Ac
   /** A fresh cached lookup's answer for this secret; undefined when it must be looked up. */
   const authenticateCached = (secret: string): AuthContext | null | undefined => {
     if (!looksLikeKey(secret)) return null;
-    const digest = digestKey(secret);
-    const entry = cache.get(digest);
+    const entry = cache.get(digestKey(secret));
     if (!entry || Date.now() - entry.at > options.keyCacheMs) return undefined;
-    return resolveKey(secret, digest, entry.key);
+    if (entry.expiresAt !== null && entry.expiresAt <= nowSeconds()) return null;
+    return entry.auth;
   };
 
   async function newKey(
@@ -164,9 +165,11 @@ export function accountService(store: Pick<Store, 'read' | 'write'>, options: Ac
       if (!looksLikeKey(secret)) return null;
       const digest = digestKey(secret);
       const key = await store.read((r) => r.accounts.findKeyByDigest(digest));
+      const auth = resolveKey(secret, digest, key);
       if (cache.size >= MAX_CACHE) cache.clear();
-      cache.set(digest, { key, at: Date.now() });
-      return resolveKey(secret, digest, key);
+      // A key that expires later is cached as valid until then; an expired one resolves to null.
+      cache.set(digest, { auth, expiresAt: auth ? (key?.expires_at ?? null) : null, at: Date.now() });
+      return auth;
     },
 
     /**
@@ -182,7 +185,8 @@ function resolveKey(secret: string, digest: string, key: ApiKeyRecord | undefine
   if (key.revoked_at !== null) return null;
   if (key.expires_at !== null && key.expires_at <= nowSeconds()) return null;
   if (!secret.startsWith(`${key.prefix}_`)) return null;
-  return { accountId: key.account_id, livemode: key.livemode, keyId: key.id, restricted: key.restricted };
+  // Shared by every request the cache answers with it.
+  return Object.freeze({ accountId: key.account_id, livemode: key.livemode, keyId: key.id, restricted: key.restricted });
 }
 
 export type AccountService = ReturnType<typeof accountService>;
