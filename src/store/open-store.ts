@@ -18,17 +18,16 @@ export async function openStore(config: Pick<Config, 'database' | 'pgPoolMax' | 
     try {
       const writer = openSqlite({ path: target.path, synchronous: config.sqliteSynchronous });
       const { db } = writer;
-      const readDb = openSqliteReader(target.path, db);
-      return kyselyStore(
-        db,
-        'sqlite',
-        async () => {
-          if (readDb !== db) await readDb.destroy();
+      const reader = openSqliteReader(target.path, writer);
+      return kyselyStore(db, 'sqlite', {
+        onClose: async () => {
+          if (reader.db !== db) await reader.db.destroy();
           await writer.close();
         },
-        readDb,
-        writer.makeDurable,
-      );
+        readDb: reader.db,
+        readRow: reader.readRow,
+        makeDurable: writer.makeDurable,
+      });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       throw new StoreOpenError(`cannot open SQLite database at ${target.path}: ${message}`);
@@ -42,5 +41,5 @@ export async function openStore(config: Pick<Config, 'database' | 'pgPoolMax' | 
     await db.destroy().catch(() => undefined);
     throw new StoreOpenError(describePostgresError(error, target.url));
   }
-  return kyselyStore(db, 'postgres', () => db.destroy());
+  return kyselyStore(db, 'postgres', { onClose: () => db.destroy() });
 }

@@ -137,17 +137,35 @@ function walSyncer(path: string) {
 }
 
 /**
+ * A single-row read answered synchronously by a prepared statement on a SQLite connection,
+ * without Kysely's connection queue and promise chain: the hot point reads (a retrieve) use it.
+ */
+export type RowReader = <R>(sql: string, parameters: readonly unknown[]) => R | undefined;
+
+export interface OpenedSqliteReader {
+  db: Kysely<Database>;
+  /** Absent for an in-memory database, whose only connection may be inside a write. */
+  readRow?: RowReader;
+}
+
+/**
  * A second connection for reads. In WAL mode readers never wait for the writer, so reads are
  * not queued behind a group commit; they see every committed write (a response is only sent
  * after its commit). An in-memory database has no second connection: the writer reads too.
  */
-export function openSqliteReader(path: string, writer: Kysely<Database>): Kysely<Database> {
-  if (path === ':memory:') return writer;
+export function openSqliteReader(path: string, writer: Pick<OpenedSqlite, 'db'>): OpenedSqliteReader {
+  // Reads through Kysely wait for the writer's transaction to end; a direct read would not.
+  if (path === ':memory:') return { db: writer.db };
   const raw = new BetterSqlite3(path);
   raw.pragma('busy_timeout = 5000');
   raw.pragma('query_only = ON');
   cacheStatements(raw);
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) }), readRow: rowReader(raw) };
+}
+
+function rowReader(raw: BetterSqlite3.Database): RowReader {
+  // prepare() is the caching one installed by cacheStatements.
+  return <R>(source: string, parameters: readonly unknown[]) => raw.prepare(source).get(...parameters) as R | undefined;
 }
 
 /**

@@ -4,6 +4,7 @@ import { customerBody } from '../../domain/customers/customer-mapper.js';
 import type { Dialect } from '../dialect.js';
 import type { CustomersRepository } from '../port.js';
 import type { CustomersTable, Database } from '../schema.js';
+import type { RowReader } from '../sqlite.js';
 import { flag, fromJson, toJson } from './codec.js';
 import { customerSearch } from './customer-search.js';
 import { applyPage, positionOf } from './keyset.js';
@@ -114,7 +115,11 @@ function storedBodyQuery(db: Kysely<Database>, dialect: Dialect, scope: { accoun
 /** Bounds every walk along parent links, whatever the data (the configured depth is far lower). */
 const HIERARCHY_WALK_LIMIT = 64;
 
-export function customersRepository(db: Kysely<Database>, dialect: Dialect): CustomersRepository {
+/**
+ * `readRow`, where given (SQLite's read connection), answers the stored-representation read
+ * synchronously with a prepared statement instead of going through Kysely's connection queue.
+ */
+export function customersRepository(db: Kysely<Database>, dialect: Dialect, readRow?: RowReader): CustomersRepository {
   const search = customerSearch(db, dialect);
   const scoped = (accountId: string, livemode: boolean) =>
     db
@@ -165,7 +170,9 @@ export function customersRepository(db: Kysely<Database>, dialect: Dialect): Cus
     },
 
     async findStoredBody(scope, id) {
-      const { rows } = await db.executeQuery(storedBodyQuery(db, dialect, scope, id));
+      const query = storedBodyQuery(db, dialect, scope, id);
+      if (readRow) return readRow<StoredRow>(query.sql, query.parameters);
+      const { rows } = await db.executeQuery(query);
       return rows[0];
     },
 

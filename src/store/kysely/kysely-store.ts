@@ -3,6 +3,7 @@ import type { Dialect } from '../dialect.js';
 import { migrateToLatest } from '../migrations/index.js';
 import { UniqueViolation, type Repositories, type Store, type WriteRepositories } from '../port.js';
 import type { Database } from '../schema.js';
+import type { RowReader } from '../sqlite.js';
 import { runBeforeCommit } from '../write-hooks.js';
 import { sqliteGroupCommit } from './sqlite-group-commit.js';
 import { accountsRepository } from './accounts-repository.js';
@@ -14,10 +15,10 @@ import { paymentMethodsRepository } from './payment-methods-repository.js';
 import { taxIdsRepository } from './tax-ids-repository.js';
 import { webhookDeliveriesRepository, webhookEndpointsRepository } from './webhooks-repository.js';
 
-function repositories(db: Kysely<Database>, dialect: Dialect): Repositories {
+function repositories(db: Kysely<Database>, dialect: Dialect, readRow?: RowReader): Repositories {
   return {
     accounts: accountsRepository(db),
-    customers: customersRepository(db, dialect),
+    customers: customersRepository(db, dialect, readRow),
     idempotency: idempotencyRepository(db),
     paymentMethods: paymentMethodsRepository(db, dialect),
     taxIds: taxIdsRepository(db),
@@ -47,18 +48,20 @@ function translate(error: unknown): unknown {
   return error;
 }
 
-/**
- * The store over Kysely. `readDb` may be a separate connection (SQLite: a WAL reader that never
- * waits for the writer); by default reads share `db`.
- */
-export function kyselyStore(
-  db: Kysely<Database>,
-  dialect: Dialect,
-  onClose: () => Promise<void>,
-  readDb: Kysely<Database> = db,
-  makeDurable: () => Promise<void> = () => Promise.resolve(),
-): Store {
-  const reader = repositories(readDb, dialect);
+export interface KyselyStoreOptions {
+  onClose: () => Promise<void>;
+  /** A separate connection for reads (SQLite: a WAL reader that never waits for the writer); by default `db`. */
+  readDb?: Kysely<Database>;
+  /** Synchronous point reads on the read connection (SQLite), for the hottest single-row reads. */
+  readRow?: RowReader;
+  /** Resolves once every commit so far is on disk (SQLite); writes are answered after it. */
+  makeDurable?: () => Promise<void>;
+}
+
+/** The store over Kysely. */
+export function kyselyStore(db: Kysely<Database>, dialect: Dialect, options: KyselyStoreOptions): Store {
+  const { onClose, readDb = db, readRow, makeDurable = () => Promise.resolve() } = options;
+  const reader = repositories(readDb, dialect, readRow);
 
   const writeSqlite = sqliteGroupCommit(db, makeDurable, (conn) => ({ ...repositories(conn, dialect), lock: async () => undefined }));
 

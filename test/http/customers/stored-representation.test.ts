@@ -74,6 +74,21 @@ describe.each(STORES)('retrieve from the stored representation (%s)', (kind) => 
     expect(notModified.raw.body).toBe('');
   });
 
+  it('a write committed by another connection is what the next retrieve sends', async () => {
+    const api = t.api();
+    const created = await api.post('/v1/customers', { ...FULL, external_id: 'crm-stored-elsewhere' });
+    expect((await api.get(`/v1/customers/${created.body.id}`)).status).toBe(200);
+    // As another process sharing the database would leave it.
+    const changed = JSON.stringify({ ...created.body, description: 'changed elsewhere' });
+    await execRaw(t, 'UPDATE customers SET body = $1, version = version + 1 WHERE id = $2', [changed, created.body.id]);
+    const got = await api.get(`/v1/customers/${created.body.id}`);
+    expect(got.raw.body).toBe(changed);
+    expect(got.headers.etag).toBe(`"${created.body.id}.v2"`);
+    // Another account's key and the other mode's key do not find it.
+    const live = await t.services.accounts.createKey(t.account.id, 'live', false, null);
+    expect((await t.api(live.secret).get(`/v1/customers/${created.body.id}`)).status).toBe(404);
+  });
+
   it('a deleted customer stores only its tombstone', async () => {
     const api = t.api();
     const created = await api.post('/v1/customers', { ...FULL, external_id: 'crm-stored-2', email: 'erase.me@example.com' });
