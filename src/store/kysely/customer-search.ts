@@ -1,9 +1,10 @@
-import { sql, type Kysely, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Scope } from '../../domain/customers/customer.js';
 import type { Dialect } from '../dialect.js';
 import type { Cursor, CustomerSearchClause, CustomerSearchQuery, SearchPage } from '../port.js';
-import type { CustomersTable, Database } from '../schema.js';
+import type { Database } from '../schema.js';
 import { flag } from './codec.js';
+import { customerRecordColumnsSql, type CustomerRecordRow } from './customer-columns.js';
 
 /**
  * Customer search (SPEC Q-1, Q-2) as SQL over the indexes of migration 0005. Every value is a
@@ -53,7 +54,7 @@ const FTS_COLUMNS = { email: 'email', name: 'name', phone: '{phone phone_e164}' 
 type SubstringField = keyof typeof FTS_COLUMNS;
 
 type Condition = RawBuilder<SqlBool>;
-type Row = Selectable<CustomersTable>;
+type Row = CustomerRecordRow;
 
 /** An FTS5 string: double quotes, with embedded quotes doubled; the trigram tokenizer makes it a substring. */
 function ftsPhrase(field: SubstringField, text: string): string {
@@ -206,7 +207,7 @@ export function customerSearch(db: Kysely<Database>, dialect: Dialect) {
     const after = page.after ? sql`AND customers_search.rowid < ${searchKey(page.after)}` : sql``;
     const rest = filters.length > 0 ? sql`AND ${sql.join(filters, sql` AND `)}` : sql``;
     return rows(sql<Row>`
-      SELECT customers.* FROM customers_search
+      SELECT ${customerRecordColumnsSql} FROM customers_search
         CROSS JOIN customers ON customers.seq = customers_search.rowid % ${sql.lit(SEARCH_KEY_FACTOR)}
       WHERE customers_search MATCH ${match} ${after}
         AND ${scoped(scope)} ${rest}
@@ -217,7 +218,7 @@ export function customerSearch(db: Kysely<Database>, dialect: Dialect) {
   /** SQLite: the few holders of a metadata value are the outer loop, then sorted. */
   function byMetadataHolders(scope: Scope, driver: CustomerSearchClause, query: CustomerSearchQuery, page: SearchPage) {
     return rows(sql<Row>`
-      SELECT customers.* FROM customer_metadata driver
+      SELECT ${customerRecordColumnsSql} FROM customer_metadata driver
         CROSS JOIN customers ON customers.account_id = driver.account_id AND customers.id = driver.customer_id
       WHERE driver.account_id = ${scope.accountId} AND driver.livemode = ${flag(scope.livemode)}
         AND driver.key = ${driver.key ?? ''} AND driver.value = ${textOf(driver)}
@@ -229,7 +230,7 @@ export function customerSearch(db: Kysely<Database>, dialect: Dialect) {
   /** Customers newest first (or through an exact-lookup index, which keeps that order). */
   function byCustomers(scope: Scope, query: CustomerSearchQuery, page: SearchPage) {
     return rows(sql<Row>`
-      SELECT customers.* FROM customers
+      SELECT ${customerRecordColumnsSql} FROM customers
       WHERE ${scoped(scope)} ${combine(query.clauses, query.combinator)} ${afterPosition(page)}
       ORDER BY customers.created DESC, customers.seq DESC
       LIMIT ${page.limit + 1}`);
@@ -267,7 +268,7 @@ export function customerSearch(db: Kysely<Database>, dialect: Dialect) {
     const window = Math.min(PG_WINDOW_MAX, PG_WINDOW_PER_RESULT * (page.limit + 1));
     const recent = await rows(sql<Row>`
       SELECT * FROM (
-        SELECT customers.* FROM customers WHERE ${scoped(scope)} ${afterPosition(page)}
+        SELECT ${customerRecordColumnsSql} FROM customers WHERE ${scoped(scope)} ${afterPosition(page)}
         ORDER BY customers.created DESC, customers.seq DESC LIMIT ${window}
       ) AS customers
       WHERE TRUE ${combine(query.clauses, 'AND')}
@@ -277,7 +278,7 @@ export function customerSearch(db: Kysely<Database>, dialect: Dialect) {
     // MATERIALIZED: planned without the LIMIT, i.e. for every match, which the GIN index serves.
     return rows(sql<Row>`
       WITH customers AS MATERIALIZED (
-        SELECT customers.* FROM customers
+        SELECT ${customerRecordColumnsSql} FROM customers
         WHERE ${scoped(scope)} ${combine(query.clauses, 'AND')} ${afterPosition(page)}
       )
       SELECT * FROM customers ORDER BY customers.created DESC, customers.seq DESC LIMIT ${page.limit + 1}`);

@@ -1,11 +1,12 @@
-import { CompiledQuery, sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type SqlBool } from 'kysely';
 import type { CustomerRecord, InvoiceSettings } from '../../domain/customers/customer.js';
 import { customerBody } from '../../domain/customers/customer-mapper.js';
 import type { Dialect } from '../dialect.js';
 import type { CustomersRepository } from '../port.js';
-import type { CustomersTable, Database } from '../schema.js';
+import type { Database } from '../schema.js';
 import type { RowReader } from '../sqlite.js';
 import { flag, fromJson, toJson } from './codec.js';
+import { CUSTOMER_RECORD_COLUMNS, type CustomerRecordRow } from './customer-columns.js';
 import { customerSearch } from './customer-search.js';
 import { applyPage, positionOf } from './keyset.js';
 
@@ -16,7 +17,7 @@ const EMPTY_INVOICE_SETTINGS: InvoiceSettings = {
   rendering_options: null,
 };
 
-function toRecord(row: Selectable<CustomersTable>): CustomerRecord {
+function toRecord(row: CustomerRecordRow): CustomerRecord {
   return {
     id: row.id,
     livemode: row.livemode === 1,
@@ -124,7 +125,7 @@ export function customersRepository(db: Kysely<Database>, dialect: Dialect, read
   const scoped = (accountId: string, livemode: boolean) =>
     db
       .selectFrom('customers')
-      .selectAll()
+      .select(CUSTOMER_RECORD_COLUMNS)
       .where('account_id', '=', accountId)
       .where('livemode', '=', flag(livemode));
 
