@@ -13,9 +13,9 @@ import { parseArgs } from 'node:util';
 import { createBodies, customerAt, customerIdAt, DEFAULT_SEED, mulberry32 } from './dataset.mjs';
 import { CACHE_DIR, prepareSqlite, startPostgres } from './lib/data.mjs';
 import { makeRequest, runLoad, wrkAvailable } from './lib/load.mjs';
-import { CLI, cpuSeconds, ROOT, runNode, sampleRss, setInterruptHandler, startBareFastify, startClientele, stop } from './lib/processes.mjs';
+import { CLI, cpuSeconds, ROOT, runNode, sampleRss, setInterruptHandler, startBareFastify, startClientele, startPlainSqlite, stop } from './lib/processes.mjs';
 import { formatProfile, summariseProfile } from './lib/profile.mjs';
-import { evaluateTargets, formatTable } from './lib/report.mjs';
+import { evaluateReferences, evaluateTargets, formatTable } from './lib/report.mjs';
 
 const USAGE = `usage: npm run bench -- [options]
   --size N          customers to seed (default 100000; the issue's sizes: 10000, 100000, 1000000)
@@ -100,6 +100,8 @@ const searchPath = (query) => `/v1/customers/search?query=${encodeURIComponent(q
 
 const SCENARIOS = [
   { name: 'bare_fastify', label: 'bare Fastify (ceiling)', server: 'bare', mode: 'by-id' },
+  // SQLite only: the issue's reference design, no auth or logging (plain-sqlite.mjs).
+  ...(opts.postgres ? [] : [{ name: 'plain_sqlite', label: 'plain Fastify + SQLite read (reference)', server: 'plain', mode: 'by-id' }]),
   { name: 'retrieve', label: 'retrieve', server: 'durable', mode: 'by-id' },
   { name: 'retrieve_external', label: 'retrieve by external_id', server: 'durable', mode: 'by-external-id' },
   { name: 'list_first', label: 'list, first page', server: 'durable', mode: 'static', path: '/v1/customers?limit=10' },
@@ -116,9 +118,9 @@ const SCENARIOS = [
   { name: 'create_sync_off', label: `create (${opts.postgres ? 'synchronous_commit=off' : 'synchronous=OFF'})`, server: 'sync-off', mode: 'create' },
 ];
 /** Reads before writes, durable before the ceilings that need a recorded response or another setting. */
-const RUN_ORDER = ['retrieve', 'retrieve_external', 'list_first', 'list_deep', 'search_substring', 'search_substring_rare', 'search_email', 'update', 'create', 'bare_fastify', 'create_sync_off'].map(
-  (name) => SCENARIOS.find((s) => s.name === name),
-);
+const RUN_ORDER = ['retrieve', 'retrieve_external', 'list_first', 'list_deep', 'search_substring', 'search_substring_rare', 'search_email', 'update', 'create', 'bare_fastify', 'plain_sqlite', 'create_sync_off']
+  .map((name) => SCENARIOS.find((s) => s.name === name))
+  .filter(Boolean);
 const only = opts.only ? new Set(opts.only.split(',').map((s) => s.trim())) : null;
 if (only) {
   const unknown = [...only].filter((name) => !SCENARIOS.some((s) => s.name === name));
@@ -262,6 +264,7 @@ async function main() {
     ceilings: {},
     scenarios: {},
     targets: [],
+    references: [],
   };
   log(`bench: ${store}, ${size.toLocaleString('en')} customers, ${duration} s × ${connections} connections per scenario, load by ${tool}`);
   const [load1] = loadavg();
@@ -323,9 +326,9 @@ async function main() {
     };
     cleanups.unshift(releaseServer);
     for (const [n, spec] of RUN_ORDER.filter((s) => selected.includes(s)).entries()) {
-      const profiling = opts['cpu-prof'] && spec.server !== 'bare';
+      const profiling = opts['cpu-prof'] && spec.server !== 'bare' && spec.server !== 'plain';
       if (current && (current.kind !== spec.server || !opts.quick)) await releaseServer();
-      if (spec.server === 'bare' && !verified) {
+      if ((spec.server === 'bare' || spec.server === 'plain') && !verified) {
         const server = await startClientele({ databaseUrl });
         try {
           await verify(server);
@@ -336,6 +339,7 @@ async function main() {
       if (!current) {
         let server;
         if (spec.server === 'bare') server = await startBareFastify(responseFile);
+        else if (spec.server === 'plain') server = await startPlainSqlite(databaseUrl.slice('sqlite:'.length), result.dataset.accountId);
         else {
           if (spec.server === 'sync-off' && postgres) await postgres.admin('ALTER DATABASE bench SET synchronous_commit = off');
           const env = spec.server === 'sync-off' && !postgres ? { CLIENTELE_SQLITE_SYNCHRONOUS: 'OFF' } : {};
@@ -365,6 +369,7 @@ async function main() {
     for (const key of ['rps', 'p50_ms', 'p99_ms', 'mean_ms', 'max_ms', 'seconds']) m[key] = Number(m[key].toFixed(3));
   }
   result.targets = evaluateTargets({ scenarios: result.scenarios, ceilings: result.ceilings, connections, size });
+  result.references = evaluateReferences({ scenarios: result.scenarios });
   result.finished_at = new Date().toISOString();
   result.machine.loadavg_at_end = loadavg().map((n) => Number(n.toFixed(2)));
   mkdirSync(dirname(out), { recursive: true });
@@ -372,7 +377,7 @@ async function main() {
 
   const labels = Object.fromEntries(SCENARIOS.map((s) => [s.name, s.label]));
   console.log(`\nClientele bench — ${store}, ${size.toLocaleString('en')} customers, ${connections} connections, ${duration} s per scenario, ${tool}\n`);
-  console.log(formatTable({ order: SCENARIOS.map((s) => s.name), labels, scenarios: result.scenarios, ceilings: result.ceilings, targets: result.targets }));
+  console.log(formatTable({ order: SCENARIOS.map((s) => s.name), labels, scenarios: result.scenarios, ceilings: result.ceilings, targets: result.targets, references: result.references }));
   for (const [name, summary] of Object.entries(result.profiles ?? {})) console.log('\n' + formatProfile(name, summary));
   console.log(`\nJSON: ${out}`);
   const broken = Object.entries(result.scenarios).filter(([, m]) => m.non2xx > 0);

@@ -124,6 +124,15 @@ export async function startBareFastify(responseFile) {
   return { url, child };
 }
 
+/** The plain Fastify + better-sqlite3 reference server on the run's SQLite file (plain-sqlite.mjs). */
+export async function startPlainSqlite(databaseFile, accountId) {
+  const script = fileURLToPath(new URL('../plain-sqlite.mjs', import.meta.url));
+  const port = await freePort();
+  const child = track(process.execPath, [script, databaseFile, accountId, String(port)], { cwd: ROOT, env: cleanEnv({}) });
+  const url = await waitForLine(child, /listening on (http:\/\/\S+)/, 'plain-sqlite');
+  return { url, child };
+}
+
 /** Runs a node script to completion and returns its stdout (throws on a non-zero exit). */
 export function runNode(args, options = {}) {
   return new Promise((resolve, reject) => {

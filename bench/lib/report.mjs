@@ -60,7 +60,7 @@ export function evaluateTargets({ scenarios, ceilings, connections, size }) {
     });
   }
   const rss = Object.entries(s)
-    .filter(([name, m]) => name !== 'bare_fastify' && m.max_rss_mb !== null)
+    .filter(([name, m]) => name !== 'bare_fastify' && name !== 'plain_sqlite' && m.max_rss_mb !== null)
     .map(([, m]) => m.max_rss_mb);
   if (rss.length) {
     add({
@@ -70,6 +70,28 @@ export function evaluateTargets({ scenarios, ceilings, connections, size }) {
     });
   }
   return targets;
+}
+
+/**
+ * Ratios reported beside the targets but judged against nothing: how the plain Fastify +
+ * SQLite reference compares with the bare ceiling, and the whole stack with the reference.
+ */
+export function evaluateReferences({ scenarios }) {
+  const s = scenarios;
+  const references = [];
+  if (s.plain_sqlite && s.bare_fastify) {
+    references.push({
+      name: 'plain_sqlite_vs_bare_fastify', scenario: 'plain_sqlite', value: s.plain_sqlite.rps / s.bare_fastify.rps, text: 'bare Fastify req/s',
+      description: 'the reference retrieve (an index lookup, stored bytes, no auth) against the bare Fastify ceiling',
+    });
+  }
+  if (s.retrieve && s.plain_sqlite) {
+    references.push({
+      name: 'retrieve_vs_plain_sqlite', scenario: 'retrieve', value: s.retrieve.rps / s.plain_sqlite.rps, text: 'plain reference req/s',
+      description: 'retrieve through the whole stack against the plain Fastify + SQLite reference',
+    });
+  }
+  return references;
 }
 
 const fixed = (n, digits) => (n === null || n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits));
@@ -84,14 +106,14 @@ function ratioText(t) {
  * CPU % is the server's CPU time over the measured seconds (100 = one core busy); CPU ms/req
  * is that time per answered request, the steadier figure when other work shares the machine.
  */
-export function formatTable({ order, labels, scenarios, ceilings, targets }) {
+export function formatTable({ order, labels, scenarios, ceilings, targets, references = [] }) {
   const rows = [['scenario', 'req/s', 'p50 ms', 'p99 ms', 'RSS MB', 'CPU %', 'CPU ms/req', 'ratio to its ceiling', 'target', 'result']];
-  const targetCells = (t) => [ratioText(t), limitText(t), t.pass ? 'pass' : 'FAIL'];
+  const targetCells = (t) => (t.pass === undefined ? [ratioText(t), '', 'reference'] : [ratioText(t), limitText(t), t.pass ? 'pass' : 'FAIL']);
   if (ceilings.fdatasync) rows.push(['fdatasync (ceiling)', fixed(ceilings.fdatasync.ops_per_sec, 0), '-', '-', '-', '-', '-', '', '', '']);
   for (const name of order) {
     const m = scenarios[name];
     if (!m) continue;
-    const own = targets.filter((t) => t.scenario === name);
+    const own = [...targets, ...references].filter((t) => t.scenario === name);
     const first = own[0];
     const flag = m.non2xx || m.socket_errors ? ` (${m.non2xx} non-2xx, ${m.socket_errors} errors)` : '';
     rows.push([

@@ -24,6 +24,7 @@ const SCENARIOS = [
   'update',
   'create',
   'bare_fastify',
+  'plain_sqlite',
   'create_sync_off',
 ];
 
@@ -32,6 +33,7 @@ interface BenchResult {
   ceilings: { fdatasync: { ops_per_sec: number } };
   scenarios: Record<string, { rps: number; requests: number; p50_ms: number; p99_ms: number; non2xx: number }>;
   targets: Array<{ name: string; value: number; pass: boolean }>;
+  references: Array<{ name: string; value: number }>;
 }
 
 function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -94,6 +96,10 @@ describe('bench smoke', () => {
         ].sort(),
       );
       for (const t of result.targets) expect(typeof t.pass).toBe('boolean');
+      // Reported beside the targets, judged against nothing.
+      expect(result.references.map((r) => r.name).sort()).toEqual(['plain_sqlite_vs_bare_fastify', 'retrieve_vs_plain_sqlite']);
+      for (const r of result.references) expect(r.value).toBeGreaterThan(0);
+      expect(run.stdout).toContain('plain Fastify + SQLite read (reference)');
     },
     LIMIT_MS + 10_000,
   );
