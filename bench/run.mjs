@@ -26,6 +26,9 @@ const USAGE = `usage: npm run bench -- [options]
   --quick           smoke mode: no seed cache, data in the temp dir, short fdatasync probe
   --out FILE        where the JSON goes (default bench/results/<timestamp>.json)
   --only A,B        run only these scenarios (names as in the JSON)
+  --repeat N        run every scenario N times, in rounds, each on a fresh server, and report
+                    the run with the median req/s (default 1); rounds interleave the scenarios,
+                    so a ratio compares runs taken under the same conditions
   --tool T          wrk or autocannon (default: wrk when installed)
   --cpu-prof        write a V8 CPU profile of the server per scenario beside the JSON, and summarise it
   --keep            keep the run's data directory
@@ -41,6 +44,7 @@ const { values: opts } = parseArgs({
     quick: { type: 'boolean', default: false },
     out: { type: 'string' },
     only: { type: 'string' },
+    repeat: { type: 'string', default: '1' },
     tool: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
@@ -65,6 +69,7 @@ function positiveNumber(name, raw, integer = false) {
 const size = positiveNumber('size', opts.size, true);
 const duration = positiveNumber('duration', opts.duration);
 const connections = positiveNumber('connections', opts.connections, true);
+const repeat = positiveNumber('repeat', opts.repeat, true);
 const warmup = opts.warmup === undefined ? (opts.quick ? 0 : 2) : Number(opts.warmup);
 const seed = opts.seed === undefined ? DEFAULT_SEED : positiveNumber('seed', opts.seed, true);
 if (size < 100) {
@@ -214,6 +219,22 @@ function recordResponse(sample, file) {
   writeFileSync(file, JSON.stringify({ body: sample.text, headers }));
 }
 
+/**
+ * The run with the median req/s (the lower middle one of an even count), with every run's
+ * figures beside it; RSS is the highest of all runs, since its target is a bound.
+ */
+function medianRun(measured) {
+  if (measured.length === 1) return measured[0];
+  const sorted = [...measured].sort((a, b) => a.rps - b.rps);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  const rss = measured.map((m) => m.max_rss_mb).filter((v) => v !== null);
+  return {
+    ...median,
+    max_rss_mb: rss.length ? Math.max(...rss) : null,
+    runs: measured.map((m) => ({ rps: Number(m.rps.toFixed(1)), p50_ms: m.p50_ms, p99_ms: m.p99_ms, max_rss_mb: m.max_rss_mb, server_cpu_ms_per_req: m.server_cpu_ms_per_req })),
+  };
+}
+
 /** One scenario against a running server: a probe, unmeasured warm-up, then the measured load. */
 async function measure(server, scenario) {
   const probe = await request(server.url, scenario.auth, makeRequest(scenario, () => `${scenario.tag}probe`));
@@ -257,7 +278,7 @@ async function main() {
   const result = {
     version: 1,
     started_at: startedAt.toISOString(),
-    settings: { store, size, duration_s: duration, connections, warmup_s: warmup, tool, quick: opts.quick, seed },
+    settings: { store, size, duration_s: duration, connections, warmup_s: warmup, repeat, tool, quick: opts.quick, seed },
     machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? null, memory_mb: Math.round(totalmem() / 2 ** 20), node: process.version, kernel: osRelease(), loadavg_at_start: loadavg().map((n) => Number(n.toFixed(2))) },
     git: gitInfo(),
     dataset: null,
@@ -266,7 +287,7 @@ async function main() {
     targets: [],
     references: [],
   };
-  log(`bench: ${store}, ${size.toLocaleString('en')} customers, ${duration} s × ${connections} connections per scenario, load by ${tool}`);
+  log(`bench: ${store}, ${size.toLocaleString('en')} customers, ${duration} s × ${connections} connections per scenario${repeat > 1 ? `, ${repeat} rounds` : ''}, load by ${tool}`);
   const [load1] = loadavg();
   if (load1 > 0.5) log(`note: the machine is already busy (load average ${load1.toFixed(2)}); figures will be lower and noisier`);
 
@@ -325,8 +346,11 @@ async function main() {
       verified = true;
     };
     cleanups.unshift(releaseServer);
-    for (const [n, spec] of RUN_ORDER.filter((s) => selected.includes(s)).entries()) {
-      const profiling = opts['cpu-prof'] && spec.server !== 'bare' && spec.server !== 'plain';
+    const runs = {};
+    const rounds = Array.from({ length: repeat }, (_, round) => RUN_ORDER.filter((s) => selected.includes(s)).map((spec) => ({ spec, round })));
+    for (const [n, { spec, round }] of rounds.flat().entries()) {
+      // Profiles are written in the first round only (one file per scenario).
+      const profiling = opts['cpu-prof'] && round === 0 && spec.server !== 'bare' && spec.server !== 'plain';
       if (current && (current.kind !== spec.server || !opts.quick)) await releaseServer();
       if ((spec.server === 'bare' || spec.server === 'plain') && !verified) {
         const server = await startClientele({ databaseUrl });
@@ -351,8 +375,8 @@ async function main() {
       }
       const scenario = { ...spec, auth, ids, idsFile, bodies, bodiesFile, size, tag: `${runTag}s${n}` };
       const m = await measure(current.server, scenario);
-      result.scenarios[spec.name] = m;
-      log(`  ${spec.label}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50_ms.toFixed(2)} ms, p99 ${m.p99_ms.toFixed(2)} ms, RSS ${m.max_rss_mb ?? '-'} MB, server CPU ${m.server_cpu_pct ?? '-'}% (${m.server_cpu_ms_per_req ?? '-'} ms/request)` +
+      (runs[spec.name] ??= []).push(m);
+      log(`  ${repeat > 1 ? `[${round + 1}/${repeat}] ` : ''}${spec.label}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50_ms.toFixed(2)} ms, p99 ${m.p99_ms.toFixed(2)} ms, RSS ${m.max_rss_mb ?? '-'} MB, server CPU ${m.server_cpu_pct ?? '-'}% (${m.server_cpu_ms_per_req ?? '-'} ms/request)` +
         (m.non2xx || m.socket_errors ? `, ${m.non2xx} non-2xx, ${m.socket_errors} socket errors` : ''));
       if (profiling) {
         await releaseServer();
@@ -361,6 +385,7 @@ async function main() {
       }
     }
     await releaseServer();
+    for (const [name, measured] of Object.entries(runs)) result.scenarios[name] = medianRun(measured);
   } finally {
     await cleanUp();
   }
@@ -376,7 +401,7 @@ async function main() {
   writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
 
   const labels = Object.fromEntries(SCENARIOS.map((s) => [s.name, s.label]));
-  console.log(`\nClientele bench — ${store}, ${size.toLocaleString('en')} customers, ${connections} connections, ${duration} s per scenario, ${tool}\n`);
+  console.log(`\nClientele bench — ${store}, ${size.toLocaleString('en')} customers, ${connections} connections, ${duration} s per scenario${repeat > 1 ? `, median of ${repeat} runs` : ''}, ${tool}\n`);
   console.log(formatTable({ order: SCENARIOS.map((s) => s.name), labels, scenarios: result.scenarios, ceilings: result.ceilings, targets: result.targets, references: result.references }));
   for (const [name, summary] of Object.entries(result.profiles ?? {})) console.log('\n' + formatProfile(name, summary));
   console.log(`\nJSON: ${out}`);

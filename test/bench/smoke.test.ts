@@ -103,4 +103,27 @@ describe('bench smoke', () => {
     },
     LIMIT_MS + 10_000,
   );
+
+  it(
+    'with --repeat runs every scenario in rounds and reports the median run with all runs beside it',
+    async () => {
+      const out = join(dir, 'repeat.json');
+      const run = await runBench(['--quick', '--size', '1000', '--duration', '1', '--repeat', '3', '--only', 'retrieve', '--out', out]);
+      expect(run.code, `bench exited ${String(run.code)}\n${run.stderr}`).toBe(0);
+      expect(run.stderr).toContain('[3/3] retrieve');
+      expect(run.stdout).toContain('median of 3 runs');
+      const result = JSON.parse(readFileSync(out, 'utf8')) as BenchResult & {
+        settings: { repeat: number };
+        scenarios: Record<string, { runs?: Array<{ rps: number; max_rss_mb: number | null }>; max_rss_mb: number | null }>;
+      };
+      expect(result.settings.repeat).toBe(3);
+      const retrieve = result.scenarios.retrieve;
+      const runs = retrieve?.runs ?? [];
+      expect(runs).toHaveLength(3);
+      const sorted = runs.map((r) => r.rps).sort((a, b) => a - b);
+      expect(retrieve?.rps).toBeCloseTo(sorted[1] as number, 0);
+      expect(retrieve?.max_rss_mb).toBe(Math.max(...runs.map((r) => r.max_rss_mb ?? 0)));
+    },
+    LIMIT_MS + 10_000,
+  );
 });
