@@ -6,6 +6,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import qs from 'qs';
 import { inject } from 'vitest';
+import type { ServerProcess } from './processes.js';
 import { buildApp } from '../../src/app.js';
 import { createServices, type Services } from '../../src/compose.js';
 import { loadConfig, type Config, type DatabaseTarget } from '../../src/config.js';
@@ -131,6 +132,30 @@ function wrap(raw: LightMyRequestResponse): ApiResponse {
 /** Form-encodes like the stripe SDK does (bracket notation, indexed arrays). */
 export function form(params: Record<string, unknown>): string {
   return qs.stringify(params, { arrayFormat: 'indices' });
+}
+
+export interface ServerReply {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- assertions read arbitrary JSON
+}
+
+/** One request to a real server process over HTTP: a key, a form body when params are given, a time limit. */
+export async function callServer(
+  server: Pick<ServerProcess, 'url'>,
+  key: string,
+  method: string,
+  path: string,
+  params?: Record<string, unknown>,
+  timeoutMs = 10_000,
+): Promise<ServerReply> {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(params && { 'content-type': 'application/x-www-form-urlencoded' }) },
+    ...(params && { body: form(params) }),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
 /** HTTP through app.inject with a key, the way a client would call. */

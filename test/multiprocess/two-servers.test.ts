@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseUrl, form, freshDatabase, STORES } from '../helpers/harness.js';
+import { callServer, databaseUrl, freshDatabase, STORES } from '../helpers/harness.js';
 import { cli, killAll, startServerProcess, waitReady, type ServerProcess } from '../helpers/processes.js';
 
 /**
@@ -10,24 +10,9 @@ import { cli, killAll, startServerProcess, waitReady, type ServerProcess } from 
  * two processes starting together on an empty database migrate and bootstrap exactly once.
  */
 
-interface Reply {
-  status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- assertions read arbitrary JSON
-}
-
-async function call(server: ServerProcess, key: string, method: string, path: string, params?: Record<string, unknown>): Promise<Reply> {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(params && { 'content-type': 'application/x-www-form-urlencoded' }),
-    },
-    ...(params && { body: form(params) }),
-    signal: AbortSignal.timeout(5_000),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
+/** Requests to the servers; five seconds each at most. */
+const call = (server: ServerProcess, key: string, method: string, path: string, params?: Record<string, unknown>) =>
+  callServer(server, key, method, path, params, 5_000);
 
 const serverEnv = (url: string, bootstrap: boolean) => ({
   DATABASE_URL: url,

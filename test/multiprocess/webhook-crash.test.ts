@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { afterAll, describe, expect, it } from 'vitest';
-import { databaseUrl, form, freshDatabase, STORES, type StoreKind } from '../helpers/harness.js';
+import { callServer as call, databaseUrl, freshDatabase, STORES, type StoreKind } from '../helpers/harness.js';
 import { cli, killAll, startServerProcess, waitReady, type ServerProcess } from '../helpers/processes.js';
 import { Receiver, waitFor } from '../http/webhooks/support.js';
 
@@ -12,22 +12,6 @@ import { Receiver, waitFor } from '../http/webhooks/support.js';
  */
 
 const stripe = new Stripe('sk_test_unused', { maxNetworkRetries: 0 });
-
-interface Reply {
-  status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- assertions read arbitrary JSON
-}
-
-async function call(server: ServerProcess, key: string, method: string, path: string, params?: Record<string, unknown>): Promise<Reply> {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(params && { 'content-type': 'application/x-www-form-urlencoded' }) },
-    ...(params && { body: form(params) }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
 
 async function setup(kind: StoreKind, extra: Record<string, string> = {}) {
   const env = {
