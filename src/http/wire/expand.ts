@@ -1,5 +1,8 @@
 import { ApiError } from '../../domain/errors.js';
 
+/** For resources with nothing to expand: any expand[] given is refused. */
+export const NO_EXPANSIONS: readonly string[] = [];
+
 /**
  * Validates expand[] against what a resource can expand. List endpoints take the same paths
  * behind `data.`. Returns the set of requested paths (without the prefix).

@@ -5,7 +5,7 @@ import { scopeOf } from '../../../domain/customers/customer-service.js';
 import { ApiError } from '../../../domain/errors.js';
 import { EVENT_TYPES } from '../../../domain/events/event.js';
 import { toApiEvent, type EventService } from '../../../domain/events/event-service.js';
-import { expandPaths } from '../../wire/expand.js';
+import { expandPaths, NO_EXPANSIONS } from '../../wire/expand.js';
 import { listEnvelope, listParams, pageRequest } from '../../wire/list.js';
 import { errorResponses, ExpandParam, ListOf, Nullable, Str, Strict } from '../../wire/schema-kit.js';
 import { authOf } from '../common.js';
@@ -38,7 +38,6 @@ const ListEventsQuery = Strict({
   expand: Type.Optional(ExpandParam),
 });
 
-const NO_EXPANSIONS: readonly string[] = [];
 const tags = ['Events'];
 
 function checkType(type: string, param: string): void {

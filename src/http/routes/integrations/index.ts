@@ -8,7 +8,7 @@ import { toApiIntegration, toDeletedIntegration } from '../../../domain/integrat
 import type { IntegrationService } from '../../../domain/integrations/integration-service.js';
 import type { Store } from '../../../store/port.js';
 import { respond } from '../../respond.js';
-import { expandPaths } from '../../wire/expand.js';
+import { expandPaths, NO_EXPANSIONS } from '../../wire/expand.js';
 import { listEnvelope, pageRequest } from '../../wire/list.js';
 import { errorResponses, ListOf } from '../../wire/schema-kit.js';
 import { authOf } from '../common.js';
@@ -23,7 +23,6 @@ import {
   ProviderParams,
 } from './schemas.js';
 
-const NO_EXPANSIONS: readonly string[] = [];
 const tags = ['Integrations'];
 
 /** SPEC I-1, I-2: a customer's ids in other systems, and the reverse lookup. */

@@ -8,7 +8,7 @@ import { paymentMethodEtag, type PaymentMethodService } from '../../../domain/pa
 import type { PaymentMethodRecord } from '../../../domain/payment-methods/payment-method.js';
 import type { Store } from '../../../store/port.js';
 import { respond, type Presented } from '../../respond.js';
-import { expandPaths } from '../../wire/expand.js';
+import { expandPaths, NO_EXPANSIONS } from '../../wire/expand.js';
 import { listEnvelope, pageRequest } from '../../wire/list.js';
 import { errorResponses, ListOf } from '../../wire/schema-kit.js';
 import { authOf, fieldsOf, ifMatchOf } from '../common.js';
@@ -24,7 +24,6 @@ import {
   UpdatePaymentMethodBody,
 } from './schemas.js';
 
-const NO_EXPANSIONS: readonly string[] = [];
 const tags = ['Payment methods'];
 
 function present(method: PaymentMethodRecord): Presented {

@@ -8,13 +8,12 @@ import type { TaxIdService } from '../../../domain/tax-ids/tax-id-service.js';
 import type { TaxIdRecord } from '../../../domain/tax-ids/tax-id.js';
 import type { Store } from '../../../store/port.js';
 import { respond } from '../../respond.js';
-import { expandPaths } from '../../wire/expand.js';
+import { expandPaths, NO_EXPANSIONS } from '../../wire/expand.js';
 import { listEnvelope, pageRequest } from '../../wire/list.js';
 import { errorResponses, ListOf } from '../../wire/schema-kit.js';
 import { authOf } from '../common.js';
 import { CreateTaxIdBody, CustomerParams, DeletedTaxId, ListTaxIdsQuery, TaxId, TaxIdParams } from './schemas.js';
 
-const NO_EXPANSIONS: readonly string[] = [];
 const tags = ['Tax ids'];
 /** Tax ids never change after creation: one version each. */
 const etagOf = (t: TaxIdRecord) => etagFor(t.id, 1);

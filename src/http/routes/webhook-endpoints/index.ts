@@ -10,7 +10,7 @@ import {
 } from '../../../domain/webhooks/webhook-endpoint-mapper.js';
 import type { Store } from '../../../store/port.js';
 import { respond } from '../../respond.js';
-import { expandPaths } from '../../wire/expand.js';
+import { expandPaths, NO_EXPANSIONS } from '../../wire/expand.js';
 import { listEnvelope, pageRequest } from '../../wire/list.js';
 import { errorResponses, ListOf } from '../../wire/schema-kit.js';
 import { authOf } from '../common.js';
@@ -26,7 +26,6 @@ import {
   WebhookEndpoint,
 } from './schemas.js';
 
-const NO_EXPANSIONS: readonly string[] = [];
 const tags = ['Webhook endpoints'];
 
 /** SPEC E-2 (endpoints) and E-3 (their delivery attempts). */
