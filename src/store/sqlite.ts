@@ -46,6 +46,11 @@ export function openSqlite(options: SqliteOptions): OpenedSqlite {
   raw.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'NORMAL' : 'OFF'}`);
   raw.pragma('foreign_keys = ON');
   raw.pragma('secure_delete = ON');
+  // Each write of a group commit runs in a savepoint, whose journal (the pages it changed, as
+  // they were) outgrows SQLite's 64 KiB in-memory limit for a create; spilled, it costs ~80
+  // small writes to a temporary file per create. Keep it in memory: it lives only until the
+  // savepoint is released, and the writer never sorts large results.
+  raw.pragma('temp_store = MEMORY');
   const file = options.path !== ':memory:';
   // Checkpoints run on a background thread (sqlite-checkpointer.ts); the writer checkpoints by
   // itself only if the WAL ever reaches this many pages (about 40 MB).

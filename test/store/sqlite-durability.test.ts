@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteGroupCommit } from '../../src/store/kysely/sqlite-group-commit.js';
@@ -45,6 +45,26 @@ describe.skipIf(!STORES.includes('sqlite'))('SQLite durability', () => {
     });
   });
 
+  it.skipIf(!existsSync('/proc/self/fd'))('keeps a write\'s savepoint journal in memory, not in a temporary file', async () => {
+    await withWriter(async (write, syncs) => {
+      // About 400 KiB of committed rows, so that changing them all inside one write's savepoint
+      // journals far more than SQLite's 64 KiB in-memory limit for a statement journal.
+      const rows = write((conn) => sql`with recursive s(n) as (select 1 union all select n + 1 from s where n < 50000) insert into t (v) select n from s`.execute(conn));
+      await syncs.requested();
+      syncs.open();
+      await rows;
+      let openDuringWrite: string[] = [];
+      const changed = write(async (conn) => {
+        await sql`update t set v = v + 1`.execute(conn);
+        openDuringWrite = openTemporaryFiles();
+      });
+      await syncs.requested();
+      syncs.open();
+      await changed;
+      expect(openDuringWrite).toEqual([]);
+    });
+  });
+
   it('answers no write of a batch whose sync fails', async () => {
     await withWriter(async (write, syncs) => {
       const outcome = write((conn) => sql`insert into t (v) values (1)`.execute(conn));
@@ -79,6 +99,19 @@ describe.skipIf(!STORES.includes('sqlite'))('SQLite background checkpoints', () 
     expect(listed.body.data).toHaveLength(100);
   });
 });
+
+/** Files SQLite opened as temporary ones (unlinked at once, named etilqs_*) that are open now. */
+function openTemporaryFiles(): string[] {
+  const targets: string[] = [];
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      targets.push(readlinkSync(`/proc/self/fd/${fd}`));
+    } catch {
+      // Closed since the directory was read.
+    }
+  }
+  return targets.filter((target) => target.includes('etilqs_'));
+}
 
 /** A controllable stand-in for the WAL sync. */
 class Gate {
