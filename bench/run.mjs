@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { createBodies, customerAt, customerIdAt, DEFAULT_SEED, mulberry32 } from './dataset.mjs';
 import { CACHE_DIR, prepareSqlite, startPostgres } from './lib/data.mjs';
 import { makeRequest, runLoad, wrkAvailable } from './lib/load.mjs';
-import { CLI, cpuSeconds, ROOT, runNode, sampleRss, setInterruptHandler, startBareFastify, startClientele, startPlainSqlite, stop } from './lib/processes.mjs';
+import { CLI, cpuSeconds, diskBytesWritten, ROOT, runNode, sampleRss, setInterruptHandler, startBareFastify, startClientele, startPlainSqlite, stop } from './lib/processes.mjs';
 import { formatProfile, summariseProfile } from './lib/profile.mjs';
 import { evaluateReferences, evaluateTargets, formatTable } from './lib/report.mjs';
 
@@ -231,7 +231,10 @@ function medianRun(measured) {
   return {
     ...median,
     max_rss_mb: rss.length ? Math.max(...rss) : null,
-    runs: measured.map((m) => ({ rps: Number(m.rps.toFixed(1)), p50_ms: m.p50_ms, p99_ms: m.p99_ms, max_rss_mb: m.max_rss_mb, server_cpu_ms_per_req: m.server_cpu_ms_per_req })),
+    runs: measured.map((m) => ({
+      rps: Number(m.rps.toFixed(1)), p50_ms: m.p50_ms, p99_ms: m.p99_ms, max_rss_mb: m.max_rss_mb,
+      server_cpu_ms_per_req: m.server_cpu_ms_per_req, disk_write_kb_per_req: m.disk_write_kb_per_req,
+    })),
   };
 }
 
@@ -245,10 +248,13 @@ async function measure(server, scenario) {
   if (warmup > 0) await runLoad({ ...load, seconds: warmup, scenario: { ...scenario, tag: `${scenario.tag}w` } });
   const pid = server.child.pid;
   const cpuBefore = cpuSeconds(pid);
+  const diskBefore = diskBytesWritten();
   const stopRss = sampleRss(pid);
   const measured = await runLoad({ ...load, seconds: duration, scenario: { ...scenario, tag: `${scenario.tag}m` } });
   const maxRss = stopRss();
   const cpuAfter = cpuSeconds(pid);
+  const diskAfter = diskBytesWritten();
+  const diskWritten = diskBefore === null || diskAfter === null ? null : diskAfter - diskBefore;
   return {
     label: scenario.label,
     ...measured,
@@ -259,6 +265,10 @@ async function measure(server, scenario) {
       cpuBefore === null || cpuAfter === null || measured.requests === 0
         ? null
         : Number(((1000 * (cpuAfter - cpuBefore)) / measured.requests).toFixed(3)),
+    // What reached the disk meanwhile (machine-wide): where writes are bound by the disk, not
+    // the CPU, this is the figure that explains it.
+    disk_write_mb_per_s: diskWritten === null ? null : Number((diskWritten / 1e6 / measured.seconds).toFixed(1)),
+    disk_write_kb_per_req: diskWritten === null || measured.requests === 0 ? null : Number((diskWritten / 1e3 / measured.requests).toFixed(1)),
   };
 }
 
@@ -376,7 +386,7 @@ async function main() {
       const scenario = { ...spec, auth, ids, idsFile, bodies, bodiesFile, size, tag: `${runTag}s${n}` };
       const m = await measure(current.server, scenario);
       (runs[spec.name] ??= []).push(m);
-      log(`  ${repeat > 1 ? `[${round + 1}/${repeat}] ` : ''}${spec.label}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50_ms.toFixed(2)} ms, p99 ${m.p99_ms.toFixed(2)} ms, RSS ${m.max_rss_mb ?? '-'} MB, server CPU ${m.server_cpu_pct ?? '-'}% (${m.server_cpu_ms_per_req ?? '-'} ms/request)` +
+      log(`  ${repeat > 1 ? `[${round + 1}/${repeat}] ` : ''}${spec.label}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50_ms.toFixed(2)} ms, p99 ${m.p99_ms.toFixed(2)} ms, RSS ${m.max_rss_mb ?? '-'} MB, server CPU ${m.server_cpu_pct ?? '-'}% (${m.server_cpu_ms_per_req ?? '-'} ms/request), disk ${m.disk_write_mb_per_s ?? '-'} MB/s written` +
         (m.non2xx || m.socket_errors ? `, ${m.non2xx} non-2xx, ${m.socket_errors} socket errors` : ''));
       if (profiling) {
         await releaseServer();

@@ -3,7 +3,7 @@
  * helpers. Every child is tracked and killed when the run ends, however it ends.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -165,6 +165,27 @@ export function cpuSeconds(pid) {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Bytes written to the machine's physical block devices so far (null without /proc): the sum of
+ * sectors written in /proc/diskstats over the devices in /sys/block that have a `device` (so
+ * partitions, loop, device-mapper and md devices are not counted twice). Machine-wide: it
+ * counts every process's writes, and a write reaches it when the kernel sends it to the disk,
+ * not when a process dirties a page.
+ */
+export function diskBytesWritten() {
+  try {
+    const physical = new Set(readdirSync('/sys/block').filter((name) => existsSync(`/sys/block/${name}/device`)));
+    let sectors = 0;
+    for (const line of readFileSync('/proc/diskstats', 'utf8').split('\n')) {
+      const fields = line.trim().split(/\s+/);
+      if (fields.length > 9 && physical.has(fields[2])) sectors += Number(fields[9]);
+    }
+    return sectors * 512; // diskstats sectors are 512 bytes whatever the device's own size
   } catch {
     return null;
   }

@@ -104,12 +104,13 @@ function ratioText(t) {
 /**
  * The table: one line per measurement, its first target beside it, further targets below it.
  * CPU % is the server's CPU time over the measured seconds (100 = one core busy); CPU ms/req
- * is that time per answered request, the steadier figure when other work shares the machine.
+ * is that time per answered request, the steadier figure when other work shares the machine;
+ * disk KB/req is what the machine's disks were sent during the measured seconds, per request.
  */
 export function formatTable({ order, labels, scenarios, ceilings, targets, references = [] }) {
-  const rows = [['scenario', 'req/s', 'p50 ms', 'p99 ms', 'RSS MB', 'CPU %', 'CPU ms/req', 'ratio to its ceiling', 'target', 'result']];
+  const rows = [['scenario', 'req/s', 'p50 ms', 'p99 ms', 'RSS MB', 'CPU %', 'CPU ms/req', 'disk KB/req', 'ratio to its ceiling', 'target', 'result']];
   const targetCells = (t) => (t.pass === undefined ? [ratioText(t), '', 'reference'] : [ratioText(t), limitText(t), t.pass ? 'pass' : 'FAIL']);
-  if (ceilings.fdatasync) rows.push(['fdatasync (ceiling)', fixed(ceilings.fdatasync.ops_per_sec, 0), '-', '-', '-', '-', '-', '', '', '']);
+  if (ceilings.fdatasync) rows.push(['fdatasync (ceiling)', fixed(ceilings.fdatasync.ops_per_sec, 0), '-', '-', '-', '-', '-', '-', '', '', '']);
   for (const name of order) {
     const m = scenarios[name];
     if (!m) continue;
@@ -117,14 +118,14 @@ export function formatTable({ order, labels, scenarios, ceilings, targets, refer
     const first = own[0];
     const flag = m.non2xx || m.socket_errors ? ` (${m.non2xx} non-2xx, ${m.socket_errors} errors)` : '';
     rows.push([
-      labels[name] + flag, fixed(m.rps, 0), fixed(m.p50_ms, 2), fixed(m.p99_ms, 2), fixed(m.max_rss_mb, 0), fixed(m.server_cpu_pct, 0), fixed(m.server_cpu_ms_per_req, 2),
+      labels[name] + flag, fixed(m.rps, 0), fixed(m.p50_ms, 2), fixed(m.p99_ms, 2), fixed(m.max_rss_mb, 0), fixed(m.server_cpu_pct, 0), fixed(m.server_cpu_ms_per_req, 2), fixed(m.disk_write_kb_per_req, 1),
       ...(first ? targetCells(first) : ['', '', '']),
     ]);
-    for (const t of own.slice(1)) rows.push([`  ${labels[name]}`, '', '', '', '', '', '', ...targetCells(t)]);
+    for (const t of own.slice(1)) rows.push([`  ${labels[name]}`, '', '', '', '', '', '', '', ...targetCells(t)]);
   }
-  for (const t of targets.filter((x) => x.scenario === null)) rows.push(['server RSS (max)', '', '', '', fixed(t.value, 0), '', '', ...targetCells(t)]);
+  for (const t of targets.filter((x) => x.scenario === null)) rows.push(['server RSS (max)', '', '', '', fixed(t.value, 0), '', '', '', ...targetCells(t)]);
   const widths = rows[0].map((_, k) => Math.max(...rows.map((r) => r[k].length)));
-  const numeric = new Set([1, 2, 3, 4, 5, 6]);
+  const numeric = new Set([1, 2, 3, 4, 5, 6, 7]);
   const line = (r) => r.map((cell, k) => (numeric.has(k) ? cell.padStart(widths[k]) : cell.padEnd(widths[k]))).join('  ').trimEnd();
   return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,10 @@ const SCENARIOS = [
 interface BenchResult {
   settings: { size: number; store: string };
   ceilings: { fdatasync: { ops_per_sec: number } };
-  scenarios: Record<string, { rps: number; requests: number; p50_ms: number; p99_ms: number; non2xx: number }>;
+  scenarios: Record<
+    string,
+    { rps: number; requests: number; p50_ms: number; p99_ms: number; non2xx: number; disk_write_kb_per_req: number | null; disk_write_mb_per_s: number | null }
+  >;
   targets: Array<{ name: string; value: number; pass: boolean }>;
   references: Array<{ name: string; value: number }>;
 }
@@ -81,7 +84,13 @@ describe('bench smoke', () => {
         expect(m.rps, name).toBeGreaterThan(0);
         expect(m.p99_ms, name).toBeGreaterThanOrEqual(m.p50_ms);
         expect(m.non2xx, `${name}: requests answered other than 2xx`).toBe(0);
+        // Device writes are read from /proc/diskstats; elsewhere they are unknown, not zero.
+        if (existsSync('/proc/diskstats')) {
+          expect(m.disk_write_kb_per_req, name).toBeGreaterThanOrEqual(0);
+          expect(m.disk_write_mb_per_s, name).toBeGreaterThanOrEqual(0);
+        } else expect(m.disk_write_kb_per_req, name).toBeNull();
       }
+      expect(run.stdout).toContain('disk KB/req');
       expect(result.targets.map((t) => t.name).sort()).toEqual(
         [
           'create_vs_fdatasync',
