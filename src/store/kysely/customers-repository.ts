@@ -221,7 +221,9 @@ export function customersRepository(db: Kysely<Database>, dialect: Dialect, read
 
     async list(scope, filters, page) {
       let query = scoped(scope.accountId, scope.livemode).where(sql<SqlBool>`deleted = 0`);
-      if (filters.email !== undefined) query = query.where('email', '=', filters.email);
+      // The index is on email_key, the address lower-cased by the service (emailKey); the filter
+      // itself is exact, as Stripe's is.
+      if (filters.email !== undefined) query = query.where('email_key', '=', filters.email.toLowerCase()).where('email', '=', filters.email);
       if (filters.externalId !== undefined) query = query.where('external_id', '=', filters.externalId);
       if (filters.parentId !== undefined) query = query.where('parent_id', '=', filters.parentId);
       for (const [key, value] of filters.metadata ?? []) {
