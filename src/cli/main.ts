@@ -168,6 +168,8 @@ async function main(argv: string[]): Promise<void> {
       }
       return;
     }
+    const { boundHeapGrowth } = await import('../lib/heap.js');
+    boundHeapGrowth();
     const { startServer } = await import('../server.js');
     const server = await startServer(config, out);
     out(`Clientele listening on ${server.url}`);
