@@ -26,7 +26,6 @@ function typesOf(schema: SchemaNode): string[] {
   return Array.isArray(t) ? t : t ? [t] : [];
 }
 
-/** The schema of an object's property: declared, by pattern (records), or additional. */
 /** Schema patterns are few and fixed: each is compiled once. */
 const patterns = new Map<string, RegExp>();
 function patternOf(source: string): RegExp {
@@ -38,6 +37,7 @@ function patternOf(source: string): RegExp {
   return pattern;
 }
 
+/** The schema of an object's property: declared, by pattern (records), or additional. */
 function propertySchema(schema: SchemaNode, key: string): SchemaNode | undefined {
   const declared = schema.properties?.[key];
   if (declared) return declared;
