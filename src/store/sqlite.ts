@@ -49,7 +49,8 @@ export function openSqlite(options: SqliteOptions): OpenedSqlite {
   // Each write of a group commit runs in a savepoint, whose journal (the pages it changed, as
   // they were) outgrows SQLite's 64 KiB in-memory limit for a create; spilled, it costs ~80
   // small writes to a temporary file per create. Keep it in memory: it lives only until the
-  // savepoint is released, and the writer never sorts large results.
+  // savepoint is released. The writer's only large sorts are a migration building an index on
+  // existing rows, which then sorts in memory (up to ~100 MB for 10^6 customers), once.
   raw.pragma('temp_store = MEMORY');
   const file = options.path !== ':memory:';
   // Checkpoints run on a background thread (sqlite-checkpointer.ts); the writer checkpoints by
