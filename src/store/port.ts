@@ -1,4 +1,5 @@
-import type { CustomerRecord, Scope } from '../domain/customers/customer.js';
+import type { CustomerRecord } from '../domain/customers/customer.js';
+import type { Scope } from '../domain/scope.js';
 import type { EventRecord } from '../domain/events/event.js';
 import type { IntegrationRecord } from '../domain/integrations/integration.js';
 import type { PaymentMethodRecord } from '../domain/payment-methods/payment-method.js';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CustomerRecord, Scope } from '../../src/domain/customers/customer.js';
+import type { CustomerRecord } from '../../src/domain/customers/customer.js';
+import type { Scope } from '../../src/domain/scope.js';
 import { parseSearchQuery } from '../../src/domain/search/query-parser.js';
 import { newId } from '../../src/lib/ids.js';
 import type { Cursor } from '../../src/store/port.js';

@@ -3,7 +3,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kyselyStore } from '../../src/store/kysely/kysely-store.js';
-import type { Scope } from '../../src/domain/customers/customer.js';
+import type { Scope } from '../../src/domain/scope.js';
 import type { CustomerFilters, Store } from '../../src/store/port.js';
 import type { Database } from '../../src/store/schema.js';
 import { createTestApp, STORES, type TestApp } from '../helpers/harness.js';

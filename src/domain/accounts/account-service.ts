@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { newId, nowSeconds } from '../../lib/ids.js';
 import type { AccountRecord, ApiKeyRecord, Store } from '../../store/port.js';
+import type { Scope } from '../scope.js';
 import { digestKey, digestsEqual, generateKey, looksLikeKey, type Mode } from './api-keys.js';
 
-export interface AuthContext {
-  accountId: string;
-  livemode: boolean;
+/** The key a request authenticated with; it is the request's scope (account and mode). */
+export interface AuthContext extends Scope {
   keyId: string;
   restricted: boolean;
 }

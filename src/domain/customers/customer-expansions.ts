@@ -2,7 +2,8 @@ import type { Repositories } from '../../store/port.js';
 import type { IntegrationRecord } from '../integrations/integration.js';
 import type { PaymentMethodRecord } from '../payment-methods/payment-method.js';
 import type { TaxIdRecord } from '../tax-ids/tax-id.js';
-import type { CustomerRecord, Scope } from './customer.js';
+import type { CustomerRecord } from './customer.js';
+import type { Scope } from '../scope.js';
 
 /** What `expand[]` can add to a customer (SPEC C-1). */
 export const CUSTOMER_EXPANSIONS = [

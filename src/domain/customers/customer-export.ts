@@ -5,7 +5,7 @@ import { toApiEvent } from '../events/event-service.js';
 import { toApiIntegration } from '../integrations/integration-mapper.js';
 import { toApiPaymentMethod } from '../payment-methods/payment-method-mapper.js';
 import { toApiTaxId } from '../tax-ids/tax-id-mapper.js';
-import type { Scope } from './customer.js';
+import type { Scope } from '../scope.js';
 import { toApiCustomerOrTombstone } from './customer-mapper.js';
 
 /**

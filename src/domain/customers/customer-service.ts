@@ -4,7 +4,8 @@ import { pageThrough, type Page, type PageRequest } from '../paging.js';
 import type { AuthContext } from '../accounts/account-service.js';
 import { ApiError, invalidRequest, resourceAlreadyExists, resourceMissing } from '../errors.js';
 import { checkIfMatch, etagFor, type IfMatch } from '../preconditions.js';
-import type { CustomerRecord, Scope } from './customer.js';
+import type { CustomerRecord } from './customer.js';
+import type { Scope } from '../scope.js';
 import type { CustomerCreateInput, CustomerInput } from './customer-input.js';
 import type { PaymentMethodService } from '../payment-methods/payment-method-service.js';
 import { createTaxIdIn } from '../tax-ids/tax-id-service.js';
@@ -19,12 +20,8 @@ const NONE: ReadonlySet<string> = new Set();
 
 /** Expansions are read inside the write's transaction, so the response matches what committed. */
 async function view(repos: WriteRepositories, auth: AuthContext, customer: CustomerRecord, expand: ReadonlySet<string>) {
-  const [one] = await loadCustomerViews(repos, scopeOf(auth), [customer], expand);
+  const [one] = await loadCustomerViews(repos, auth, [customer], expand);
   return one as CustomerView;
-}
-
-export function scopeOf(auth: AuthContext): Scope {
-  return { accountId: auth.accountId, livemode: auth.livemode };
 }
 
 function blankCustomer(auth: AuthContext, now: number): CustomerRecord {
@@ -140,7 +137,7 @@ export function customerService(deps: CustomerServiceDeps) {
   }
 
   async function insertNew(repos: WriteRepositories, auth: AuthContext, input: CustomerCreateInput): Promise<CustomerRecord> {
-    const scope = scopeOf(auth);
+    const scope = auth;
     const { payment_method: paymentMethod, tax_id_data: taxIdData, parent, parent_external_id, ...fields } = input;
     const customer = await placeInHierarchy(repos, scope, applyCustomerInput(blankCustomer(auth, nowSeconds()), fields), {
       ...(parent !== undefined && { parent }),
@@ -165,7 +162,7 @@ export function customerService(deps: CustomerServiceDeps) {
     current: CustomerRecord,
     input: CustomerInput,
   ): Promise<CustomerRecord> {
-    const scope = scopeOf(auth);
+    const scope = auth;
     const { parent, parent_external_id, ...fields } = input;
     const applied = await placeInHierarchy(repos, scope, applyCustomerInput(current, fields), {
       ...(parent !== undefined && { parent }),
@@ -252,7 +249,7 @@ export function customerService(deps: CustomerServiceDeps) {
     ): Promise<CustomerView> {
       try {
         return await store.write(async (repos) => {
-          const updated = await updateLocked(repos, auth, await loadLive(repos, scopeOf(auth), id, ifMatch), input);
+          const updated = await updateLocked(repos, auth, await loadLive(repos, auth, id, ifMatch), input);
           return view(repos, auth, updated, expand);
         });
       } catch (error) {
@@ -268,7 +265,7 @@ export function customerService(deps: CustomerServiceDeps) {
       ifMatch?: IfMatch,
       expand: ReadonlySet<string> = NONE,
     ): Promise<CustomerView & { created: boolean }> {
-      const scope = scopeOf(auth);
+      const scope = auth;
       const withId: CustomerInput = { ...input, external_id: externalId };
       try {
         return await store.write(async (repos) => {
@@ -288,7 +285,7 @@ export function customerService(deps: CustomerServiceDeps) {
     },
 
     async remove(auth: AuthContext, id: string, ifMatch?: IfMatch): Promise<CustomerRecord> {
-      const scope = scopeOf(auth);
+      const scope = auth;
       return store.write(async (repos) => {
         // Row lock first, then the hierarchy lock: the same order as an update that re-parents,
         // so the two can never deadlock.

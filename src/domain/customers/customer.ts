@@ -64,8 +64,3 @@ export interface CustomerRecord {
   updated_by: string | null;
 }
 
-/** Every query is scoped by account and mode (SPEC A-2). */
-export interface Scope {
-  accountId: string;
-  livemode: boolean;
-}

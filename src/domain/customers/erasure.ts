@@ -4,7 +4,8 @@ import { recordEvent } from '../events/event-writer.js';
 import { toApiIntegration } from '../integrations/integration-mapper.js';
 import { toApiPaymentMethod } from '../payment-methods/payment-method-mapper.js';
 import { toApiTaxId } from '../tax-ids/tax-id-mapper.js';
-import type { CustomerRecord, Scope } from './customer.js';
+import type { CustomerRecord } from './customer.js';
+import type { Scope } from '../scope.js';
 
 /** Personal data removed by delete (SPEC C-7); the tombstone keeps id and history links. */
 export function eraseCustomer(customer: CustomerRecord, auth: AuthContext, now: number): CustomerRecord {

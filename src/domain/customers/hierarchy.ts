@@ -1,6 +1,6 @@
 import type { WriteRepositories } from '../../store/port.js';
 import { ApiError } from '../errors.js';
-import type { Scope } from './customer.js';
+import type { Scope } from '../scope.js';
 
 /** SPEC H-1: the parent, by Clientele id or by the merchant's external id (never both). */
 export interface ParentInput {

@@ -1,5 +1,5 @@
 import type { Store } from '../../store/port.js';
-import type { Scope } from '../customers/customer.js';
+import type { Scope } from '../scope.js';
 import { resourceMissing } from '../errors.js';
 import { pageThrough, type Page, type PageRequest } from '../paging.js';
 import type { EventRecord } from './event.js';

@@ -1,7 +1,7 @@
 import { newId, nowSeconds } from '../../lib/ids.js';
 import { currentRequestContext } from '../../lib/request-context.js';
 import type { WriteRepositories } from '../../store/port.js';
-import type { Scope } from '../customers/customer.js';
+import type { Scope } from '../scope.js';
 import { API_VERSION, type EventRecord, type EventType } from './event.js';
 
 export interface EventOptions {

@@ -1,7 +1,8 @@
 import { newId, nowSeconds } from '../../lib/ids.js';
 import { UniqueViolation, type Repositories, type Store } from '../../store/port.js';
 import type { AuthContext } from '../accounts/account-service.js';
-import type { CustomerRecord, Scope } from '../customers/customer.js';
+import type { CustomerRecord } from '../customers/customer.js';
+import type { Scope } from '../scope.js';
 import { mergeMetadata } from '../customers/customer-rules.js';
 import { resourceAlreadyExists, resourceMissing } from '../errors.js';
 import { pageThrough, type Page, type PageRequest } from '../paging.js';
@@ -32,11 +33,10 @@ function taken(provider: string, providerId: string, holder: string): never {
 /** SPEC I-1, I-2: a customer's ids in other systems, unique per account, mode and provider. */
 export function integrationService(deps: { store: Store }) {
   const { store } = deps;
-  const scopeOf = (auth: AuthContext): Scope => ({ accountId: auth.accountId, livemode: auth.livemode });
 
   return {
     async create(auth: AuthContext, customerId: string, input: IntegrationInput): Promise<IntegrationRecord> {
-      const scope = scopeOf(auth);
+      const scope = auth;
       validateProviderName(input.provider, 'provider');
       try {
         return await store.write(async (repos) => {
@@ -67,7 +67,7 @@ export function integrationService(deps: { store: Store }) {
     },
 
     async remove(auth: AuthContext, customerId: string, id: string): Promise<IntegrationRecord> {
-      const scope = scopeOf(auth);
+      const scope = auth;
       return store.write(async (repos) => {
         await requireLiveCustomer(repos, scope, customerId, true);
         const integration = await repos.integrations.find(scope, customerId, id);

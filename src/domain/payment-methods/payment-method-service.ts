@@ -1,7 +1,7 @@
 import { newId, nowSeconds } from '../../lib/ids.js';
 import type { Store, WriteRepositories } from '../../store/port.js';
 import type { AuthContext } from '../accounts/account-service.js';
-import type { Scope } from '../customers/customer.js';
+import type { Scope } from '../scope.js';
 import { COUNTRY_CODES } from '../customers/countries.js';
 import { mergeMetadata, validateAddressInput, validateEmail } from '../customers/customer-rules.js';
 import { ApiError, invalidRequest, parameterMissing, resourceMissing } from '../errors.js';
@@ -104,7 +104,7 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
 
   return {
     async create(auth: AuthContext, input: CreatePaymentMethodInput): Promise<PaymentMethodRecord> {
-      const scope: Scope = { accountId: auth.accountId, livemode: auth.livemode };
+      const scope: Scope = auth;
       if (input.type !== 'card') {
         throw invalidRequest(`Invalid type: '${input.type}' is not supported; use card.`, 'type');
       }
@@ -189,7 +189,7 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
     },
 
     async update(auth: AuthContext, id: string, input: UpdatePaymentMethodInput, ifMatch?: IfMatch): Promise<PaymentMethodRecord> {
-      const scope: Scope = { accountId: auth.accountId, livemode: auth.livemode };
+      const scope: Scope = auth;
       return store.write(async (repos) => {
         const current = await loadForUpdate(repos, scope, id, ifMatch);
         const next: PaymentMethodRecord = {
@@ -244,7 +244,7 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
     },
 
     async attach(auth: AuthContext, id: string, customerId: string, ifMatch?: IfMatch): Promise<PaymentMethodRecord> {
-      const scope: Scope = { accountId: auth.accountId, livemode: auth.livemode };
+      const scope: Scope = auth;
       return store.write(async (repos) => {
         const customer = await repos.customers.findById(scope, customerId, { forUpdate: true });
         if (!customer || customer.deleted) throw resourceMissing('customer', customerId, 'customer');
@@ -255,7 +255,7 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
 
     /** Detaches; if it was the customer's default, the default is cleared in the same transaction. */
     async detach(auth: AuthContext, id: string, ifMatch?: IfMatch): Promise<PaymentMethodRecord> {
-      const scope: Scope = { accountId: auth.accountId, livemode: auth.livemode };
+      const scope: Scope = auth;
       return store.write(async (repos) => {
         // Lock the customer before the method: the order customer delete and attach use.
         const unlocked = await repos.paymentMethods.findById(scope, id);

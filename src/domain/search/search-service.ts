@@ -1,7 +1,7 @@
 import { e164 } from '../customers/customer-rules.js';
 import type { CustomerSearchClause, CustomerSearchQuery, Store } from '../../store/port.js';
 import { loadCustomerViews, type CustomerView } from '../customers/customer-expansions.js';
-import type { Scope } from '../customers/customer.js';
+import type { Scope } from '../scope.js';
 import { decodePageCursor, encodePageCursor, parseSearchQuery, searchQueryFingerprint, type Clause } from './query-parser.js';
 
 export interface CustomerSearchRequest {

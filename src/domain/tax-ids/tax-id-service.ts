@@ -1,7 +1,7 @@
 import { newId, nowSeconds } from '../../lib/ids.js';
 import type { Repositories, Store, WriteRepositories } from '../../store/port.js';
 import type { AuthContext } from '../accounts/account-service.js';
-import type { Scope } from '../customers/customer.js';
+import type { Scope } from '../scope.js';
 import { ApiError, invalidRequest, resourceMissing } from '../errors.js';
 import { pageThrough, type Page, type PageRequest } from '../paging.js';
 import type { TaxIdRecord } from './tax-id.js';
@@ -66,11 +66,10 @@ export async function createTaxIdIn(
 
 export function taxIdService(deps: { store: Store }) {
   const { store } = deps;
-  const scopeOf = (auth: AuthContext): Scope => ({ accountId: auth.accountId, livemode: auth.livemode });
 
   return {
     async create(auth: AuthContext, customerId: string, input: TaxIdInput): Promise<TaxIdRecord> {
-      const scope = scopeOf(auth);
+      const scope = auth;
       return store.write(async (repos) => {
         await requireLiveCustomer(repos, scope, customerId, true);
         return createTaxIdIn(repos, scope, customerId, input);
@@ -87,7 +86,7 @@ export function taxIdService(deps: { store: Store }) {
     },
 
     async remove(auth: AuthContext, customerId: string, id: string): Promise<TaxIdRecord> {
-      const scope = scopeOf(auth);
+      const scope = auth;
       return store.write(async (repos) => {
         await requireLiveCustomer(repos, scope, customerId, true);
         const taxId = await repos.taxIds.find(scope, customerId, id);

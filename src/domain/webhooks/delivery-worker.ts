@@ -1,7 +1,7 @@
 import type { Config } from '../../config.js';
 import type { Store } from '../../store/port.js';
 import { nowSeconds } from '../../lib/ids.js';
-import type { Scope } from '../customers/customer.js';
+import type { Scope } from '../scope.js';
 import { toApiEvent } from '../events/event-service.js';
 import { outcomeOf } from './delivery-policy.js';
 import { postWebhook, type SendResult } from './http-sender.js';

@@ -1,6 +1,6 @@
 import { newId, nowSeconds } from '../../lib/ids.js';
 import type { Store } from '../../store/port.js';
-import type { Scope } from '../customers/customer.js';
+import type { Scope } from '../scope.js';
 import { mergeMetadata } from '../customers/customer-rules.js';
 import { invalidRequest, resourceMissing } from '../errors.js';
 import { EVENT_TYPES } from '../events/event.js';

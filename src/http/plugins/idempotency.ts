@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Scope } from '../../domain/customers/customer.js';
+import type { Scope } from '../../domain/scope.js';
 import { ApiError } from '../../domain/errors.js';
 import { fingerprint } from '../../domain/payment-methods/card.js';
 import type { IdempotencyRecord, Store } from '../../store/port.js';
@@ -99,7 +99,7 @@ export function registerIdempotency(scope: FastifyInstance, store: Pick<Store, '
     }
     const auth = request.auth;
     if (!auth) return;
-    const keyScope: Scope = { accountId: auth.accountId, livemode: auth.livemode };
+    const keyScope: Scope = auth;
     const slot = `${auth.accountId}\u0000${auth.livemode ? 'live' : 'test'}\u0000${key}`;
     if (inFlight.has(slot)) throw keyInUse();
     inFlight.add(slot);

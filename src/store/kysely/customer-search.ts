@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
-import type { Scope } from '../../domain/customers/customer.js';
+import type { Scope } from '../../domain/scope.js';
 import type { Dialect } from '../dialect.js';
 import type { Cursor, CustomerSearchClause, CustomerSearchQuery, SearchPage } from '../port.js';
 import type { Database } from '../schema.js';

@@ -1,5 +1,5 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
-import type { Scope } from '../../domain/customers/customer.js';
+import type { Scope } from '../../domain/scope.js';
 import type { Cursor, PageQuery } from '../port.js';
 import type { Database } from '../schema.js';
 import { flag } from './codec.js';

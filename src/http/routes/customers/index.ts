@@ -5,7 +5,7 @@ import { CUSTOMER_EXPANSIONS, type CustomerView } from '../../../domain/customer
 import { toApiCustomer, toApiCustomerOrTombstone } from '../../../domain/customers/customer-mapper.js';
 import type { CustomerCreateInput, CustomerInput } from '../../../domain/customers/customer-input.js';
 import { exportCustomer } from '../../../domain/customers/customer-export.js';
-import { customerEtag, scopeOf, type CustomerService } from '../../../domain/customers/customer-service.js';
+import { customerEtag, type CustomerService } from '../../../domain/customers/customer-service.js';
 import { parseEtagList } from '../../../domain/preconditions.js';
 import type { Store } from '../../../store/port.js';
 import { respond, type Presented } from '../../respond.js';
@@ -71,7 +71,7 @@ export function registerCustomerRoutes(scope: FastifyInstance, customers: Custom
       const q = request.query;
       const expand = expandPaths(q.expand, CUSTOMER_EXPANSIONS, true);
       const { data, hasMore } = await customers.list(
-        scopeOf(authOf(request)),
+        authOf(request),
         {
           ...pageRequest(q),
           filters: {
@@ -100,7 +100,7 @@ export function registerCustomerRoutes(scope: FastifyInstance, customers: Custom
     },
     async (request, reply) => {
       const expand = expandPaths(request.query.expand, CUSTOMER_EXPANSIONS);
-      const scope = scopeOf(authOf(request));
+      const scope = authOf(request);
       // Without expansions the stored representation is sent as it is.
       const stored = expand.size === 0 ? await customers.retrieveStored(scope, request.params.id) : undefined;
       const view = stored ? undefined : await customers.retrieve(scope, request.params.id, expand);
@@ -173,7 +173,7 @@ export function registerCustomerRoutes(scope: FastifyInstance, customers: Custom
     },
     async (request) => {
       const expand = expandPaths(request.query.expand, CUSTOMER_EXPANSIONS, true);
-      const page = await customers.listChildren(scopeOf(authOf(request)), request.params.id, pageRequest(request.query), expand);
+      const page = await customers.listChildren(authOf(request), request.params.id, pageRequest(request.query), expand);
       return listEnvelope(`/v1/customers/${request.params.id}/children`, page.data.map(toApiCustomer), page.hasMore);
     },
   );
@@ -188,7 +188,7 @@ export function registerCustomerRoutes(scope: FastifyInstance, customers: Custom
         response: { 200: CustomerExport, ...errorResponses },
       },
     },
-    async (request) => exportCustomer(store, scopeOf(authOf(request)), request.params.id),
+    async (request) => exportCustomer(store, authOf(request), request.params.id),
   );
 
   app.get(
@@ -204,7 +204,7 @@ export function registerCustomerRoutes(scope: FastifyInstance, customers: Custom
     },
     async (request, reply) => {
       const expand = expandPaths(request.query.expand, CUSTOMER_EXPANSIONS);
-      const view = await customers.retrieveByExternalId(scopeOf(authOf(request)), request.params.external_id, expand);
+      const view = await customers.retrieveByExternalId(authOf(request), request.params.external_id, expand);
       return reply.header('etag', customerEtag(view.customer)).send(toApiCustomer(view));
     },
   );

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { scopeOf } from '../../../domain/customers/customer-service.js';
 import { ApiError } from '../../../domain/errors.js';
 import { EVENT_TYPES } from '../../../domain/events/event.js';
 import { toApiEvent, type EventService } from '../../../domain/events/event-service.js';
@@ -69,7 +68,7 @@ export function registerEventRoutes(scope: FastifyInstance, events: EventService
       }
       const types = q.type !== undefined ? [q.type] : q.types;
       types?.forEach((t, i) => checkType(t, q.type !== undefined ? 'type' : `types[${i}]`));
-      const page = await events.list(scopeOf(authOf(request)), types, pageRequest(q));
+      const page = await events.list(authOf(request), types, pageRequest(q));
       return listEnvelope('/v1/events', page.data.map(toApiEvent), page.hasMore);
     },
   );
@@ -84,6 +83,6 @@ export function registerEventRoutes(scope: FastifyInstance, events: EventService
         response: { 200: Type.Ref(Event), ...errorResponses },
       },
     },
-    async (request) => toApiEvent(await events.retrieve(scopeOf(authOf(request)), request.params.id)),
+    async (request) => toApiEvent(await events.retrieve(authOf(request), request.params.id)),
   );
 }

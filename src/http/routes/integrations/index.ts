@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CUSTOMER_EXPANSIONS } from '../../../domain/customers/customer-expansions.js';
 import { toApiCustomer } from '../../../domain/customers/customer-mapper.js';
-import { customerEtag, scopeOf, type CustomerService } from '../../../domain/customers/customer-service.js';
+import { customerEtag, type CustomerService } from '../../../domain/customers/customer-service.js';
 import { toApiIntegration, toDeletedIntegration } from '../../../domain/integrations/integration-mapper.js';
 import type { IntegrationService } from '../../../domain/integrations/integration-service.js';
 import type { Store } from '../../../store/port.js';
@@ -72,7 +72,7 @@ export function registerIntegrationRoutes(
     },
     async (request) => {
       expandPaths(request.query.expand, NO_EXPANSIONS, true);
-      const page = await integrations.list(scopeOf(authOf(request)), request.params.id, pageRequest(request.query));
+      const page = await integrations.list(authOf(request), request.params.id, pageRequest(request.query));
       return listEnvelope(`/v1/customers/${request.params.id}/integrations`, page.data.map(toApiIntegration), page.hasMore);
     },
   );
@@ -105,7 +105,7 @@ export function registerIntegrationRoutes(
     },
     async (request, reply) => {
       const expand = expandPaths(request.query.expand, CUSTOMER_EXPANSIONS);
-      const scope = scopeOf(authOf(request));
+      const scope = authOf(request);
       const found = await integrations.lookup(scope, request.params.provider, request.params.provider_id);
       const view = await customers.retrieve(scope, found.id, expand);
       return reply.header('etag', customerEtag(view.customer)).send(toApiCustomer(view));

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { scopeOf } from '../../../domain/customers/customer-service.js';
 import type { CreatePaymentMethodInput, UpdatePaymentMethodInput } from '../../../domain/payment-methods/payment-method-input.js';
 import { toApiPaymentMethod } from '../../../domain/payment-methods/payment-method-mapper.js';
 import { paymentMethodEtag, type PaymentMethodService } from '../../../domain/payment-methods/payment-method-service.js';
@@ -59,7 +58,7 @@ export function registerPaymentMethodRoutes(scope: FastifyInstance, methods: Pay
       const q = request.query;
       expandPaths(q.expand, NO_EXPANSIONS, true);
       const page = await methods.list(
-        scopeOf(authOf(request)),
+        authOf(request),
         { ...(q.customer !== undefined && { customerId: q.customer }), ...(q.type !== undefined && { type: q.type }) },
         pageRequest(q),
       );
@@ -71,7 +70,7 @@ export function registerPaymentMethodRoutes(scope: FastifyInstance, methods: Pay
     '/payment_methods/:id',
     { schema: { tags, summary: 'Retrieve a payment method', params: PaymentMethodIdParams, response: one } },
     async (request, reply) => {
-      const method = await methods.retrieve(scopeOf(authOf(request)), request.params.id);
+      const method = await methods.retrieve(authOf(request), request.params.id);
       return reply.header('etag', paymentMethodEtag(method)).send(toApiPaymentMethod(method));
     },
   );
@@ -154,7 +153,7 @@ export function registerPaymentMethodRoutes(scope: FastifyInstance, methods: Pay
     async (request) => {
       const q = request.query;
       expandPaths(q.expand, NO_EXPANSIONS, true);
-      const page = await methods.listForCustomer(scopeOf(authOf(request)), request.params.id, q.type, pageRequest(q));
+      const page = await methods.listForCustomer(authOf(request), request.params.id, q.type, pageRequest(q));
       return listEnvelope(`/v1/customers/${request.params.id}/payment_methods`, page.data.map(toApiPaymentMethod), page.hasMore);
     },
   );
@@ -170,7 +169,7 @@ export function registerPaymentMethodRoutes(scope: FastifyInstance, methods: Pay
       },
     },
     async (request, reply) => {
-      const method = await methods.retrieveForCustomer(scopeOf(authOf(request)), request.params.id, request.params.payment_method);
+      const method = await methods.retrieveForCustomer(authOf(request), request.params.id, request.params.payment_method);
       return reply.header('etag', paymentMethodEtag(method)).send(toApiPaymentMethod(method));
     },
   );

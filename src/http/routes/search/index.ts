@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CUSTOMER_EXPANSIONS } from '../../../domain/customers/customer-expansions.js';
 import { toApiCustomer } from '../../../domain/customers/customer-mapper.js';
-import { scopeOf } from '../../../domain/customers/customer-service.js';
 import type { SearchService } from '../../../domain/search/search-service.js';
 import { expandPaths } from '../../wire/expand.js';
 import { errorResponses } from '../../wire/schema-kit.js';
@@ -29,7 +28,7 @@ export function registerSearchRoutes(scope: FastifyInstance, search: SearchServi
       const q = request.query;
       const expand = expandPaths(q.expand, CUSTOMER_EXPANSIONS, true);
       const result = await search.searchCustomers(
-        scopeOf(authOf(request)),
+        authOf(request),
         { query: q.query, limit: q.limit ?? 10, ...(q.page !== undefined && { page: q.page }) },
         expand,
       );

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { scopeOf } from '../../../domain/customers/customer-service.js';
 import { etagFor } from '../../../domain/preconditions.js';
 import { toApiTaxId, toDeletedTaxId } from '../../../domain/tax-ids/tax-id-mapper.js';
 import type { TaxIdService } from '../../../domain/tax-ids/tax-id-service.js';
@@ -59,7 +58,7 @@ export function registerTaxIdRoutes(scope: FastifyInstance, taxIds: TaxIdService
     },
     async (request) => {
       expandPaths(request.query.expand, NO_EXPANSIONS, true);
-      const page = await taxIds.list(scopeOf(authOf(request)), request.params.id, pageRequest(request.query));
+      const page = await taxIds.list(authOf(request), request.params.id, pageRequest(request.query));
       return listEnvelope(`/v1/customers/${request.params.id}/tax_ids`, page.data.map(toApiTaxId), page.hasMore);
     },
   );
@@ -68,7 +67,7 @@ export function registerTaxIdRoutes(scope: FastifyInstance, taxIds: TaxIdService
     '/customers/:id/tax_ids/:tax_id',
     { schema: { tags, summary: 'Retrieve a tax id', params: TaxIdParams, response: { 200: Type.Ref(TaxId), ...errorResponses } } },
     async (request, reply) => {
-      const taxId = await taxIds.retrieve(scopeOf(authOf(request)), request.params.id, request.params.tax_id);
+      const taxId = await taxIds.retrieve(authOf(request), request.params.id, request.params.tax_id);
       return reply.header('etag', etagOf(taxId)).send(toApiTaxId(taxId));
     },
   );

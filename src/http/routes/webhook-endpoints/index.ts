@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { scopeOf } from '../../../domain/customers/customer-service.js';
 import type { WebhookEndpointService } from '../../../domain/webhooks/webhook-endpoint-service.js';
 import {
   toApiWebhookAttempt,
@@ -52,7 +51,7 @@ export function registerWebhookEndpointRoutes(scope: FastifyInstance, endpoints:
         () => {
           const { expand, ...input } = request.body;
           expandPaths(expand, NO_EXPANSIONS);
-          return endpoints.create(scopeOf(authOf(request)), input);
+          return endpoints.create(authOf(request), input);
         },
         (endpoint) => ({ status: 200, body: toApiWebhookEndpoint(endpoint, { withSecret: true }) }),
       ),
@@ -70,7 +69,7 @@ export function registerWebhookEndpointRoutes(scope: FastifyInstance, endpoints:
     },
     async (request) => {
       expandPaths(request.query.expand, NO_EXPANSIONS, true);
-      const page = await endpoints.list(scopeOf(authOf(request)), pageRequest(request.query));
+      const page = await endpoints.list(authOf(request), pageRequest(request.query));
       return listEnvelope('/v1/webhook_endpoints', page.data.map((e) => toApiWebhookEndpoint(e)), page.hasMore);
     },
   );
@@ -88,7 +87,7 @@ export function registerWebhookEndpointRoutes(scope: FastifyInstance, endpoints:
     },
     async (request) => {
       expandPaths(request.query.expand, NO_EXPANSIONS);
-      return toApiWebhookEndpoint(await endpoints.retrieve(scopeOf(authOf(request)), request.params.id));
+      return toApiWebhookEndpoint(await endpoints.retrieve(authOf(request), request.params.id));
     },
   );
 
@@ -111,7 +110,7 @@ export function registerWebhookEndpointRoutes(scope: FastifyInstance, endpoints:
         () => {
           const { expand, ...input } = request.body;
           expandPaths(expand, NO_EXPANSIONS);
-          return endpoints.update(scopeOf(authOf(request)), request.params.id, input);
+          return endpoints.update(authOf(request), request.params.id, input);
         },
         (endpoint) => ({ status: 200, body: toApiWebhookEndpoint(endpoint) }),
       ),
@@ -132,7 +131,7 @@ export function registerWebhookEndpointRoutes(scope: FastifyInstance, endpoints:
         request,
         reply,
         store,
-        () => endpoints.remove(scopeOf(authOf(request)), request.params.id),
+        () => endpoints.remove(authOf(request), request.params.id),
         (endpoint) => ({ status: 200, body: toDeletedWebhookEndpoint(endpoint) }),
       ),
   );
@@ -152,7 +151,7 @@ export function registerWebhookEndpointRoutes(scope: FastifyInstance, endpoints:
       const q = request.query;
       expandPaths(q.expand, NO_EXPANSIONS, true);
       const id = request.params.id;
-      const page = await endpoints.listAttempts(scopeOf(authOf(request)), id, { ...(q.event !== undefined && { eventId: q.event }) }, pageRequest(q));
+      const page = await endpoints.listAttempts(authOf(request), id, { ...(q.event !== undefined && { eventId: q.event }) }, pageRequest(q));
       return listEnvelope(`/v1/webhook_endpoints/${id}/attempts`, page.data.map(toApiWebhookAttempt), page.hasMore);
     },
   );
