@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import { kyselyStore } from './kysely/kysely-store.js';
 import type { Store } from './port.js';
 import { describePostgresError, openPostgres } from './postgres.js';
-import { openSqlite, openSqliteReader } from './sqlite.js';
+import { openSqlite, openSqliteReader, type StatementObserver } from './sqlite.js';
 
 export class StoreOpenError extends Error {
   constructor(message: string) {
@@ -12,13 +12,22 @@ export class StoreOpenError extends Error {
 }
 
 /** Opens the configured database and checks it answers; failures are one clear line. */
-export async function openStore(config: Pick<Config, 'database' | 'pgPoolMax' | 'sqliteSynchronous'>): Promise<Store> {
+export interface StoreOptions {
+  /** Sees every statement the store runs (the tenant-scope check of the tests). */
+  onStatement?: StatementObserver;
+}
+
+export async function openStore(
+  config: Pick<Config, 'database' | 'pgPoolMax' | 'sqliteSynchronous'>,
+  options: StoreOptions = {},
+): Promise<Store> {
   const target = config.database;
+  const { onStatement } = options;
   if (target.kind === 'sqlite') {
     try {
-      const writer = openSqlite({ path: target.path, synchronous: config.sqliteSynchronous });
+      const writer = openSqlite({ path: target.path, synchronous: config.sqliteSynchronous, onStatement });
       const { db } = writer;
-      const reader = openSqliteReader(target.path, writer);
+      const reader = openSqliteReader(target.path, writer, onStatement);
       return kyselyStore(db, 'sqlite', {
         onClose: async () => {
           if (reader.db !== db) await reader.db.destroy();
@@ -33,7 +42,7 @@ export async function openStore(config: Pick<Config, 'database' | 'pgPoolMax' | 
       throw new StoreOpenError(`cannot open SQLite database at ${target.path}: ${message}`);
     }
   }
-  const { db, pool } = openPostgres({ url: target.url, poolMax: config.pgPoolMax });
+  const { db, pool } = openPostgres({ url: target.url, poolMax: config.pgPoolMax, onStatement });
   try {
     const client = await pool.connect();
     client.release();

@@ -1,6 +1,7 @@
 import { Kysely, PostgresAdapter, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import type { StatementObserver } from './sqlite.js';
 
 // int8 columns hold unix seconds, balances and sequence numbers: all far below 2^53.
 // Parse them as numbers, but refuse silently losing precision.
@@ -13,6 +14,8 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => {
 export interface PostgresOptions {
   url: string;
   poolMax: number;
+  /** Sees the text of every statement run (tests check each for its tenant scope). */
+  onStatement?: StatementObserver | undefined;
 }
 
 /** How long opening a connection may take before it counts as failed. */
@@ -45,7 +48,11 @@ export function openPostgres(options: PostgresOptions): { db: Kysely<Database>; 
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new ClienteleDialect({ pool }) });
+  const { onStatement } = options;
+  const db = new Kysely<Database>({
+    dialect: new ClienteleDialect({ pool }),
+    ...(onStatement && { log: (event) => onStatement(event.query.sql) }),
+  });
   return { db, pool };
 }
 

@@ -8,7 +8,12 @@ import { sqliteCheckpointer } from './sqlite-checkpointer.js';
 export interface SqliteOptions {
   path: string;
   synchronous: 'FULL' | 'OFF';
+  /** Sees the text of every statement prepared (tests check each for its tenant scope). */
+  onStatement?: StatementObserver | undefined;
 }
+
+/** Called with the SQL text of every statement a store runs, before it runs. */
+export type StatementObserver = (sql: string) => void;
 
 const SAFETY_NET_CHECKPOINT_PAGES = 10_000;
 
@@ -62,7 +67,7 @@ export function openSqlite(options: SqliteOptions): OpenedSqlite {
     raw.close();
     throw new Error(`SQLite refused synchronous=${options.synchronous} (reports ${String(level)})`);
   }
-  cacheStatements(raw);
+  cacheStatements(raw, options.onStatement);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   const wal = options.synchronous === 'FULL' && file ? walSyncer(options.path) : null;
   const checkpointer = file
@@ -159,13 +164,13 @@ export interface OpenedSqliteReader {
  * not queued behind a group commit; they see every committed write (a response is only sent
  * after its commit). An in-memory database has no second connection: the writer reads too.
  */
-export function openSqliteReader(path: string, writer: Pick<OpenedSqlite, 'db'>): OpenedSqliteReader {
+export function openSqliteReader(path: string, writer: Pick<OpenedSqlite, 'db'>, onStatement?: StatementObserver): OpenedSqliteReader {
   // Reads through Kysely wait for the writer's transaction to end; a direct read would not.
   if (path === ':memory:') return { db: writer.db };
   const raw = new BetterSqlite3(path);
   raw.pragma('busy_timeout = 5000');
   raw.pragma('query_only = ON');
-  cacheStatements(raw);
+  cacheStatements(raw, onStatement);
   return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) }), readRow: rowReader(raw) };
 }
 
@@ -178,10 +183,11 @@ function rowReader(raw: BetterSqlite3.Database): RowReader {
  * Kysely prepares a statement for every query; better-sqlite3 statements are reusable, so
  * keep each distinct SQL text prepared once (the set of query shapes is small and bounded).
  */
-function cacheStatements(raw: BetterSqlite3.Database): void {
+function cacheStatements(raw: BetterSqlite3.Database, onStatement?: StatementObserver): void {
   const prepare = raw.prepare.bind(raw);
   const cache = new Map<string, BetterSqlite3.Statement>();
   raw.prepare = ((source: string) => {
+    onStatement?.(source);
     let statement = cache.get(source);
     if (!statement) {
       statement = prepare(source);

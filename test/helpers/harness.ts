@@ -7,6 +7,7 @@ import pg from 'pg';
 import qs from 'qs';
 import { inject } from 'vitest';
 import type { ServerProcess } from './processes.js';
+import { tenantScopeGuard } from './tenant-scope.js';
 import { buildApp } from '../../src/app.js';
 import { createServices, type Services } from '../../src/compose.js';
 import { loadConfig, type Config, type DatabaseTarget } from '../../src/config.js';
@@ -62,6 +63,8 @@ export interface TestApp {
   account: TestAccount;
   newAccount(name?: string): Promise<TestAccount>;
   api(key?: string | null): Api;
+  /** What the statement check saw (test/helpers/tenant-scope.ts). */
+  tenantScope: { readonly seen: number; readonly violations: readonly string[] };
   /** Starts listening on a random loopback port; returns the base URL. */
   listen(): Promise<{ host: string; port: number; url: string }>;
   close(): Promise<void>;
@@ -76,8 +79,11 @@ export function testConfig(database: DatabaseTarget, env: Record<string, string>
 export async function createTestApp(kind: StoreKind, env: Record<string, string> = {}): Promise<TestApp> {
   const database = await freshDatabase(kind);
   const config = testConfig(database, env);
-  const store = await openStore(config);
+  // Every statement the app sends after migrating is checked for its account and mode scope.
+  const guard = tenantScopeGuard();
+  const store = await openStore(config, { onStatement: guard.onStatement });
   await store.migrate();
+  guard.start();
   const services = createServices(store, config);
   const app = await buildApp({ config, store, services, logger: false });
   await app.ready();
@@ -104,10 +110,14 @@ export async function createTestApp(kind: StoreKind, env: Record<string, string>
       const port = typeof address === 'object' && address ? address.port : 0;
       return { host: '127.0.0.1', port, url: `http://127.0.0.1:${port}` };
     },
+    tenantScope: guard,
     async close() {
       void listening;
       await app.close();
       await store.close();
+      if (guard.violations.length > 0) {
+        throw new Error(`Statements not scoped to an account and mode:\n${guard.violations.join('\n')}`);
+      }
     },
   };
 }

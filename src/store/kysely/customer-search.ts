@@ -3,8 +3,8 @@ import type { Scope } from '../../domain/scope.js';
 import type { Dialect } from '../dialect.js';
 import type { Cursor, CustomerSearchClause, CustomerSearchQuery, SearchPage } from '../port.js';
 import type { Database } from '../schema.js';
-import { flag } from './codec.js';
 import { customerRecordColumnsSql, type CustomerRecordRow } from './customer-columns.js';
+import type { TenantDb } from './tenant.js';
 
 /**
  * Customer search (SPEC Q-1, Q-2) as SQL over the indexes of migration 0005. Every value is a
@@ -80,7 +80,7 @@ function isSubstringField(field: string): field is SubstringField {
 const isPositiveSubstring = (c: CustomerSearchClause) => c.op === 'contains' && !c.negated && isSubstringField(c.field) && c.value !== null;
 const isPositiveExact = (c: CustomerSearchClause) => c.op === 'eq' && !c.negated && c.value !== null;
 
-export function customerSearch(db: Kysely<Database>, dialect: Dialect) {
+export function customerSearch(db: Kysely<Database>, tenant: TenantDb, dialect: Dialect) {
   const pg = dialect === 'postgres';
 
   /** SQLite: a name value lower() would not fold, long enough for the trigram index. */
@@ -104,7 +104,8 @@ export function customerSearch(db: Kysely<Database>, dialect: Dialect) {
   function hasMetadata(key: string, value?: string): Condition {
     const withValue = value === undefined ? sql`` : sql` AND m.value = ${value}`;
     return sql<SqlBool>`EXISTS (SELECT 1 FROM customer_metadata m
-      WHERE m.account_id = customers.account_id AND m.customer_id = customers.id AND m.key = ${key}${withValue})`;
+      WHERE m.account_id = customers.account_id AND m.livemode = customers.livemode AND m.customer_id = customers.id
+        AND m.key = ${key}${withValue})`;
   }
 
   /**
@@ -189,7 +190,7 @@ export function customerSearch(db: Kysely<Database>, dialect: Dialect) {
   }
 
   function scoped(scope: Scope): Condition {
-    return sql<SqlBool>`customers.account_id = ${scope.accountId} AND customers.livemode = ${flag(scope.livemode)} AND customers.deleted = 0`;
+    return sql<SqlBool>`${tenant(scope).owns('customers')} AND customers.deleted = 0`;
   }
 
   function afterPosition(page: SearchPage): RawBuilder<unknown> {
@@ -220,7 +221,7 @@ export function customerSearch(db: Kysely<Database>, dialect: Dialect) {
     return rows(sql<Row>`
       SELECT ${customerRecordColumnsSql} FROM customer_metadata driver
         CROSS JOIN customers ON customers.account_id = driver.account_id AND customers.id = driver.customer_id
-      WHERE driver.account_id = ${scope.accountId} AND driver.livemode = ${flag(scope.livemode)}
+      WHERE ${tenant(scope).owns('driver')}
         AND driver.key = ${driver.key ?? ''} AND driver.value = ${textOf(driver)}
         AND ${scoped(scope)} ${combine(query.clauses, query.combinator)} ${afterPosition(page)}
       ORDER BY customers.created DESC, customers.seq DESC
@@ -240,7 +241,7 @@ export function customerSearch(db: Kysely<Database>, dialect: Dialect) {
   async function holders(scope: Scope, clause: CustomerSearchClause, limit: number): Promise<number> {
     const result = await sql<{ n: number }>`
       SELECT count(*) AS n FROM (SELECT 1 FROM customer_metadata
-        WHERE account_id = ${scope.accountId} AND livemode = ${flag(scope.livemode)}
+        WHERE ${tenant(scope).owns('customer_metadata')}
           AND key = ${clause.key ?? ''} AND value = ${textOf(clause)}
         LIMIT ${limit + 1}) AS sample`.execute(db);
     return Number(result.rows[0]?.n ?? 0);
@@ -277,11 +278,11 @@ export function customerSearch(db: Kysely<Database>, dialect: Dialect) {
     if (recent.length > page.limit) return recent;
     // MATERIALIZED: planned without the LIMIT, i.e. for every match, which the GIN index serves.
     return rows(sql<Row>`
-      WITH customers AS MATERIALIZED (
+      WITH matches AS MATERIALIZED (
         SELECT ${customerRecordColumnsSql} FROM customers
         WHERE ${scoped(scope)} ${combine(query.clauses, 'AND')} ${afterPosition(page)}
       )
-      SELECT * FROM customers ORDER BY customers.created DESC, customers.seq DESC LIMIT ${page.limit + 1}`);
+      SELECT * FROM matches ORDER BY matches.created DESC, matches.seq DESC LIMIT ${page.limit + 1}`);
   }
 
   /** One AND query (a lone clause included), planned as the header says. */

@@ -2,6 +2,7 @@ import { CompiledQuery, sql, type Kysely, type SqlBool } from 'kysely';
 import type { CustomerRecord, InvoiceSettings } from '../../domain/customers/customer.js';
 import { customerBody } from '../../domain/customers/customer-mapper.js';
 import type { Dialect } from '../dialect.js';
+import type { Scope } from '../../domain/scope.js';
 import type { CustomersRepository } from '../port.js';
 import type { Database } from '../schema.js';
 import type { RowReader } from '../sqlite.js';
@@ -9,6 +10,7 @@ import { flag, fromJson, toJson } from './codec.js';
 import { CUSTOMER_RECORD_COLUMNS, type CustomerRecordRow } from './customer-columns.js';
 import { customerSearch } from './customer-search.js';
 import { applyPage, positionOf } from './keyset.js';
+import type { TenantDb } from './tenant.js';
 
 const EMPTY_INVOICE_SETTINGS: InvoiceSettings = {
   custom_fields: null,
@@ -98,16 +100,11 @@ interface StoredRow {
  * each request's parameters: no query building on the hottest path.
  */
 const storedBodyQueries = new Map<Dialect, CompiledQuery<StoredRow>>();
-function storedBodyQuery(db: Kysely<Database>, dialect: Dialect, scope: { accountId: string; livemode: boolean }, id: string) {
+function storedBodyQuery(tenant: TenantDb, dialect: Dialect, scope: Scope, id: string) {
   let compiled = storedBodyQueries.get(dialect);
   if (!compiled) {
-    compiled = db
-      .selectFrom('customers')
-      .select(['id', 'version', 'body'])
-      .where('account_id', '=', '')
-      .where('livemode', '=', 0)
-      .where('id', '=', '')
-      .compile();
+    // Placeholders only: the parameters are the scope's account and mode, then the id.
+    compiled = tenant({ accountId: '', livemode: false }).selectFrom('customers').select(['id', 'version', 'body']).where('id', '=', '').compile();
     storedBodyQueries.set(dialect, compiled);
   }
   return CompiledQuery.raw(compiled.sql, [scope.accountId, flag(scope.livemode), id]) as CompiledQuery<StoredRow>;
@@ -120,122 +117,78 @@ const HIERARCHY_WALK_LIMIT = 64;
  * `readRow`, where given (SQLite's read connection), answers the stored-representation read
  * synchronously with a prepared statement instead of going through Kysely's connection queue.
  */
-export function customersRepository(db: Kysely<Database>, dialect: Dialect, readRow?: RowReader): CustomersRepository {
-  const search = customerSearch(db, dialect);
-  const scoped = (accountId: string, livemode: boolean) =>
-    db
-      .selectFrom('customers')
-      .select(CUSTOMER_RECORD_COLUMNS)
-      .where('account_id', '=', accountId)
-      .where('livemode', '=', flag(livemode));
+export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dialect: Dialect, readRow?: RowReader): CustomersRepository {
+  const search = customerSearch(db, tenant, dialect);
+  const records = (scope: Scope) => tenant(scope).selectFrom('customers').select(CUSTOMER_RECORD_COLUMNS);
 
-  const insertMetadataRows = async (scope: { accountId: string; livemode: boolean }, customerId: string, metadata: Record<string, string>) => {
+  const insertMetadataRows = async (scope: Scope, customerId: string, metadata: Record<string, string>) => {
     const entries = Object.entries(metadata);
     if (entries.length === 0) return;
-    await db
-      .insertInto('customer_metadata')
-      .values(
-        entries.map(([key, value]) => ({
-          account_id: scope.accountId,
-          livemode: flag(scope.livemode),
-          customer_id: customerId,
-          key,
-          value,
-        })),
+    await tenant(scope)
+      .insertInto(
+        'customer_metadata',
+        entries.map(([key, value]) => ({ customer_id: customerId, key, value })),
       )
       .execute();
   };
 
   return {
     async insert(scope, c) {
-      await db
-        .insertInto('customers')
-        .values({
-          account_id: scope.accountId,
-          livemode: flag(scope.livemode),
-          id: c.id,
-          created: c.created,
-          created_by: c.created_by,
-          ...mutableColumns(c),
-        })
+      await tenant(scope)
+        .insertInto('customers', { id: c.id, created: c.created, created_by: c.created_by, ...mutableColumns(c) })
         .execute();
       // A new customer has no index rows to replace.
       await insertMetadataRows(scope, c.id, c.metadata);
     },
 
     async findById(scope, id, options) {
-      let query = scoped(scope.accountId, scope.livemode).where('id', '=', id);
-      if (options?.forUpdate && dialect === 'postgres') query = query.forUpdate();
-      const row = await query.executeTakeFirst();
+      const row = await tenant(scope).lock(records(scope).where('id', '=', id), options?.forUpdate).executeTakeFirst();
       return row && toRecord(row);
     },
 
     async findStoredBody(scope, id) {
-      const query = storedBodyQuery(db, dialect, scope, id);
+      const query = storedBodyQuery(tenant, dialect, scope, id);
       if (readRow) return readRow<StoredRow>(query.sql, query.parameters);
       const { rows } = await db.executeQuery(query);
       return rows[0];
     },
 
     async findByExternalId(scope, externalId, options) {
-      let query = scoped(scope.accountId, scope.livemode)
-        .where('external_id', '=', externalId)
-        .where(sql<SqlBool>`deleted = 0`);
-      if (options?.forUpdate && dialect === 'postgres') query = query.forUpdate();
-      const row = await query.executeTakeFirst();
+      const query = records(scope).where('external_id', '=', externalId).where(sql<SqlBool>`deleted = 0`);
+      const row = await tenant(scope).lock(query, options?.forUpdate).executeTakeFirst();
       return row && toRecord(row);
     },
 
     async update(scope, c) {
-      await db
-        .updateTable('customers')
-        .set(mutableColumns(c))
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
-        .where('id', '=', c.id)
-        .execute();
+      await tenant(scope).updateTable('customers').set(mutableColumns(c)).where('id', '=', c.id).execute();
     },
 
     async replaceMetadataIndex(scope, customerId, metadata) {
-      await db
-        .deleteFrom('customer_metadata')
-        .where('account_id', '=', scope.accountId)
-        .where('customer_id', '=', customerId)
-        .execute();
+      await tenant(scope).deleteFrom('customer_metadata').where('customer_id', '=', customerId).execute();
       await insertMetadataRows(scope, customerId, metadata);
     },
 
     async findIdByEmailKey(scope, emailKey, exceptId) {
-      let query = db
+      let query = tenant(scope)
         .selectFrom('customers')
         .select('id')
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
         .where('email_key', '=', emailKey)
         .where(sql<SqlBool>`deleted = 0`);
       if (exceptId) query = query.where('id', '!=', exceptId);
       return (await query.limit(1).executeTakeFirst())?.id;
     },
 
-    cursorOf: (scope, id) => positionOf(db, 'customers', scope, id),
+    cursorOf: (scope, id) => positionOf(tenant(scope), 'customers', id),
 
     async list(scope, filters, page) {
-      let query = scoped(scope.accountId, scope.livemode).where(sql<SqlBool>`deleted = 0`);
+      let query = records(scope).where(sql<SqlBool>`deleted = 0`);
       // The index is on email_key, the address lower-cased by the service (emailKey); the filter
       // itself is exact, as Stripe's is.
       if (filters.email !== undefined) query = query.where('email_key', '=', filters.email.toLowerCase()).where('email', '=', filters.email);
       if (filters.externalId !== undefined) query = query.where('external_id', '=', filters.externalId);
       if (filters.parentId !== undefined) query = query.where('parent_id', '=', filters.parentId);
       for (const [key, value] of filters.metadata ?? []) {
-        query = query.where('id', 'in', (eb) =>
-          eb
-            .selectFrom('customer_metadata')
-            .select('customer_id')
-            .where('account_id', '=', scope.accountId)
-            .where('livemode', '=', flag(scope.livemode))
-            .where('key', '=', key)
-            .where('value', '=', value),
-        );
+        query = query.where('id', 'in', tenant(scope).selectFrom('customer_metadata').select('customer_id').where('key', '=', key).where('value', '=', value));
       }
       const rows = await applyPage(query, page).execute();
       return rows.map(toRecord);
@@ -244,20 +197,20 @@ export function customersRepository(db: Kysely<Database>, dialect: Dialect, read
     async findByIds(scope, ids) {
       const out = new Map<string, CustomerRecord>();
       if (ids.length === 0) return out;
-      const rows = await scoped(scope.accountId, scope.livemode).where('id', 'in', ids).execute();
+      const rows = await records(scope).where('id', 'in', ids).execute();
       for (const row of rows) out.set(row.id, toRecord(row));
       return out;
     },
 
     async ancestorIds(scope, id) {
-      const lm = flag(scope.livemode);
+      const owns = tenant(scope).owns;
       const result = await sql<{ id: string }>`
         WITH RECURSIVE up(id, parent_id, depth) AS (
           SELECT id, parent_id, 1 FROM customers
-            WHERE account_id = ${scope.accountId} AND livemode = ${lm} AND id = ${id}
+            WHERE ${owns('customers')} AND id = ${id}
           UNION ALL
           SELECT c.id, c.parent_id, up.depth + 1 FROM customers c JOIN up
-            ON c.account_id = ${scope.accountId} AND c.livemode = ${lm} AND c.id = up.parent_id
+            ON ${owns('c')} AND c.id = up.parent_id
             WHERE up.depth < ${HIERARCHY_WALK_LIMIT}
         )
         SELECT id FROM up ORDER BY depth`.execute(db);
@@ -265,13 +218,13 @@ export function customersRepository(db: Kysely<Database>, dialect: Dialect, read
     },
 
     async subtreeHeight(scope, id) {
-      const lm = flag(scope.livemode);
+      const owns = tenant(scope).owns;
       const result = await sql<{ height: number | string | null }>`
         WITH RECURSIVE down(id, depth) AS (
-          SELECT id, 1 FROM customers WHERE account_id = ${scope.accountId} AND livemode = ${lm} AND id = ${id}
+          SELECT id, 1 FROM customers WHERE ${owns('customers')} AND id = ${id}
           UNION ALL
           SELECT c.id, down.depth + 1 FROM customers c JOIN down
-            ON c.account_id = ${scope.accountId} AND c.livemode = ${lm} AND c.parent_id = down.id AND c.deleted = 0
+            ON ${owns('c')} AND c.parent_id = down.id AND c.deleted = 0
             WHERE down.depth < ${HIERARCHY_WALK_LIMIT}
         )
         SELECT MAX(depth) AS height FROM down`.execute(db);
@@ -281,11 +234,9 @@ export function customersRepository(db: Kysely<Database>, dialect: Dialect, read
     async countChildren(scope, ids) {
       const out = new Map<string, number>(ids.map((id) => [id, 0]));
       if (ids.length === 0) return out;
-      const rows = await db
+      const rows = await tenant(scope)
         .selectFrom('customers')
         .select(['parent_id', (eb) => eb.fn.countAll<number | string>().as('n')])
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
         .where(sql<SqlBool>`deleted = 0`)
         .where('parent_id', 'in', ids)
         .groupBy('parent_id')

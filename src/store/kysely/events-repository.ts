@@ -2,8 +2,9 @@ import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { EventRecord } from '../../domain/events/event.js';
 import type { EventsRepository, WebhookOutbox } from '../port.js';
 import type { Database, EventsTable } from '../schema.js';
-import { flag, fromJson, toJson } from './codec.js';
+import { fromJson, toJson } from './codec.js';
 import { applyPage, positionOf } from './keyset.js';
+import { acrossAccounts, type TenantDb } from './tenant.js';
 import { newId } from '../../lib/ids.js';
 
 function toRecord(row: Selectable<EventsTable>): EventRecord {
@@ -20,17 +21,13 @@ function toRecord(row: Selectable<EventsTable>): EventRecord {
   };
 }
 
-export function eventsRepository(db: Kysely<Database>): EventsRepository {
-  const scoped = (accountId: string, livemode: boolean) =>
-    db.selectFrom('events').selectAll().where('account_id', '=', accountId).where('livemode', '=', flag(livemode));
+export function eventsRepository(db: Kysely<Database>, tenant: TenantDb): EventsRepository {
+  const rows = (scope: Parameters<TenantDb>[0]) => tenant(scope).selectFrom('events').selectAll();
 
   return {
     async insert(scope, e) {
-      await db
-        .insertInto('events')
-        .values({
-          account_id: scope.accountId,
-          livemode: flag(scope.livemode),
+      await tenant(scope)
+        .insertInto('events', {
           id: e.id,
           created: e.created,
           type: e.type,
@@ -43,54 +40,51 @@ export function eventsRepository(db: Kysely<Database>): EventsRepository {
         .execute();
     },
     async findById(scope, id) {
-      const row = await scoped(scope.accountId, scope.livemode).where('id', '=', id).executeTakeFirst();
+      const row = await rows(scope).where('id', '=', id).executeTakeFirst();
       return row && toRecord(row);
     },
-    cursorOf: (scope, id) => positionOf(db, 'events', scope, id),
+    cursorOf: (scope, id) => positionOf(tenant(scope), 'events', id),
     async list(scope, filters, page) {
-      let query = scoped(scope.accountId, scope.livemode);
+      let query = rows(scope);
       if (filters.types && filters.types.length > 0) query = query.where('type', 'in', filters.types);
-      const rows = await applyPage(query, page).execute();
-      return rows.map(toRecord);
+      const found = await applyPage(query, page).execute();
+      return found.map(toRecord);
     },
     async listForCustomer(scope, customerId) {
-      const rows = await scoped(scope.accountId, scope.livemode)
-        .where('customer_id', '=', customerId)
-        .orderBy('created', 'desc')
-        .orderBy('seq', 'desc')
-        .execute();
-      return rows.map(toRecord);
+      const found = await rows(scope).where('customer_id', '=', customerId).orderBy('created', 'desc').orderBy('seq', 'desc').execute();
+      return found.map(toRecord);
     },
     async replaceData(scope, id, data) {
-      await db
+      await tenant(scope)
         .updateTable('events')
         .set({ data: toJson(data) ?? '{}' })
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
         .where('id', '=', id)
         .execute();
     },
     async pendingWebhooks(scope, eventIds) {
       const out = new Map<string, number>(eventIds.map((id) => [id, 0]));
       if (eventIds.length === 0) return out;
-      const rows = await db
+      const found = await tenant(scope)
         .selectFrom('webhook_deliveries')
         .select(['event_id', (eb) => eb.fn.countAll<number | string>().as('n')])
-        .where('account_id', '=', scope.accountId)
         .where('event_id', 'in', eventIds)
         .where(sql<SqlBool>`status = 'pending'`)
         .groupBy('event_id')
         .execute();
-      for (const row of rows) out.set(row.event_id, Number(row.n));
+      for (const row of found) out.set(row.event_id, Number(row.n));
       return out;
     },
     async sweep(before, limit) {
-      const old = await db.selectFrom('events').select(['account_id', 'id']).where('created', '<', before).limit(limit).execute();
+      // Retention is the same for every account: one sweep serves them all.
+      const old = await acrossAccounts(
+        db.selectFrom('events').select(['account_id', 'livemode', 'id']).where('created', '<', before).limit(limit),
+      ).execute();
       if (old.length === 0) return 0;
-      for (const { account_id, id } of old) {
-        await db.deleteFrom('webhook_attempts').where('account_id', '=', account_id).where('event_id', '=', id).execute();
-        await db.deleteFrom('webhook_deliveries').where('account_id', '=', account_id).where('event_id', '=', id).execute();
-        await db.deleteFrom('events').where('account_id', '=', account_id).where('id', '=', id).execute();
+      for (const { account_id, livemode, id } of old) {
+        const t = tenant({ accountId: account_id, livemode: livemode === 1 });
+        await t.deleteFrom('webhook_attempts').where('event_id', '=', id).execute();
+        await t.deleteFrom('webhook_deliveries').where('event_id', '=', id).execute();
+        await t.deleteFrom('events').where('id', '=', id).execute();
       }
       return old.length;
     },
@@ -98,14 +92,13 @@ export function eventsRepository(db: Kysely<Database>): EventsRepository {
 }
 
 /** Fan-out at write time, in the writer's transaction: one pending delivery per matching endpoint. */
-export function webhookOutbox(db: Kysely<Database>): WebhookOutbox {
+export function webhookOutbox(tenant: TenantDb): WebhookOutbox {
   return {
     async enqueue(scope, event) {
-      const endpoints = await db
+      const t = tenant(scope);
+      const endpoints = await t
         .selectFrom('webhook_endpoints')
         .select(['id', 'enabled_events'])
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
         .where(sql<SqlBool>`status = 'enabled'`)
         .execute();
       const matching = endpoints.filter((e) => {
@@ -113,12 +106,10 @@ export function webhookOutbox(db: Kysely<Database>): WebhookOutbox {
         return types.includes('*') || types.includes(event.type);
       });
       if (matching.length === 0) return 0;
-      await db
-        .insertInto('webhook_deliveries')
-        .values(
+      await t
+        .insertInto(
+          'webhook_deliveries',
           matching.map((endpoint) => ({
-            account_id: scope.accountId,
-            livemode: flag(scope.livemode),
             id: newId('whd'),
             endpoint_id: endpoint.id,
             event_id: event.id,

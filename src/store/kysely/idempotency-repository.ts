@@ -1,7 +1,8 @@
 import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { IdempotencyRecord, IdempotencyRepository } from '../port.js';
 import type { Database, IdempotencyKeysTable } from '../schema.js';
-import { flag, fromJson, toJson } from './codec.js';
+import { fromJson, toJson } from './codec.js';
+import { ACROSS_ACCOUNTS_MARK, type TenantDb } from './tenant.js';
 
 function toRecord(row: Selectable<IdempotencyKeysTable>): IdempotencyRecord {
   return {
@@ -16,14 +17,12 @@ function toRecord(row: Selectable<IdempotencyKeysTable>): IdempotencyRecord {
   };
 }
 
-export function idempotencyRepository(db: Kysely<Database>): IdempotencyRepository {
+export function idempotencyRepository(db: Kysely<Database>, tenant: TenantDb): IdempotencyRepository {
   return {
     async find(scope, key) {
-      const row = await db
+      const row = await tenant(scope)
         .selectFrom('idempotency_keys')
         .selectAll()
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
         .where('key', '=', key)
         .executeTakeFirst();
       return row && toRecord(row);
@@ -31,8 +30,6 @@ export function idempotencyRepository(db: Kysely<Database>): IdempotencyReposito
 
     async save(scope, record, expiredBefore) {
       const values = {
-        account_id: scope.accountId,
-        livemode: flag(scope.livemode),
         key: record.key,
         endpoint: record.endpoint,
         params_hash: record.params_hash,
@@ -43,9 +40,8 @@ export function idempotencyRepository(db: Kysely<Database>): IdempotencyReposito
         created: record.created,
       };
       // Insert, or take over a record that has expired; a live record wins and we report it.
-      const result = await db
-        .insertInto('idempotency_keys')
-        .values(values)
+      const result = await tenant(scope)
+        .insertInto('idempotency_keys', values)
         .onConflict((oc) =>
           oc
             .columns(['account_id', 'livemode', 'key'])
@@ -65,11 +61,9 @@ export function idempotencyRepository(db: Kysely<Database>): IdempotencyReposito
     },
 
     async findMentioning(scope, text) {
-      const rows = await db
+      const rows = await tenant(scope)
         .selectFrom('idempotency_keys')
         .selectAll()
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
         // Ids contain `_`, a LIKE wildcard: escape it (and % and \) rather than drop it.
         .where(sql<SqlBool>`body like ${`%${text.replace(/[%_\\]/g, '\\$&')}%`} escape '\\'`)
         .execute();
@@ -77,21 +71,17 @@ export function idempotencyRepository(db: Kysely<Database>): IdempotencyReposito
     },
 
     async replaceBody(scope, key, body) {
-      await db
-        .updateTable('idempotency_keys')
-        .set({ body })
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
-        .where('key', '=', key)
+      await tenant(scope).updateTable('idempotency_keys').set({ body }).where('key', '=', key)
         .execute();
     },
 
     async sweep(before, limit) {
-      // Small batches keep each delete short, so sweeping never holds up requests.
+      // Small batches keep each delete short, so sweeping never holds up requests. Expiry is the
+      // same for every account: one sweep serves them all.
       const result = await sql`
         DELETE FROM idempotency_keys WHERE (account_id, livemode, key) IN (
           SELECT account_id, livemode, key FROM idempotency_keys WHERE created < ${before} LIMIT ${limit}
-        )`.execute(db);
+        ) ${sql.raw(ACROSS_ACCOUNTS_MARK)}`.execute(db);
       return Number(result.numAffectedRows ?? 0);
     },
   };

@@ -1,9 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { IntegrationRecord } from '../../domain/integrations/integration.js';
 import type { IntegrationsRepository } from '../port.js';
-import type { Database, IntegrationsTable } from '../schema.js';
-import { flag, fromJson, toJson } from './codec.js';
+import type { IntegrationsTable } from '../schema.js';
+import { fromJson, toJson } from './codec.js';
 import { applyPage, positionOf } from './keyset.js';
+import type { TenantDb } from './tenant.js';
 
 function toRecord(row: Selectable<IntegrationsTable>): IntegrationRecord {
   return {
@@ -17,17 +18,13 @@ function toRecord(row: Selectable<IntegrationsTable>): IntegrationRecord {
   };
 }
 
-export function integrationsRepository(db: Kysely<Database>): IntegrationsRepository {
-  const scoped = (accountId: string, livemode: boolean) =>
-    db.selectFrom('integrations').selectAll().where('account_id', '=', accountId).where('livemode', '=', flag(livemode));
+export function integrationsRepository(tenant: TenantDb): IntegrationsRepository {
+  const rows = (scope: Parameters<TenantDb>[0]) => tenant(scope).selectFrom('integrations').selectAll();
 
   return {
     async insert(scope, i) {
-      await db
-        .insertInto('integrations')
-        .values({
-          account_id: scope.accountId,
-          livemode: flag(scope.livemode),
+      await tenant(scope)
+        .insertInto('integrations', {
           id: i.id,
           created: i.created,
           customer_id: i.customer_id,
@@ -38,50 +35,29 @@ export function integrationsRepository(db: Kysely<Database>): IntegrationsReposi
         .execute();
     },
     async find(scope, customerId, id) {
-      const row = await scoped(scope.accountId, scope.livemode)
-        .where('customer_id', '=', customerId)
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const row = await rows(scope).where('customer_id', '=', customerId).where('id', '=', id).executeTakeFirst();
       return row && toRecord(row);
     },
     async findByProvider(scope, provider, providerId) {
-      const row = await scoped(scope.accountId, scope.livemode)
-        .where('provider', '=', provider)
-        .where('provider_id', '=', providerId)
-        .executeTakeFirst();
+      const row = await rows(scope).where('provider', '=', provider).where('provider_id', '=', providerId).executeTakeFirst();
       return row && toRecord(row);
     },
     async delete(scope, id) {
-      await db
-        .deleteFrom('integrations')
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
-        .where('id', '=', id)
-        .execute();
+      await tenant(scope).deleteFrom('integrations').where('id', '=', id).execute();
     },
-    cursorOf: (scope, customerId, id) => positionOf(db, 'integrations', scope, id, customerId),
+    cursorOf: (scope, customerId, id) => positionOf(tenant(scope), 'integrations', id, customerId),
     async list(scope, customerId, page) {
-      const rows = await applyPage(scoped(scope.accountId, scope.livemode).where('customer_id', '=', customerId), page).execute();
-      return rows.map(toRecord);
+      const found = await applyPage(rows(scope).where('customer_id', '=', customerId), page).execute();
+      return found.map(toRecord);
     },
     async listForCustomers(scope, customerIds) {
       if (customerIds.length === 0) return [];
-      const rows = await scoped(scope.accountId, scope.livemode)
-        .where('customer_id', 'in', customerIds)
-        .orderBy('created', 'desc')
-        .orderBy('seq', 'desc')
-        .execute();
-      return rows.map(toRecord);
+      const found = await rows(scope).where('customer_id', 'in', customerIds).orderBy('created', 'desc').orderBy('seq', 'desc').execute();
+      return found.map(toRecord);
     },
     async deleteAllOf(scope, customerId) {
-      const rows = await db
-        .deleteFrom('integrations')
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
-        .where('customer_id', '=', customerId)
-        .returningAll()
-        .execute();
-      return rows.map(toRecord);
+      const deleted = await tenant(scope).deleteFrom('integrations').where('customer_id', '=', customerId).returningAll().execute();
+      return deleted.map(toRecord);
     },
   };
 }

@@ -1,8 +1,6 @@
-import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
-import type { Scope } from '../../domain/scope.js';
+import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Cursor, PageQuery } from '../port.js';
-import type { Database } from '../schema.js';
-import { flag } from './codec.js';
+import type { Tenant, TenantTable } from './tenant.js';
 
 /** The query-builder surface keyset paging needs; every list query builder has it. */
 interface Pageable<Q> {
@@ -36,22 +34,14 @@ export function applyPage<Q extends Pageable<Q>>(query: Q, page: PageQuery): Q {
 }
 
 /** Tables listed newest first by (created, seq), whose object ids serve as list cursors. */
-export type KeysetTable = 'customers' | 'payment_methods' | 'tax_ids' | 'integrations' | 'events' | 'webhook_endpoints';
+export type KeysetTable = Exclude<TenantTable, 'customer_metadata' | 'idempotency_keys' | 'webhook_deliveries'>;
 
 /**
- * The (created, seq) position of the object a cursor names, in the caller's account and mode
+ * The (created, seq) position of the object a cursor names, in the tenant's account and mode
  * (and, for sub-resources, under that customer); undefined when there is no such object.
  */
-export async function positionOf(
-  db: Kysely<Database>,
-  table: KeysetTable,
-  scope: Scope,
-  id: string,
-  customerId?: string,
-): Promise<Cursor | undefined> {
-  const underCustomer = customerId === undefined ? sql`` : sql` AND customer_id = ${customerId}`;
-  const result = await sql<Cursor>`
-    SELECT created, seq FROM ${sql.table(table)}
-    WHERE account_id = ${scope.accountId} AND livemode = ${flag(scope.livemode)} AND id = ${id}${underCustomer}`.execute(db);
-  return result.rows[0];
+export async function positionOf(tenant: Tenant, table: KeysetTable, id: string, customerId?: string): Promise<Cursor | undefined> {
+  let query = tenant.selectFrom(table).select(['created', 'seq']).where('id', '=', id);
+  if (customerId !== undefined) query = query.where(sql.ref('customer_id'), '=', customerId);
+  return (await query.executeTakeFirst()) as Cursor | undefined;
 }

@@ -13,20 +13,22 @@ import { idempotencyRepository } from './idempotency-repository.js';
 import { integrationsRepository } from './integrations-repository.js';
 import { paymentMethodsRepository } from './payment-methods-repository.js';
 import { taxIdsRepository } from './tax-ids-repository.js';
+import { tenantDb } from './tenant.js';
 import { webhookDeliveriesRepository, webhookEndpointsRepository } from './webhooks-repository.js';
 
 function repositories(db: Kysely<Database>, dialect: Dialect, readRow?: RowReader): Repositories {
+  const tenant = tenantDb(db, dialect);
   return {
     accounts: accountsRepository(db),
-    customers: customersRepository(db, dialect, readRow),
-    idempotency: idempotencyRepository(db),
-    paymentMethods: paymentMethodsRepository(db, dialect),
-    taxIds: taxIdsRepository(db),
-    integrations: integrationsRepository(db),
-    events: eventsRepository(db),
-    outbox: webhookOutbox(db),
-    webhookEndpoints: webhookEndpointsRepository(db, dialect),
-    webhookDeliveries: webhookDeliveriesRepository(db, dialect),
+    customers: customersRepository(db, tenant, dialect, readRow),
+    idempotency: idempotencyRepository(db, tenant),
+    paymentMethods: paymentMethodsRepository(tenant),
+    taxIds: taxIdsRepository(tenant),
+    integrations: integrationsRepository(tenant),
+    events: eventsRepository(db, tenant),
+    outbox: webhookOutbox(tenant),
+    webhookEndpoints: webhookEndpointsRepository(tenant),
+    webhookDeliveries: webhookDeliveriesRepository(db, tenant, dialect),
   };
 }
 

@@ -1,10 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { PaymentMethodRecord } from '../../domain/payment-methods/payment-method.js';
-import type { Dialect } from '../dialect.js';
 import type { PaymentMethodsRepository } from '../port.js';
-import type { Database, PaymentMethodsTable } from '../schema.js';
+import type { PaymentMethodsTable } from '../schema.js';
 import { flag, fromJson, toJson } from './codec.js';
 import { applyPage, positionOf } from './keyset.js';
+import type { TenantDb } from './tenant.js';
 
 function toRecord(row: Selectable<PaymentMethodsTable>): PaymentMethodRecord {
   return {
@@ -41,54 +41,38 @@ function columns(m: PaymentMethodRecord) {
   };
 }
 
-export function paymentMethodsRepository(db: Kysely<Database>, dialect: Dialect): PaymentMethodsRepository {
-  const scoped = (accountId: string, livemode: boolean) =>
-    db.selectFrom('payment_methods').selectAll().where('account_id', '=', accountId).where('livemode', '=', flag(livemode));
+export function paymentMethodsRepository(tenant: TenantDb): PaymentMethodsRepository {
+  const rows = (scope: Parameters<TenantDb>[0]) => tenant(scope).selectFrom('payment_methods').selectAll();
 
   return {
     async insert(scope, m) {
-      await db
-        .insertInto('payment_methods')
-        .values({ account_id: scope.accountId, livemode: flag(scope.livemode), id: m.id, created: m.created, ...columns(m) })
-        .execute();
+      await tenant(scope).insertInto('payment_methods', { id: m.id, created: m.created, ...columns(m) }).execute();
     },
     async findById(scope, id, options) {
-      let query = scoped(scope.accountId, scope.livemode).where('id', '=', id);
-      if (options?.forUpdate && dialect === 'postgres') query = query.forUpdate();
-      const row = await query.executeTakeFirst();
+      const t = tenant(scope);
+      const row = await t.lock(rows(scope).where('id', '=', id), options?.forUpdate).executeTakeFirst();
       return row && toRecord(row);
     },
     async findByIds(scope, ids) {
       const out = new Map<string, PaymentMethodRecord>();
       if (ids.length === 0) return out;
-      const rows = await scoped(scope.accountId, scope.livemode).where('id', 'in', ids).execute();
-      for (const row of rows) out.set(row.id, toRecord(row));
+      for (const row of await rows(scope).where('id', 'in', ids).execute()) out.set(row.id, toRecord(row));
       return out;
     },
     async update(scope, m) {
-      await db
-        .updateTable('payment_methods')
-        .set(columns(m))
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
-        .where('id', '=', m.id)
-        .execute();
+      await tenant(scope).updateTable('payment_methods').set(columns(m)).where('id', '=', m.id).execute();
     },
-    cursorOf: (scope, id) => positionOf(db, 'payment_methods', scope, id),
+    cursorOf: (scope, id) => positionOf(tenant(scope), 'payment_methods', id),
     async list(scope, filters, page) {
-      let query = scoped(scope.accountId, scope.livemode);
+      let query = rows(scope);
       if (filters.customerId !== undefined) query = query.where('customer_id', '=', filters.customerId);
       if (filters.type !== undefined) query = query.where('type', '=', filters.type);
-      const rows = await applyPage(query, page).execute();
-      return rows.map(toRecord);
+      const found = await applyPage(query, page).execute();
+      return found.map(toRecord);
     },
     async allOf(scope, customerId) {
-      const rows = await scoped(scope.accountId, scope.livemode)
-        .where('customer_id', '=', customerId)
-        .orderBy('created', 'desc')
-        .orderBy('seq', 'desc')
-        .execute();
-      return rows.map(toRecord);
+      const found = await rows(scope).where('customer_id', '=', customerId).orderBy('created', 'desc').orderBy('seq', 'desc').execute();
+      return found.map(toRecord);
     },
   };
 }

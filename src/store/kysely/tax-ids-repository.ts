@@ -1,9 +1,9 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { TaxIdRecord } from '../../domain/tax-ids/tax-id.js';
 import type { TaxIdsRepository } from '../port.js';
-import type { Database, TaxIdsTable } from '../schema.js';
-import { flag } from './codec.js';
+import type { TaxIdsTable } from '../schema.js';
 import { applyPage, positionOf } from './keyset.js';
+import type { TenantDb } from './tenant.js';
 
 function toRecord(row: Selectable<TaxIdsTable>): TaxIdRecord {
   return {
@@ -18,22 +18,14 @@ function toRecord(row: Selectable<TaxIdsTable>): TaxIdRecord {
   };
 }
 
-export function taxIdsRepository(db: Kysely<Database>): TaxIdsRepository {
-  const ofCustomer = (accountId: string, livemode: boolean, customerId: string) =>
-    db
-      .selectFrom('tax_ids')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('livemode', '=', flag(livemode))
-      .where('customer_id', '=', customerId);
+export function taxIdsRepository(tenant: TenantDb): TaxIdsRepository {
+  const ofCustomer = (scope: Parameters<TenantDb>[0], customerId: string) =>
+    tenant(scope).selectFrom('tax_ids').selectAll().where('customer_id', '=', customerId);
 
   return {
     async insert(scope, t) {
-      await db
-        .insertInto('tax_ids')
-        .values({
-          account_id: scope.accountId,
-          livemode: flag(scope.livemode),
+      await tenant(scope)
+        .insertInto('tax_ids', {
           id: t.id,
           created: t.created,
           customer_id: t.customer_id,
@@ -45,39 +37,30 @@ export function taxIdsRepository(db: Kysely<Database>): TaxIdsRepository {
         .execute();
     },
     async find(scope, customerId, id) {
-      const row = await ofCustomer(scope.accountId, scope.livemode, customerId).where('id', '=', id).executeTakeFirst();
+      const row = await ofCustomer(scope, customerId).where('id', '=', id).executeTakeFirst();
       return row && toRecord(row);
     },
     async delete(scope, id) {
-      await db
-        .deleteFrom('tax_ids')
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
-        .where('id', '=', id)
-        .execute();
+      await tenant(scope).deleteFrom('tax_ids').where('id', '=', id).execute();
     },
     async countOf(scope, customerId) {
-      const row = await db
+      const row = await tenant(scope)
         .selectFrom('tax_ids')
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
         .where('customer_id', '=', customerId)
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
-    cursorOf: (scope, customerId, id) => positionOf(db, 'tax_ids', scope, id, customerId),
+    cursorOf: (scope, customerId, id) => positionOf(tenant(scope), 'tax_ids', id, customerId),
     async list(scope, customerId, page) {
-      const rows = await applyPage(ofCustomer(scope.accountId, scope.livemode, customerId), page).execute();
+      const rows = await applyPage(ofCustomer(scope, customerId), page).execute();
       return rows.map(toRecord);
     },
     async listForCustomers(scope, customerIds) {
       if (customerIds.length === 0) return [];
-      const rows = await db
+      const rows = await tenant(scope)
         .selectFrom('tax_ids')
         .selectAll()
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
         .where('customer_id', 'in', customerIds)
         .orderBy('created', 'desc')
         .orderBy('seq', 'desc')
@@ -85,13 +68,7 @@ export function taxIdsRepository(db: Kysely<Database>): TaxIdsRepository {
       return rows.map(toRecord);
     },
     async deleteAllOf(scope, customerId) {
-      const rows = await db
-        .deleteFrom('tax_ids')
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
-        .where('customer_id', '=', customerId)
-        .returningAll()
-        .execute();
+      const rows = await tenant(scope).deleteFrom('tax_ids').where('customer_id', '=', customerId).returningAll().execute();
       return rows.map(toRecord);
     },
   };

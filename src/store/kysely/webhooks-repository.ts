@@ -3,8 +3,9 @@ import type { ClaimedDelivery, WebhookAttemptRecord, WebhookEndpointRecord } fro
 import type { Dialect } from '../dialect.js';
 import type { ClaimOptions, WebhookDeliveriesRepository, WebhookEndpointsRepository } from '../port.js';
 import type { Database, WebhookAttemptsTable, WebhookEndpointsTable } from '../schema.js';
-import { flag, fromJson, toJson } from './codec.js';
+import { fromJson, toJson } from './codec.js';
 import { applyPage, positionOf } from './keyset.js';
+import { ACROSS_ACCOUNTS_MARK, type TenantDb } from './tenant.js';
 
 function toEndpoint(row: Selectable<WebhookEndpointsTable>): WebhookEndpointRecord {
   return {
@@ -38,17 +39,13 @@ function toAttempt(row: Selectable<WebhookAttemptsTable>): WebhookAttemptRecord 
   };
 }
 
-export function webhookEndpointsRepository(db: Kysely<Database>, dialect: Dialect): WebhookEndpointsRepository {
-  const scoped = (accountId: string, livemode: boolean) =>
-    db.selectFrom('webhook_endpoints').selectAll().where('account_id', '=', accountId).where('livemode', '=', flag(livemode));
+export function webhookEndpointsRepository(tenant: TenantDb): WebhookEndpointsRepository {
+  const rows = (scope: Parameters<TenantDb>[0]) => tenant(scope).selectFrom('webhook_endpoints').selectAll();
 
   return {
     async insert(scope, e) {
-      await db
-        .insertInto('webhook_endpoints')
-        .values({
-          account_id: scope.accountId,
-          livemode: flag(scope.livemode),
+      await tenant(scope)
+        .insertInto('webhook_endpoints', {
           id: e.id,
           created: e.created,
           updated: e.updated,
@@ -64,13 +61,11 @@ export function webhookEndpointsRepository(db: Kysely<Database>, dialect: Dialec
         .execute();
     },
     async findById(scope, id, options) {
-      let query = scoped(scope.accountId, scope.livemode).where('id', '=', id);
-      if (options?.forUpdate && dialect === 'postgres') query = query.forUpdate();
-      const row = await query.executeTakeFirst();
+      const row = await tenant(scope).lock(rows(scope).where('id', '=', id), options?.forUpdate).executeTakeFirst();
       return row && toEndpoint(row);
     },
     async update(scope, e) {
-      await db
+      await tenant(scope)
         .updateTable('webhook_endpoints')
         .set({
           updated: e.updated,
@@ -81,25 +76,19 @@ export function webhookEndpointsRepository(db: Kysely<Database>, dialect: Dialec
           metadata: toJson(e.metadata) ?? '{}',
           status: e.status,
         })
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
         .where('id', '=', e.id)
         .execute();
     },
     async delete(scope, id) {
-      await db.deleteFrom('webhook_attempts').where('account_id', '=', scope.accountId).where('endpoint_id', '=', id).execute();
-      await db.deleteFrom('webhook_deliveries').where('account_id', '=', scope.accountId).where('endpoint_id', '=', id).execute();
-      await db
-        .deleteFrom('webhook_endpoints')
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
-        .where('id', '=', id)
-        .execute();
+      const t = tenant(scope);
+      await t.deleteFrom('webhook_attempts').where('endpoint_id', '=', id).execute();
+      await t.deleteFrom('webhook_deliveries').where('endpoint_id', '=', id).execute();
+      await t.deleteFrom('webhook_endpoints').where('id', '=', id).execute();
     },
-    cursorOf: (scope, id) => positionOf(db, 'webhook_endpoints', scope, id),
+    cursorOf: (scope, id) => positionOf(tenant(scope), 'webhook_endpoints', id),
     async list(scope, page) {
-      const rows = await applyPage(scoped(scope.accountId, scope.livemode), page).execute();
-      return rows.map(toEndpoint);
+      const found = await applyPage(rows(scope), page).execute();
+      return found.map(toEndpoint);
     },
   };
 }
@@ -144,7 +133,8 @@ function candidates(options: ClaimOptions) {
     )`;
 }
 
-export function webhookDeliveriesRepository(db: Kysely<Database>, dialect: Dialect): WebhookDeliveriesRepository {
+export function webhookDeliveriesRepository(db: Kysely<Database>, tenant: TenantDb, dialect: Dialect): WebhookDeliveriesRepository {
+  const of = (delivery: ClaimedDelivery) => tenant({ accountId: delivery.accountId, livemode: delivery.livemode });
   const toClaimed = (leaseUntil: number) => (row: ClaimedRow): ClaimedDelivery => ({
     accountId: row.account_id,
     livemode: Number(row.livemode) === 1,
@@ -161,6 +151,8 @@ export function webhookDeliveriesRepository(db: Kysely<Database>, dialect: Diale
       // PostgreSQL: rows another process is claiming right now are skipped, not waited for;
       // the lease check is repeated on the locked row, so nothing is claimed twice.
       // SQLite: the store's write transaction holds the database's only write lock.
+      // The claim serves every account at once: the worker delivers for all of them.
+      const across = sql.raw(ACROSS_ACCOUNTS_MARK);
       const query =
         dialect === 'postgres'
           ? sql<ClaimedRow>`
@@ -173,20 +165,20 @@ export function webhookDeliveriesRepository(db: Kysely<Database>, dialect: Diale
               )
               UPDATE webhook_deliveries w SET lease_until = ${leaseUntil}
               FROM locked l WHERE w.account_id = l.account_id AND w.id = l.id
-              RETURNING w.account_id, w.livemode, w.id, w.endpoint_id, w.event_id, w.attempts`
+              RETURNING w.account_id, w.livemode, w.id, w.endpoint_id, w.event_id, w.attempts ${across}`
           : sql<ClaimedRow>`
               WITH ${candidates(options)}
               UPDATE webhook_deliveries SET lease_until = ${leaseUntil}
               WHERE (account_id, id) IN (SELECT account_id, id FROM candidates)
                 AND status = 'pending' AND (lease_until IS NULL OR lease_until <= ${now})
-              RETURNING account_id, livemode, id, endpoint_id, event_id, attempts`;
+              RETURNING account_id, livemode, id, endpoint_id, event_id, attempts ${across}`;
       const { rows } = await query.execute(db);
       return rows.map(toClaimed(leaseUntil));
     },
 
     async complete(delivery, outcome) {
       const { attempt } = outcome;
-      const updated = await db
+      const updated = await of(delivery)
         .updateTable('webhook_deliveries')
         .set((eb) => ({
           status: outcome.status,
@@ -196,16 +188,12 @@ export function webhookDeliveriesRepository(db: Kysely<Database>, dialect: Diale
           last_status_code: attempt.status_code,
           last_error: attempt.error,
         }))
-        .where('account_id', '=', delivery.accountId)
         .where('id', '=', delivery.id)
         .where('lease_until', '=', delivery.lease)
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) === 0) return false;
-      await db
-        .insertInto('webhook_attempts')
-        .values({
-          account_id: delivery.accountId,
-          livemode: flag(delivery.livemode),
+      await of(delivery)
+        .insertInto('webhook_attempts', {
           id: attempt.id,
           endpoint_id: attempt.endpoint_id,
           delivery_id: attempt.delivery_id,
@@ -218,10 +206,9 @@ export function webhookDeliveriesRepository(db: Kysely<Database>, dialect: Diale
         })
         .execute();
       if (outcome.disableEndpoint) {
-        await db
+        await of(delivery)
           .updateTable('webhook_endpoints')
           .set((eb) => ({ status: 'disabled', version: eb('version', '+', 1), updated: attempt.created }))
-          .where('account_id', '=', delivery.accountId)
           .where('id', '=', delivery.endpointId)
           .execute();
       }
@@ -229,33 +216,25 @@ export function webhookDeliveriesRepository(db: Kysely<Database>, dialect: Diale
     },
 
     async release(delivery) {
-      await db
+      await of(delivery)
         .updateTable('webhook_deliveries')
         .set({ lease_until: null })
-        .where('account_id', '=', delivery.accountId)
         .where('id', '=', delivery.id)
         .where('lease_until', '=', delivery.lease)
         .execute();
     },
 
     async attemptCursorOf(scope, endpointId, id) {
-      return db
+      return tenant(scope)
         .selectFrom('webhook_attempts')
         .select(['created', 'seq'])
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
         .where('endpoint_id', '=', endpointId)
         .where('id', '=', id)
         .executeTakeFirst();
     },
 
     async listAttempts(scope, endpointId, filters, page) {
-      let query = db
-        .selectFrom('webhook_attempts')
-        .selectAll()
-        .where('account_id', '=', scope.accountId)
-        .where('livemode', '=', flag(scope.livemode))
-        .where('endpoint_id', '=', endpointId);
+      let query = tenant(scope).selectFrom('webhook_attempts').selectAll().where('endpoint_id', '=', endpointId);
       if (filters.eventId !== undefined) query = query.where('event_id', '=', filters.eventId);
       const rows = await applyPage(query, page).execute();
       return rows.map(toAttempt);

@@ -1,0 +1,98 @@
+import {
+  sql,
+  type DeleteQueryBuilder,
+  type DeleteResult,
+  type InsertQueryBuilder,
+  type InsertResult,
+  type Insertable,
+  type Kysely,
+  type RawBuilder,
+  type SelectQueryBuilder,
+  type SqlBool,
+  type UpdateQueryBuilder,
+  type UpdateResult,
+} from 'kysely';
+import type { Scope } from '../../domain/scope.js';
+import type { Dialect } from '../dialect.js';
+import type { Database } from '../schema.js';
+import { flag } from './codec.js';
+
+/**
+ * Tables whose every row belongs to one account and one mode. Repositories reach them only
+ * through `tenant(scope)`, which builds each statement already filtered by (or, for inserts,
+ * stamped with) the scope's account and mode; a test inspects every statement the store sends
+ * and fails on one that touches these tables without both predicates (test/store/tenant-scope).
+ * A statement that must span accounts (sweeps, the webhook worker's claim) says so with
+ * `acrossAccounts()`.
+ */
+export const TENANT_TABLES = [
+  'customers',
+  'customer_metadata',
+  'idempotency_keys',
+  'payment_methods',
+  'tax_ids',
+  'integrations',
+  'events',
+  'webhook_endpoints',
+  'webhook_deliveries',
+  'webhook_attempts',
+] as const satisfies readonly (keyof Database)[];
+
+export type TenantTable = (typeof TENANT_TABLES)[number];
+
+type ScopeColumns = 'account_id' | 'livemode';
+
+/** A row to insert, without the scope columns (tenant() adds them). */
+export type TenantInsert<T extends TenantTable> = Omit<Insertable<Database[T]>, ScopeColumns>;
+
+/* eslint-disable @typescript-eslint/no-empty-object-type -- Kysely's own "nothing selected yet" type */
+export interface Tenant {
+  readonly scope: Scope;
+  selectFrom<T extends TenantTable>(table: T): SelectQueryBuilder<Database, T, {}>;
+  updateTable<T extends TenantTable>(table: T): UpdateQueryBuilder<Database, T, T, UpdateResult>;
+  deleteFrom<T extends TenantTable>(table: T): DeleteQueryBuilder<Database, T, DeleteResult>;
+  insertInto<T extends TenantTable>(table: T, values: TenantInsert<T> | readonly TenantInsert<T>[]): InsertQueryBuilder<Database, T, InsertResult>;
+  /** `<ref>.account_id = … AND <ref>.livemode = …`, for hand-written SQL (a table name or alias). */
+  owns(ref: string): RawBuilder<SqlBool>;
+  /**
+   * Locks the selected rows until the transaction ends when `when` is true: FOR UPDATE on
+   * PostgreSQL. SQLite's writer holds the database's write lock for the whole transaction, so
+   * there is nothing to add.
+   */
+  lock<Q extends { forUpdate(): Q }>(query: Q, when: boolean | undefined): Q;
+}
+/* eslint-enable @typescript-eslint/no-empty-object-type */
+
+export type TenantDb = (scope: Scope) => Tenant;
+
+/** Marks a statement that deliberately spans accounts; the scope check lets it through. */
+export const ACROSS_ACCOUNTS_MARK = '/* across accounts */';
+
+export function acrossAccounts<Q extends { modifyEnd(modifier: RawBuilder<unknown>): Q }>(query: Q): Q {
+  return query.modifyEnd(sql.raw(` ${ACROSS_ACCOUNTS_MARK}`));
+}
+
+export function tenantDb(db: Kysely<Database>, dialect: Dialect): TenantDb {
+  return (scope) => {
+    const lm = flag(scope.livemode);
+    const owns = (ref: string) =>
+      sql<SqlBool>`${sql.ref(`${ref}.account_id`)} = ${scope.accountId} and ${sql.ref(`${ref}.livemode`)} = ${lm}`;
+    return {
+      scope,
+      owns,
+      // The casts: Kysely cannot resolve its builder types for a table name that is still generic.
+      selectFrom: <T extends TenantTable>(table: T) =>
+        (db.selectFrom(table) as unknown as SelectQueryBuilder<Database, T, object>).where(owns(table)) as SelectQueryBuilder<Database, T, object>,
+      updateTable: <T extends TenantTable>(table: T) =>
+        (db.updateTable(table) as unknown as UpdateQueryBuilder<Database, T, T, UpdateResult>).where(owns(table)),
+      deleteFrom: <T extends TenantTable>(table: T) =>
+        (db.deleteFrom(table) as unknown as DeleteQueryBuilder<Database, T, DeleteResult>).where(owns(table)),
+      insertInto: <T extends TenantTable>(table: T, values: TenantInsert<T> | readonly TenantInsert<T>[]) => {
+        const stamp = (row: TenantInsert<T>) => ({ account_id: scope.accountId, livemode: lm, ...row });
+        const rows = Array.isArray(values) ? (values as readonly TenantInsert<T>[]).map(stamp) : stamp(values as TenantInsert<T>);
+        return db.insertInto(table).values(rows as never) as unknown as InsertQueryBuilder<Database, T, InsertResult>;
+      },
+      lock: (query, when) => (when === true && dialect === 'postgres' ? query.forUpdate() : query),
+    };
+  };
+}
