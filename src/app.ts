@@ -3,30 +3,23 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Config } from './config.js';
 import type { Services } from './compose.js';
+import type { Store } from './store/port.js';
 import { registerAuth } from './http/plugins/auth.js';
 import { ApiError } from './domain/errors.js';
 import { envelope, registerErrorHandling } from './http/plugins/errors.js';
 import { registerIdempotency } from './http/plugins/idempotency.js';
 import { newRequestId, parseQueryString, registerWire } from './http/plugins/wire.js';
-import { registerCustomerRoutes } from './http/routes/customers/index.js';
-import { registerEventRoutes } from './http/routes/events/index.js';
-import { registerIntegrationRoutes } from './http/routes/integrations/index.js';
 import { runWithRequestContext } from './lib/request-context.js';
-import { Integration } from './http/routes/integrations/schemas.js';
-import { registerPaymentMethodRoutes } from './http/routes/payment-methods/index.js';
-import { PaymentMethod } from './http/routes/payment-methods/schemas.js';
-import { registerSearchRoutes } from './http/routes/search/index.js';
-import { registerTaxIdRoutes } from './http/routes/tax-ids/index.js';
-import { DeletedTaxId, TaxId } from './http/routes/tax-ids/schemas.js';
+import { registerApiRoutes } from './http/routes/index.js';
 import { registerSystemRoutes } from './http/routes/system.js';
-import { registerWebhookEndpointRoutes } from './http/routes/webhook-endpoints/index.js';
+import { responder } from './http/respond.js';
 import { ErrorEnvelope } from './http/wire/schema-kit.js';
 import './http/types.js';
-import type { Store } from './store/port.js';
 
 export interface AppDeps {
   config: Pick<Config, 'bodyLimitBytes' | 'requestTimeoutMs' | 'logLevel'>;
-  store: Store;
+  /** The store's unit of work: every write request runs as one (src/http/respond.ts). */
+  unitOfWork: Store['unitOfWork'];
   services: Services;
   /** A pino destination or options; tests pass false to keep output quiet. */
   logger?: FastifyServerOptions['logger'];
@@ -133,7 +126,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  registerSystemRoutes(app, deps.store);
+  registerSystemRoutes(app, deps.services.health);
+  const respond = responder({ unitOfWork: deps.unitOfWork, idempotency: deps.services.idempotency });
   await app.register(
     async (v1) => {
       registerAuth(v1, deps.services.accounts);
@@ -144,19 +138,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         const key = request.headers['idempotency-key'];
         runWithRequestContext({ requestId: request.id, idempotencyKey: typeof key === 'string' ? key : null }, done);
       });
-      registerIdempotency(v1, deps.store);
-      // Shared response schemas referenced across resources.
-      v1.addSchema(PaymentMethod);
-      v1.addSchema(TaxId);
-      v1.addSchema(DeletedTaxId);
-      v1.addSchema(Integration);
-      registerSearchRoutes(v1, deps.services.search);
-      registerCustomerRoutes(v1, deps.services.customers, deps.store);
-      registerPaymentMethodRoutes(v1, deps.services.paymentMethods, deps.store);
-      registerTaxIdRoutes(v1, deps.services.taxIds, deps.store);
-      registerIntegrationRoutes(v1, deps.services.integrations, deps.services.customers, deps.store);
-      registerEventRoutes(v1, deps.services.events);
-      registerWebhookEndpointRoutes(v1, deps.services.webhookEndpoints, deps.store);
+      registerIdempotency(v1, deps.services);
+      registerApiRoutes(v1, { services: deps.services, respond });
     },
     { prefix: '/v1' },
   );

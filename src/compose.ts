@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import { accountService } from './domain/accounts/account-service.js';
 import { customerService } from './domain/customers/customer-service.js';
 import { eventService } from './domain/events/event-service.js';
+import { idempotencyService } from './domain/idempotency/idempotency-service.js';
 import { integrationService } from './domain/integrations/integration-service.js';
 import { paymentMethodService } from './domain/payment-methods/payment-method-service.js';
 import { searchService } from './domain/search/search-service.js';
@@ -15,6 +16,8 @@ export function createServices(store: Store, config: Pick<Config, 'apiKeyCacheMs
   const paymentMethods = paymentMethodService({ store });
   return {
     accounts: accountService(store, { keyCacheMs: config.apiKeyCacheMs }),
+    health: { ready: () => store.ping() },
+    idempotency: idempotencyService({ store }),
     customers: customerService({ store, paymentMethods, maxHierarchyDepth: config.maxHierarchyDepth }),
     integrations: integrationService({ store }),
     events: eventService({ store }),

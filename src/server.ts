@@ -34,9 +34,9 @@ export async function startServer(config: Config, say: (line: string) => void): 
         say(`Create more keys with: npx clientele keys create --account ${first.account.id} --mode test`);
       }
     }
-    const app = await buildApp({ config, store, services });
+    const app = await buildApp({ config, unitOfWork: store.unitOfWork, services });
     await app.listen({ host: config.host, port: config.port });
-    const stopMaintenance = startMaintenance(store, app.log, { eventRetentionDays: config.eventRetentionDays });
+    const stopMaintenance = startMaintenance(services, app.log, { eventRetentionDays: config.eventRetentionDays });
     webhooks.start(app.log);
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -7,6 +7,7 @@ import type { Clause, SearchQuery } from '../domain/search/query-parser.js';
 import type { TaxIdRecord } from '../domain/tax-ids/tax-id.js';
 import type { ClaimedDelivery, DeliveryOutcome, WebhookAttemptRecord, WebhookEndpointRecord } from '../domain/webhooks/webhook-endpoint.js';
 import type { Dialect } from './dialect.js';
+import type { BeforeCommit } from './unit-of-work.js';
 
 /** The storage port: what services may ask of a database. Only store/ knows which one. */
 
@@ -262,6 +263,12 @@ export interface Store {
   read<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
   /** One short write transaction; rolled back if fn throws. No network I/O inside. */
   write<T>(fn: (repos: WriteRepositories) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` as one unit of work (a request): it may commit at most one write transaction —
+   * a second one throws SecondWriteError — and `beforeCommit` runs inside that transaction,
+   * after fn's own statements, just before COMMIT. `wrote` tells whether one committed.
+   */
+  unitOfWork<T>(beforeCommit: BeforeCommit | null, fn: () => Promise<T>): Promise<{ value: T; wrote: boolean }>;
   migrate(): Promise<string[]>;
   ping(): Promise<void>;
   close(): Promise<void>;

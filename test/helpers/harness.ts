@@ -85,7 +85,7 @@ export async function createTestApp(kind: StoreKind, env: Record<string, string>
   await store.migrate();
   guard.start();
   const services = createServices(store, config);
-  const app = await buildApp({ config, store, services, logger: false });
+  const app = await buildApp({ config, unitOfWork: store.unitOfWork, services, logger: false });
   await app.ready();
   const newAccount = async (name = 'Test account'): Promise<TestAccount> => {
     const { account, test, live } = await services.accounts.createAccount(name);

@@ -22,7 +22,7 @@ describe.skipIf(!STORES.includes('sqlite'))('SQLite durability', () => {
     const syncs = new Gate();
     // The transaction's connection stands in for the repositories.
     const groupCommit = sqliteGroupCommit(sqlite.db, () => syncs.wait(), (conn) => conn as unknown as WriteRepositories);
-    const write: Write = (fn) => groupCommit((repos) => fn(repos as unknown as Kysely<Database>));
+    const write: Write = (fn) => groupCommit((repos) => fn(repos as unknown as Kysely<Database>), null);
     try {
       return await run(write, syncs);
     } finally {

@@ -113,6 +113,13 @@ export function accountService(store: Pick<Store, 'read' | 'write'>, options: Ac
     },
 
     listAccounts: () => store.read((r) => r.accounts.listAccounts()),
+
+    /** The account's secret for keyed card fingerprints (SPEC PM-2). */
+    async fingerprintSecret(accountId: string): Promise<string> {
+      const account = await store.read((r) => r.accounts.findAccount(accountId));
+      if (!account) throw new AccountError(`no such account: ${accountId}`);
+      return account.fingerprint_secret;
+    },
     requireAccount,
 
     async setUniqueEmails(accountId: string, on: boolean): Promise<AccountRecord> {

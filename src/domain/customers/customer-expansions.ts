@@ -1,65 +1,25 @@
-import type { Repositories } from '../../store/port.js';
-import type { IntegrationRecord } from '../integrations/integration.js';
-import type { PaymentMethodRecord } from '../payment-methods/payment-method.js';
-import type { TaxIdRecord } from '../tax-ids/tax-id.js';
-import type { CustomerRecord } from './customer.js';
-import type { Scope } from '../scope.js';
+import { expandableId, includable, type ApiObject, type ExpandableFields, type ExpandContext } from '../expansion/expansion.js';
+import { OWNED_RESOURCES } from '../owned-resources.js';
+import { toApiCustomerOrTombstone } from './customer-mapper.js';
 
-/** What `expand[]` can add to a customer (SPEC C-1). */
-export const CUSTOMER_EXPANSIONS = [
-  'tax_ids',
-  'integrations',
-  'children_count',
-  'parent',
-  'invoice_settings.default_payment_method',
-] as const;
-export type CustomerExpansion = (typeof CUSTOMER_EXPANSIONS)[number];
-
-/** A customer with whatever was asked to be expanded, loaded in batches (never a query per row). */
-export interface CustomerView {
-  customer: CustomerRecord;
-  taxIds?: TaxIdRecord[];
-  integrations?: IntegrationRecord[];
-  childrenCount?: number;
-  parent?: CustomerRecord | null;
-  defaultPaymentMethod?: PaymentMethodRecord | null;
+/** Customers by id, as API objects (a deleted one as its tombstone), for expanding an id. */
+export async function loadCustomers({ repos, scope }: ExpandContext, ids: string[]): Promise<ReadonlyMap<string, ApiObject>> {
+  const customers = await repos.customers.findByIds(scope, ids);
+  return new Map([...customers].map(([id, customer]) => [id, toApiCustomerOrTombstone(customer) as ApiObject]));
 }
 
-export async function loadCustomerViews(
-  repos: Repositories,
-  scope: Scope,
-  customers: CustomerRecord[],
-  expand: ReadonlySet<string>,
-): Promise<CustomerView[]> {
-  const views: CustomerView[] = customers.map((customer) => ({ customer }));
-  const live = customers.filter((c) => !c.deleted);
-  if (expand.has('tax_ids')) {
-    const all = await repos.taxIds.listForCustomers(scope, live.map((c) => c.id));
-    for (const view of views) view.taxIds = all.filter((t) => t.customer_id === view.customer.id);
-  }
-  if (expand.has('integrations')) {
-    const all = await repos.integrations.listForCustomers(scope, live.map((c) => c.id));
-    for (const view of views) view.integrations = all.filter((i) => i.customer_id === view.customer.id);
-  }
-  if (expand.has('children_count')) {
-    const counts = await repos.customers.countChildren(scope, live.map((c) => c.id));
-    for (const view of views) view.childrenCount = counts.get(view.customer.id) ?? 0;
-  }
-  if (expand.has('parent')) {
-    const ids = live.map((c) => c.parent_id).filter((id): id is string => id !== null);
-    const parents = await repos.customers.findByIds(scope, [...new Set(ids)]);
-    for (const view of views) {
-      const id = view.customer.parent_id;
-      view.parent = id === null ? null : (parents.get(id) ?? null);
-    }
-  }
-  if (expand.has('invoice_settings.default_payment_method')) {
-    const ids = live.map((c) => c.invoice_settings.default_payment_method).filter((id): id is string => id !== null);
-    const methods = await repos.paymentMethods.findByIds(scope, ids);
-    for (const view of views) {
-      const id = view.customer.invoice_settings.default_payment_method;
-      view.defaultPaymentMethod = id === null ? null : (methods.get(id) ?? null);
-    }
-  }
-  return views;
-}
+/**
+ * What expand[] can add to a customer (SPEC C-1): its own fields, then what each owned
+ * resource adds (tax_ids, integrations, invoice_settings.default_payment_method, …).
+ */
+export const CUSTOMER_EXPANDABLE: ExpandableFields = Object.assign(
+  {
+    parent: expandableId('parent', 'customer', loadCustomers),
+    children_count: includable(
+      null,
+      ({ repos, scope }, ids) => repos.customers.countChildren(scope, ids),
+      { absent: () => 0 },
+    ),
+  },
+  ...OWNED_RESOURCES.map((r) => r.customerExpansions ?? {}),
+);

@@ -1,8 +1,4 @@
-import { toApiIntegration } from '../integrations/integration-mapper.js';
-import { toApiPaymentMethod } from '../payment-methods/payment-method-mapper.js';
-import { toApiTaxId } from '../tax-ids/tax-id-mapper.js';
 import type { Address, CustomerRecord } from './customer.js';
-import type { CustomerView } from './customer-expansions.js';
 
 export interface DeletedCustomer {
   id: string;
@@ -24,39 +20,11 @@ function address(a: Address | null): Address | null {
 }
 
 /**
- * The customer as the API shows it: every field present, Stripe's first, then Clientele's;
- * includable fields (tax_ids) only when expanded.
+ * The customer as the API shows it: every field present, Stripe's first, then Clientele's,
+ * with ids where a field can be expanded; includable fields are added by expansion
+ * (src/domain/customers/customer-expansions.ts).
  */
-export function toApiCustomer(view: CustomerView) {
-  const c = view.customer;
-  const dpm = c.invoice_settings.default_payment_method;
-  const base = baseCustomer(view);
-  return {
-    ...base,
-    invoice_settings: {
-      ...base.invoice_settings,
-      default_payment_method:
-        view.defaultPaymentMethod === undefined ? dpm : view.defaultPaymentMethod && toApiPaymentMethod(view.defaultPaymentMethod),
-    },
-    parent: view.parent === undefined ? c.parent_id : view.parent && baseCustomer({ customer: view.parent }),
-    ...(view.taxIds !== undefined && {
-      tax_ids: { object: 'list' as const, url: `/v1/customers/${c.id}/tax_ids`, has_more: false, data: view.taxIds.map(toApiTaxId) },
-    }),
-    ...(view.integrations !== undefined && {
-      integrations: {
-        object: 'list' as const,
-        url: `/v1/customers/${c.id}/integrations`,
-        has_more: false,
-        data: view.integrations.map(toApiIntegration),
-      },
-    }),
-    ...(view.childrenCount !== undefined && { children_count: view.childrenCount }),
-  };
-}
-
-/** Every field of C-1, with ids (not objects) where a field can be expanded. */
-function baseCustomer(view: Pick<CustomerView, 'customer'>) {
-  const c = view.customer;
+export function toApiCustomer(c: CustomerRecord) {
   return {
     id: c.id,
     object: 'customer' as const,
@@ -104,8 +72,8 @@ export function toDeletedCustomer(c: Pick<CustomerRecord, 'id'>): DeletedCustome
   return { id: c.id, object: 'customer', deleted: true };
 }
 
-export function toApiCustomerOrTombstone(view: CustomerView): ApiCustomer | DeletedCustomer {
-  return view.customer.deleted ? toDeletedCustomer(view.customer) : toApiCustomer(view);
+export function toApiCustomerOrTombstone(c: CustomerRecord): ApiCustomer | DeletedCustomer {
+  return c.deleted ? toDeletedCustomer(c) : toApiCustomer(c);
 }
 
 /**
@@ -114,5 +82,5 @@ export function toApiCustomerOrTombstone(view: CustomerView): ApiCustomer | Dele
  * serialiser writes for the same customer.
  */
 export function customerBody(c: CustomerRecord): string {
-  return JSON.stringify(toApiCustomerOrTombstone({ customer: c }));
+  return JSON.stringify(toApiCustomerOrTombstone(c));
 }

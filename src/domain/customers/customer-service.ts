@@ -9,19 +9,39 @@ import type { Scope } from '../scope.js';
 import type { CustomerCreateInput, CustomerInput } from './customer-input.js';
 import type { PaymentMethodService } from '../payment-methods/payment-method-service.js';
 import { createTaxIdIn } from '../tax-ids/tax-id-service.js';
-import { loadCustomerViews, type CustomerView } from './customer-expansions.js';
+import type { ApiObject, ExpandContext } from '../expansion/expansion.js';
+import { planFor, present } from '../expansion/expansion-table.js';
+import { toApiEvent } from '../events/event-service.js';
+import { OWNED_RESOURCES } from '../owned-resources.js';
+import { parseEtagList } from '../preconditions.js';
 import { applyCustomerInput } from './customer-rules.js';
-import { customerBody, toApiCustomer } from './customer-mapper.js';
+import { customerBody, toApiCustomer, toApiCustomerOrTombstone } from './customer-mapper.js';
 import { previousAttributes, recordEvent } from '../events/event-writer.js';
 import { eraseCustomer, eraseRelated } from './erasure.js';
 import { checkPlacement, hasChildren, hierarchyLock, resolveParent, wantsParentChange, type ParentInput } from './hierarchy.js';
 
-const NONE: ReadonlySet<string> = new Set();
+/** A customer as a request asked to see it: the record (for its ETag) and its API object, expanded as asked. */
+export interface CustomerResult {
+  customer: CustomerRecord;
+  body: ApiObject;
+}
 
-/** Expansions are read inside the write's transaction, so the response matches what committed. */
-async function view(repos: WriteRepositories, auth: AuthContext, customer: CustomerRecord, expand: ReadonlySet<string>) {
-  const [one] = await loadCustomerViews(repos, auth, [customer], expand);
-  return one as CustomerView;
+/** A retrieve: the stored bytes when nothing was expanded, else the expanded object; or 304. */
+export type RetrieveOutcome =
+  | { status: 304; etag: string }
+  | { status: 200; etag: string; stored: string }
+  | { status: 200; etag: string; body: ApiObject };
+
+/** expand[] on a customer (a tombstone shows no expansions). */
+async function shown(ctx: ExpandContext, customer: CustomerRecord, expand: readonly string[] | undefined): Promise<CustomerResult> {
+  const [body] = await present(ctx, planFor('customer', expand), [customer], toApiCustomerOrTombstone);
+  return { customer, body: body as ApiObject };
+}
+
+function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const tags = parseEtagList(header);
+  return tags === '*' || (tags?.includes(etag) ?? false);
 }
 
 function blankCustomer(auth: AuthContext, now: number): CustomerRecord {
@@ -145,7 +165,7 @@ export function customerService(deps: CustomerServiceDeps) {
     });
     await checkUniqueness(repos, scope, null, customer);
     await repos.customers.insert(scope, customer);
-    await recordEvent(repos, scope, 'customer.created', toApiCustomer({ customer }), { customerId: customer.id });
+    await recordEvent(repos, scope, 'customer.created', toApiCustomer(customer), { customerId: customer.id });
     if (paymentMethod !== undefined) {
       await deps.paymentMethods.attachIn(repos, scope, paymentMethod, customer.id, 'payment_method');
     }
@@ -173,8 +193,8 @@ export function customerService(deps: CustomerServiceDeps) {
     await checkDefaultPaymentMethod(repos, scope, current, next);
     await repos.customers.update(scope, next);
     if (input.metadata !== undefined) await repos.customers.replaceMetadataIndex(scope, next.id, next.metadata);
-    const after = toApiCustomer({ customer: next });
-    const previous = previousAttributes(toApiCustomer({ customer: current }), after);
+    const after = toApiCustomer(next);
+    const previous = previousAttributes(toApiCustomer(current), after);
     if (previous) await recordEvent(repos, scope, 'customer.updated', after, { customerId: next.id, previousAttributes: previous });
     return next;
   }
@@ -188,8 +208,10 @@ export function customerService(deps: CustomerServiceDeps) {
   }
 
   return {
-    async create(auth: AuthContext, input: CustomerCreateInput, expand: ReadonlySet<string> = NONE): Promise<CustomerView> {
-      const attempt = () => store.write(async (repos) => view(repos, auth, await insertNew(repos, auth, input), expand));
+    async create(auth: AuthContext, input: CustomerCreateInput, expand?: readonly string[]): Promise<CustomerResult> {
+      planFor('customer', expand);
+      // Expansions are read inside the write's transaction, so the response matches what committed.
+      const attempt = () => store.write(async (repos) => shown({ repos, scope: auth }, await insertNew(repos, auth, input), expand));
       try {
         return await attempt();
       } catch (error) {
@@ -201,42 +223,73 @@ export function customerService(deps: CustomerServiceDeps) {
       }
     },
 
-    /** Retrieves a customer; a deleted one comes back as its tombstone. */
-    async retrieve(scope: Scope, id: string, expand: ReadonlySet<string> = NONE): Promise<CustomerView> {
-      return store.read(async (repos) => {
+    /**
+     * Retrieves a customer; a deleted one comes back as its tombstone. Without expansions the
+     * stored representation is sent as it is; `ifNoneMatch` that matches the ETag gives 304.
+     */
+    async retrieve(scope: Scope, id: string, expand: readonly string[] | undefined, ifNoneMatch?: string): Promise<RetrieveOutcome> {
+      const plan = planFor('customer', expand);
+      if (plan.size === 0) {
+        const row = await store.read((repos) => repos.customers.findStoredBody(scope, id));
+        if (!row) throw resourceMissing('customer', id, 'id');
+        const etag = etagFor(row.id, row.version);
+        if (matchesIfNoneMatch(ifNoneMatch, etag)) return { status: 304, etag };
+        if (row.body !== null) return { status: 200, etag, stored: row.body };
+        // Written before stored representations existed: rendered below.
+      }
+      const result = await store.read(async (repos) => {
         const customer = await repos.customers.findById(scope, id);
         if (!customer) throw resourceMissing('customer', id, 'id');
-        const [one] = await loadCustomerViews(repos, scope, [customer], expand);
-        return one as CustomerView;
+        return shown({ repos, scope }, customer, expand);
+      });
+      const etag = customerEtag(result.customer);
+      if (matchesIfNoneMatch(ifNoneMatch, etag)) return { status: 304, etag };
+      return plan.size === 0 ? { status: 200, etag, stored: customerBody(result.customer) } : { status: 200, etag, body: result.body };
+    },
+
+    async retrieveByExternalId(scope: Scope, externalId: string, expand?: readonly string[]): Promise<CustomerResult> {
+      planFor('customer', expand);
+      return store.read(async (repos) => {
+        const customer = await repos.customers.findByExternalId(scope, externalId);
+        if (!customer) throw resourceMissingByExternalId(externalId);
+        return shown({ repos, scope }, customer, expand);
+      });
+    },
+
+    /** SPEC I-2: the customer an integration (provider id) maps to. */
+    async retrieveByProviderId(scope: Scope, provider: string, providerId: string, expand?: readonly string[]): Promise<CustomerResult> {
+      planFor('customer', expand);
+      return store.read(async (repos) => {
+        const integration = await repos.integrations.findByProvider(scope, provider, providerId);
+        const customer = integration && (await repos.customers.findById(scope, integration.customer_id));
+        if (!customer || customer.deleted) throw resourceMissing(`customer with ${provider} id`, providerId, 'provider_id');
+        return shown({ repos, scope }, customer, expand);
       });
     },
 
     /**
-     * The unexpanded customer (or tombstone) as stored JSON text with its ETag: the retrieve
-     * without `expand`, which sends these bytes as they are.
+     * SPEC C-8: everything held about one customer, as one document (for access requests and
+     * portability). After erasure only the tombstone remains, so the export holds no personal data.
      */
-    async retrieveStored(scope: Scope, id: string): Promise<{ etag: string; body: string }> {
-      const row = await store.read((repos) => repos.customers.findStoredBody(scope, id));
-      if (!row) throw resourceMissing('customer', id, 'id');
-      if (row.body !== null) return { etag: etagFor(row.id, row.version), body: row.body };
-      // Written before stored representations existed: render it.
-      const customer = await store.read((repos) => repos.customers.findById(scope, id));
-      if (!customer) throw resourceMissing('customer', id, 'id');
-      return { etag: customerEtag(customer), body: customerBody(customer) };
-    },
-
-    async retrieveByExternalId(scope: Scope, externalId: string, expand: ReadonlySet<string> = NONE): Promise<CustomerView> {
+    async export(scope: Scope, id: string) {
       return store.read(async (repos) => {
-        const customer = await repos.customers.findByExternalId(scope, externalId);
-        if (!customer) {
-          throw new ApiError(`No such customer with external_id: '${externalId}'`, {
-            status: 404,
-            code: 'resource_missing',
-            param: 'external_id',
-          });
-        }
-        const [one] = await loadCustomerViews(repos, scope, [customer], expand);
-        return one as CustomerView;
+        const customer = await repos.customers.findById(scope, id);
+        if (!customer) throw resourceMissing('customer', id, 'id');
+        const ctx = { repos, scope };
+        const owned = await Promise.all(OWNED_RESOURCES.map(async (r) => [r.exportKey, await r.exportOf(ctx, id)] as const));
+        const [children, events] = await Promise.all([
+          repos.customers.list(scope, { parentId: id }, { limit: 10_000 }),
+          repos.events.listForCustomer(scope, id),
+        ]);
+        const pending = await repos.events.pendingWebhooks(scope, events.map((e) => e.id));
+        return {
+          object: 'customer_export' as const,
+          exported_at: nowSeconds(),
+          customer: toApiCustomerOrTombstone(customer),
+          ...Object.fromEntries(owned),
+          children: children.map((c) => c.id),
+          events: events.map((event) => toApiEvent({ event, pendingWebhooks: pending.get(event.id) ?? 0 })),
+        };
       });
     },
 
@@ -245,12 +298,13 @@ export function customerService(deps: CustomerServiceDeps) {
       id: string,
       input: CustomerInput,
       ifMatch?: IfMatch,
-      expand: ReadonlySet<string> = NONE,
-    ): Promise<CustomerView> {
+      expand?: readonly string[],
+    ): Promise<CustomerResult> {
+      planFor('customer', expand);
       try {
         return await store.write(async (repos) => {
           const updated = await updateLocked(repos, auth, await loadLive(repos, auth, id, ifMatch), input);
-          return view(repos, auth, updated, expand);
+          return shown({ repos, scope: auth }, updated, expand);
         });
       } catch (error) {
         return translateConflict(error, input);
@@ -263,8 +317,9 @@ export function customerService(deps: CustomerServiceDeps) {
       externalId: string,
       input: CustomerInput,
       ifMatch?: IfMatch,
-      expand: ReadonlySet<string> = NONE,
-    ): Promise<CustomerView & { created: boolean }> {
+      expand?: readonly string[],
+    ): Promise<CustomerResult & { created: boolean }> {
+      planFor('customer', expand);
       const scope = auth;
       const withId: CustomerInput = { ...input, external_id: externalId };
       try {
@@ -274,10 +329,10 @@ export function customerService(deps: CustomerServiceDeps) {
           if (current) {
             checkIfMatch(ifMatch, customerEtag(current));
             const updated = await updateLocked(repos, auth, current, withId);
-            return { ...(await view(repos, auth, updated, expand)), created: false };
+            return { ...(await shown({ repos, scope }, updated, expand)), created: false };
           }
           if (ifMatch !== undefined) throw preconditionMissing(externalId);
-          return { ...(await view(repos, auth, await insertNew(repos, auth, withId), expand)), created: true };
+          return { ...(await shown({ repos, scope }, await insertNew(repos, auth, withId), expand)), created: true };
         });
       } catch (error) {
         return translateConflict(error, withId);
@@ -298,19 +353,21 @@ export function customerService(deps: CustomerServiceDeps) {
         const erased = eraseCustomer(current, auth, now);
         await repos.customers.update(scope, erased);
         await eraseRelated(repos, scope, id, now);
-        await recordEvent(repos, scope, 'customer.deleted', toApiCustomer({ customer: erased }), { customerId: id });
+        await recordEvent(repos, scope, 'customer.deleted', toApiCustomer(erased), { customerId: id });
         return erased;
       });
     },
 
     /** SPEC H-3: direct children of a customer, with list conventions. */
-    async listChildren(scope: Scope, id: string, request: PageRequest, expand: ReadonlySet<string> = NONE): Promise<Page<CustomerView>> {
+    async listChildren(scope: Scope, id: string, request: PageRequest, expand?: readonly string[]): Promise<Page<ApiObject>> {
+      planFor('customer', expand, true);
       const parent = await store.read((r) => r.customers.findById(scope, id));
       if (!parent || parent.deleted) throw resourceMissing('customer', id, 'id');
       return this.list(scope, { ...request, filters: { parentId: id } }, expand);
     },
 
-    async list(scope: Scope, request: CustomerListRequest, expand: ReadonlySet<string> = NONE): Promise<Page<CustomerView>> {
+    async list(scope: Scope, request: CustomerListRequest, expand?: readonly string[]): Promise<Page<ApiObject>> {
+      const plan = planFor('customer', expand, true);
       return store.read(async (repos) => {
         const page = await pageThrough(
           'customer',
@@ -318,7 +375,7 @@ export function customerService(deps: CustomerServiceDeps) {
           (id) => repos.customers.cursorOf(scope, id),
           (p) => repos.customers.list(scope, request.filters, p),
         );
-        return { data: await loadCustomerViews(repos, scope, page.data, expand), hasMore: page.hasMore };
+        return { data: await present({ repos, scope }, plan, page.data, toApiCustomer), hasMore: page.hasMore };
       });
     },
   };
@@ -326,6 +383,10 @@ export function customerService(deps: CustomerServiceDeps) {
 
 export function customerEtag(c: Pick<CustomerRecord, 'id' | 'version'>): string {
   return etagFor(c.id, c.version);
+}
+
+function resourceMissingByExternalId(externalId: string): ApiError {
+  return new ApiError(`No such customer with external_id: '${externalId}'`, { status: 404, code: 'resource_missing', param: 'external_id' });
 }
 
 /** If-Match names a version, but there is no customer with this external_id to match. */

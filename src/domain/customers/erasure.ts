@@ -1,9 +1,8 @@
 import type { IdempotencyRecord, WriteRepositories } from '../../store/port.js';
 import type { AuthContext } from '../accounts/account-service.js';
-import { recordEvent } from '../events/event-writer.js';
-import { toApiIntegration } from '../integrations/integration-mapper.js';
-import { toApiPaymentMethod } from '../payment-methods/payment-method-mapper.js';
-import { toApiTaxId } from '../tax-ids/tax-id-mapper.js';
+import type { EventRecord } from '../events/event.js';
+import type { ApiObject } from '../expansion/expansion.js';
+import { OWNED_RESOURCES } from '../owned-resources.js';
 import type { CustomerRecord } from './customer.js';
 import type { Scope } from '../scope.js';
 
@@ -35,6 +34,7 @@ export function eraseCustomer(customer: CustomerRecord, auth: AuthContext, now: 
   };
 }
 
+/** Fields of a customer (and of the addresses, shipping and settings inside objects) that hold personal data. */
 const PERSONAL_KEYS = new Set([
   'email',
   'name',
@@ -51,66 +51,62 @@ const PERSONAL_KEYS = new Set([
   'custom_fields',
   'footer',
   'preferred_locales',
-  'provider_id',
 ]);
 
 const REDACTED_MESSAGE = '[redacted: the customer was deleted]';
 
+/** Each owned resource's own redaction, by the `object` of its API objects. */
+const REDACTORS = new Map<string, (object: ApiObject) => ApiObject>(
+  OWNED_RESOURCES.flatMap((r) => (r.redact ? [[r.object, r.redact] as const] : [])),
+);
+
 /**
  * Strips personal data from a stored API object (an idempotent response, an event payload):
- * personal fields become null, metadata empty, billing details blank, tax id values gone.
+ * personal fields become null, metadata empty, and each owned resource blanks its own
+ * (billing details, fingerprints, tax id values, …). `as` names the object type of a part
+ * that does not say it (an event's previous_attributes).
  */
-export function redactPersonalData(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactPersonalData);
+export function redactPersonalData(value: unknown, as?: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => redactPersonalData(v));
   if (value === null || typeof value !== 'object') return value;
-  const input = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
+  const input = value as ApiObject;
+  const out: ApiObject = {};
   for (const [key, child] of Object.entries(input)) {
     if (PERSONAL_KEYS.has(key)) out[key] = Array.isArray(child) ? [] : null;
     else if (key === 'metadata') out[key] = {};
-    else if (key === 'billing_details') out[key] = { address: null, email: null, name: null, phone: null };
-    else if (key === 'value' && input.object === 'tax_id') out[key] = null;
-    else if (key === 'fingerprint') out[key] = null;
     else if (key === 'message' && typeof child === 'string') out[key] = REDACTED_MESSAGE;
     else out[key] = redactPersonalData(child);
   }
-  return out;
+  const type = typeof input.object === 'string' ? input.object : as;
+  const redact = type === undefined ? undefined : REDACTORS.get(type);
+  return redact ? redact(out) : out;
+}
+
+/** An event's data: the object, and its previous attributes as parts of the same type. */
+function redactEventData(data: EventRecord['data']): EventRecord['data'] {
+  const object = data.object as ApiObject | null;
+  const type = object && typeof object.object === 'string' ? object.object : undefined;
+  return {
+    object: redactPersonalData(data.object),
+    ...(data.previous_attributes && { previous_attributes: redactPersonalData(data.previous_attributes, type) as Record<string, unknown> }),
+  };
 }
 
 /**
- * Everything tied to the customer beyond its own row, in the delete's transaction: payment
- * methods detached with only non-personal display fields kept (brand, last4, expiry), tax ids
- * and integrations deleted, stored idempotent responses that show its data redacted.
+ * Everything tied to the customer beyond its own row, in the delete's transaction: each owned
+ * resource erases its objects (SPEC C-7), events about the customer keep their shape but not its
+ * data, and stored idempotent responses that show its data are redacted.
  */
 export async function eraseRelated(repos: WriteRepositories, scope: Scope, customerId: string, now: number): Promise<void> {
   await repos.customers.replaceMetadataIndex(scope, customerId, {});
-  const methods = await repos.paymentMethods.allOf(scope, customerId);
-  for (const method of methods) {
-    const detached = {
-      ...method,
-      customer_id: null,
-      detached: true,
-      billing_details: { address: null, email: null, name: null, phone: null },
-      card: method.card && { ...method.card, fingerprint: null },
-      metadata: {},
-      updated: now,
-      version: method.version + 1,
-    };
-    await repos.paymentMethods.update(scope, detached);
-    await recordEvent(repos, scope, 'payment_method.detached', toApiPaymentMethod(detached), { customerId });
-  }
-  for (const taxId of await repos.taxIds.deleteAllOf(scope, customerId)) {
-    await recordEvent(repos, scope, 'customer.tax_id.deleted', toApiTaxId(taxId), { customerId });
-  }
-  for (const integration of await repos.integrations.deleteAllOf(scope, customerId)) {
-    await recordEvent(repos, scope, 'customer.integration.deleted', toApiIntegration(integration), { customerId });
+  const owned = new Set([customerId]);
+  for (const resource of OWNED_RESOURCES) {
+    for (const id of await resource.erase(repos, scope, customerId, now)) owned.add(id);
   }
   // Events about this customer (including the ones just written) keep their shape, not its data.
   for (const event of await repos.events.listForCustomer(scope, customerId)) {
-    await repos.events.replaceData(scope, event.id, redactPersonalData(event.data) as typeof event.data);
+    await repos.events.replaceData(scope, event.id, redactEventData(event.data));
   }
-  // A method's own responses (its create, an update before attaching) name it, not the customer.
-  const owned = new Set([customerId, ...methods.map((m) => m.id)]);
   const redacted = new Set<string>();
   for (const mention of owned) {
     for (const record of await repos.idempotency.findMentioning(scope, mention)) {
@@ -130,10 +126,10 @@ export async function eraseRelated(repos: WriteRepositories, scope: Scope, custo
 export function redactOwnedBy(value: unknown, owned: ReadonlySet<string>): unknown {
   if (Array.isArray(value)) return value.map((v) => redactOwnedBy(v, owned));
   if (value === null || typeof value !== 'object') return value;
-  const input = value as Record<string, unknown>;
+  const input = value as ApiObject;
   const owns = (field: unknown) => typeof field === 'string' && owned.has(field);
   if (owns(input.id) || owns(input.customer)) return redactPersonalData(input);
-  const out: Record<string, unknown> = {};
+  const out: ApiObject = {};
   for (const [key, child] of Object.entries(input)) {
     const names = key === 'message' && typeof child === 'string' && [...owned].some((id) => child.includes(id));
     out[key] = names ? REDACTED_MESSAGE : redactOwnedBy(child, owned);

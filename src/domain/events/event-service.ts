@@ -1,3 +1,4 @@
+import { nowSeconds } from '../../lib/ids.js';
 import type { Store } from '../../store/port.js';
 import type { Scope } from '../scope.js';
 import { resourceMissing } from '../errors.js';
@@ -23,10 +24,23 @@ export function toApiEvent({ event, pendingWebhooks }: EventView) {
   };
 }
 
-/** SPEC E-1: reading the event log. */
-export function eventService(deps: { store: Pick<Store, 'read'> }) {
+const SWEEP_BATCH = 500;
+
+/** SPEC E-1: reading the event log, and keeping it for the retention period. */
+export function eventService(deps: { store: Pick<Store, 'read' | 'write'> }) {
   const { store } = deps;
   return {
+    /** Deletes events (with their deliveries and attempts) older than `retentionDays`, in small batches. */
+    async sweep(retentionDays: number, now = nowSeconds()): Promise<number> {
+      let total = 0;
+      for (;;) {
+        const deleted = await store.write((repos) => repos.events.sweep(now - retentionDays * 86400, SWEEP_BATCH));
+        total += deleted;
+        if (deleted < SWEEP_BATCH) return total;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
+
     async retrieve(scope: Scope, id: string): Promise<EventView> {
       return store.read(async (repos) => {
         const event = await repos.events.findById(scope, id);

@@ -2,7 +2,8 @@ import { newId, nowSeconds } from '../../lib/ids.js';
 import { currentRequestContext } from '../../lib/request-context.js';
 import type { WriteRepositories } from '../../store/port.js';
 import type { Scope } from '../scope.js';
-import { API_VERSION, type EventRecord, type EventType } from './event.js';
+import type { EventType } from '../owned-resources.js';
+import { API_VERSION, type EventRecord } from './event.js';
 
 export interface EventOptions {
   customerId?: string | null;

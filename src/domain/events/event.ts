@@ -1,3 +1,5 @@
+import type { EventType } from '../owned-resources.js';
+
 /** SPEC E-1: an event, written in the transaction of the change it describes. */
 export interface EventRecord {
   id: string;
@@ -14,18 +16,3 @@ export interface EventRecord {
 
 /** The version of the object shapes in event payloads. */
 export const API_VERSION = '2026-10-28.clientele';
-
-export const EVENT_TYPES = [
-  'customer.created',
-  'customer.updated',
-  'customer.deleted',
-  'customer.tax_id.created',
-  'customer.tax_id.deleted',
-  'customer.integration.created',
-  'customer.integration.deleted',
-  'payment_method.attached',
-  'payment_method.detached',
-  'payment_method.updated',
-] as const;
-
-export type EventType = (typeof EVENT_TYPES)[number];

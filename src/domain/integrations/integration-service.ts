@@ -1,7 +1,6 @@
 import { newId, nowSeconds } from '../../lib/ids.js';
 import { UniqueViolation, type Repositories, type Store } from '../../store/port.js';
 import type { AuthContext } from '../accounts/account-service.js';
-import type { CustomerRecord } from '../customers/customer.js';
 import type { Scope } from '../scope.js';
 import { mergeMetadata } from '../customers/customer-rules.js';
 import { resourceAlreadyExists, resourceMissing } from '../errors.js';
@@ -87,18 +86,6 @@ export function integrationService(deps: { store: Store }) {
           (id) => repos.integrations.cursorOf(scope, customerId, id),
           (page) => repos.integrations.list(scope, customerId, page),
         );
-      });
-    },
-
-    /** SPEC I-2: which customer holds this provider id. */
-    async lookup(scope: Scope, provider: string, providerId: string): Promise<CustomerRecord> {
-      return store.read(async (repos) => {
-        const integration = await repos.integrations.findByProvider(scope, provider, providerId);
-        const customer = integration && (await repos.customers.findById(scope, integration.customer_id));
-        if (!customer || customer.deleted) {
-          throw resourceMissing(`customer with ${provider} id`, providerId, 'provider_id');
-        }
-        return customer;
       });
     },
   };

@@ -278,9 +278,9 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
             updated_by: auth.keyId,
           };
           await repos.customers.update(scope, cleared);
-          await recordEvent(repos, scope, 'customer.updated', toApiCustomer({ customer: cleared }), {
+          await recordEvent(repos, scope, 'customer.updated', toApiCustomer(cleared), {
             customerId,
-            previousAttributes: { invoice_settings: toApiCustomer({ customer }).invoice_settings },
+            previousAttributes: { invoice_settings: toApiCustomer(customer).invoice_settings },
           });
         }
         return next;

@@ -1,6 +1,8 @@
 import { e164 } from '../customers/customer-rules.js';
 import type { CustomerSearchClause, CustomerSearchQuery, Store } from '../../store/port.js';
-import { loadCustomerViews, type CustomerView } from '../customers/customer-expansions.js';
+import { toApiCustomer } from '../customers/customer-mapper.js';
+import type { ApiObject } from '../expansion/expansion.js';
+import { planFor, present } from '../expansion/expansion-table.js';
 import type { Scope } from '../scope.js';
 import { decodePageCursor, encodePageCursor, parseSearchQuery, searchQueryFingerprint, type Clause } from './query-parser.js';
 
@@ -13,7 +15,7 @@ export interface CustomerSearchRequest {
 }
 
 export interface CustomerSearchResult {
-  data: CustomerView[];
+  data: ApiObject[];
   hasMore: boolean;
   /** Opaque cursor for the page after this one; null on the last page. */
   nextPage: string | null;
@@ -37,7 +39,8 @@ export interface SearchServiceDeps {
 export function searchService(deps: SearchServiceDeps) {
   const { store } = deps;
   return {
-    async searchCustomers(scope: Scope, request: CustomerSearchRequest, expand: ReadonlySet<string>): Promise<CustomerSearchResult> {
+    async searchCustomers(scope: Scope, request: CustomerSearchRequest, expand?: readonly string[]): Promise<CustomerSearchResult> {
+      const plan = planFor('customer', expand, true);
       const parsed = parseSearchQuery(request.query);
       const fingerprint = searchQueryFingerprint(parsed);
       const after = request.page === undefined ? undefined : decodePageCursor(request.page, fingerprint);
@@ -48,7 +51,7 @@ export function searchService(deps: SearchServiceDeps) {
         const page = hits.slice(0, request.limit);
         const last = page.at(-1);
         return {
-          data: await loadCustomerViews(repos, scope, page.map((h) => h.customer), expand),
+          data: await present({ repos, scope }, plan, page.map((h) => h.customer), toApiCustomer),
           hasMore,
           nextPage: hasMore && last ? encodePageCursor(last.position, fingerprint) : null,
         };

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { Config } from '../../config.js';
 import type { Store } from '../../store/port.js';
 import { nowSeconds } from '../../lib/ids.js';
@@ -67,6 +68,11 @@ export function deliveryWorker(store: Pick<Store, 'read' | 'write'>, settings: D
   let polling: Promise<void> | null = null;
   let again = false;
   let backlog = false;
+  /**
+   * poll() as of the worker's start, outside any request: a nudge comes from inside a request's
+   * async context (its unit of work, its request id), which the worker's own writes must not join.
+   */
+  let pollDetached: () => void = () => undefined;
 
   async function load(delivery: ClaimedDelivery) {
     const scope: Scope = { accountId: delivery.accountId, livemode: delivery.livemode };
@@ -146,12 +152,13 @@ export function deliveryWorker(store: Pick<Store, 'read' | 'write'>, settings: D
       if (running) return;
       log = logger;
       running = true;
+      pollDetached = AsyncResource.bind(poll);
       timer = setInterval(poll, settings.pollMs);
       timer.unref();
       poll();
     },
     nudge() {
-      if (running) setImmediate(poll);
+      if (running) setImmediate(pollDetached);
     },
     async stop() {
       running = false;

@@ -3,7 +3,7 @@ import type { Store } from '../../store/port.js';
 import type { Scope } from '../scope.js';
 import { mergeMetadata } from '../customers/customer-rules.js';
 import { invalidRequest, resourceMissing } from '../errors.js';
-import { EVENT_TYPES } from '../events/event.js';
+import { EVENT_TYPES } from '../owned-resources.js';
 import { pageThrough, type Page, type PageRequest } from '../paging.js';
 import { newWebhookSecret } from './signing.js';
 import type { UrlGuard } from './url-guard.js';

@@ -3,10 +3,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Scope } from '../../domain/scope.js';
 import { ApiError } from '../../domain/errors.js';
 import { fingerprint } from '../../domain/payment-methods/card.js';
-import type { IdempotencyRecord, Store } from '../../store/port.js';
-
-/** Keys and their first responses live for 24 hours (SPEC W-8). */
-export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+import type { AccountService } from '../../domain/accounts/account-service.js';
+import type { IdempotencyService } from '../../domain/idempotency/idempotency-service.js';
+import type { IdempotencyRecord } from '../../store/port.js';
 
 export interface IdempotencyClaim {
   key: string;
@@ -77,17 +76,17 @@ export function sendStored(reply: FastifyReply, record: IdempotencyRecord, repla
   return reply.send(record.body);
 }
 
-export function expiredBefore(now: number): number {
-  return now - IDEMPOTENCY_TTL_SECONDS;
-}
-
 /**
  * W-8 for every POST in this scope. A request whose key is live and matches replays the
  * stored response; a mismatch is an idempotency_error; a duplicate arriving while the first
  * is still running in this process gets 409. The response itself is stored by respond(), in
  * the transaction of the write. Requests that fail validation never reach this hook.
  */
-export function registerIdempotency(scope: FastifyInstance, store: Pick<Store, 'read'>): void {
+export function registerIdempotency(
+  scope: FastifyInstance,
+  deps: { idempotency: Pick<IdempotencyService, 'findLive'>; accounts: Pick<AccountService, 'fingerprintSecret'> },
+): void {
+  const { idempotency, accounts } = deps;
   const inFlight = new Set<string>();
   scope.decorateRequest('idempotency', null);
 
@@ -105,10 +104,7 @@ export function registerIdempotency(scope: FastifyInstance, store: Pick<Store, '
     inFlight.add(slot);
     let claim: IdempotencyClaim;
     try {
-      const body = await cardSafeBody(request.body, async () => {
-        const account = await store.read((r) => r.accounts.findAccount(auth.accountId));
-        return account?.fingerprint_secret ?? auth.accountId;
-      });
+      const body = await cardSafeBody(request.body, () => accounts.fingerprintSecret(auth.accountId));
       claim = {
         key,
         endpoint: `POST ${request.routeOptions.url ?? request.url}`,
@@ -116,8 +112,8 @@ export function registerIdempotency(scope: FastifyInstance, store: Pick<Store, '
         scope: keyScope,
         slot,
       };
-      const existing = await store.read((r) => r.idempotency.find(keyScope, key));
-      if (existing && existing.created >= expiredBefore(Math.floor(Date.now() / 1000))) {
+      const existing = await idempotency.findLive(keyScope, key);
+      if (existing) {
         if (existing.endpoint !== claim.endpoint || existing.params_hash !== claim.paramsHash) throw idempotencyMismatch(key);
         inFlight.delete(slot);
         return sendStored(reply, existing, true);

@@ -1,13 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import type { Store } from '../../store/port.js';
 
 /** Liveness, readiness and the generated API reference. */
-export function registerSystemRoutes(app: FastifyInstance, store: Pick<Store, 'ping'>): void {
+export function registerSystemRoutes(app: FastifyInstance, health: { ready(): Promise<void> }): void {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     try {
-      await store.ping();
+      await health.ready();
       return { status: 'ready' };
     } catch {
       return reply.status(503).send({

@@ -4,7 +4,7 @@ import { migrateToLatest } from '../migrations/index.js';
 import { UniqueViolation, type Repositories, type Store, type WriteRepositories } from '../port.js';
 import type { Database } from '../schema.js';
 import type { RowReader } from '../sqlite.js';
-import { runBeforeCommit } from '../write-hooks.js';
+import { runUnitOfWork, writeInUnit, type BeforeCommit } from '../unit-of-work.js';
 import { sqliteGroupCommit } from './sqlite-group-commit.js';
 import { accountsRepository } from './accounts-repository.js';
 import { customersRepository } from './customers-repository.js';
@@ -67,7 +67,7 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, options: Kys
 
   const writeSqlite = sqliteGroupCommit(db, makeDurable, (conn) => ({ ...repositories(conn, dialect), lock: async () => undefined }));
 
-  const writePostgres = <T>(fn: (repos: WriteRepositories) => Promise<T>): Promise<T> =>
+  const writePostgres = <T>(fn: (repos: WriteRepositories) => Promise<T>, beforeCommit: BeforeCommit | null): Promise<T> =>
     db.transaction().execute(async (trx) => {
       const repos: WriteRepositories = {
         ...repositories(trx, dialect),
@@ -76,7 +76,7 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, options: Kys
         },
       };
       const result = await fn(repos);
-      await runBeforeCommit(repos, result);
+      if (beforeCommit) await beforeCommit(repos, result);
       return result;
     });
 
@@ -103,13 +103,15 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, options: Kys
   return {
     dialect,
     read: (fn) => fn(reader),
-    async write(fn) {
-      try {
-        return await (dialect === 'sqlite' ? writeSqlite(fn) : writePostgres(fn));
-      } catch (error) {
-        throw translate(error);
-      }
-    },
+    write: (fn) =>
+      writeInUnit(async (beforeCommit) => {
+        try {
+          return await (dialect === 'sqlite' ? writeSqlite(fn, beforeCommit) : writePostgres(fn, beforeCommit));
+        } catch (error) {
+          throw translate(error);
+        }
+      }),
+    unitOfWork: runUnitOfWork,
     migrate,
     async ping() {
       await sql`select 1`.execute(readDb);

@@ -2,12 +2,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely } from 'kysely';
 import type { WriteRepositories } from '../port.js';
 import type { Database } from '../schema.js';
-import { runBeforeCommit } from '../write-hooks.js';
+import type { BeforeCommit } from '../unit-of-work.js';
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 interface Job {
   fn: (repos: WriteRepositories) => Promise<unknown>;
+  beforeCommit: BeforeCommit | null;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
   /** Runs a callback in the async context of the request that queued the write. */
@@ -48,7 +49,7 @@ export function sqliteGroupCommit(
     try {
       const value = await job.inContext(async () => {
         const result = await job.fn(repos);
-        await runBeforeCommit(repos, result);
+        if (job.beforeCommit) await job.beforeCommit(repos, result);
         return result;
       });
       await sql`release clientele_write`.execute(conn);
@@ -105,10 +106,11 @@ export function sqliteGroupCommit(
     }
   }
 
-  return function write<T>(fn: (repos: WriteRepositories) => Promise<T>): Promise<T> {
+  return function write<T>(fn: (repos: WriteRepositories) => Promise<T>, beforeCommit: BeforeCommit | null): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       queue.push({
         fn,
+        beforeCommit,
         resolve: resolve as (value: unknown) => void,
         reject,
         inContext: AsyncLocalStorage.snapshot(),

@@ -1,7 +1,6 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nowSeconds } from '../../../src/lib/ids.js';
-import { sweepEvents } from '../../../src/maintenance.js';
 import { createTestApp, STORES, type TestAccount, type TestApp } from '../../helpers/harness.js';
 
 interface ApiEvent {
@@ -145,9 +144,9 @@ describe.each(STORES)('events (%s)', (kind) => {
     const account = await t.newAccount();
     await t.api(account.test).post('/v1/customers', { name: 'Old news' });
     expect(await eventsOf(account)).toHaveLength(1);
-    expect(await sweepEvents(t.store, 30, nowSeconds())).toBe(0);
+    expect(await t.services.events.sweep(30, nowSeconds())).toBe(0);
     expect(await eventsOf(account)).toHaveLength(1);
-    expect(await sweepEvents(t.store, 30, nowSeconds() + 31 * 86400)).toBeGreaterThanOrEqual(1);
+    expect(await t.services.events.sweep(30, nowSeconds() + 31 * 86400)).toBeGreaterThanOrEqual(1);
     expect(await eventsOf(account)).toHaveLength(0);
   });
 });

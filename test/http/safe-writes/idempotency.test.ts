@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nowSeconds } from '../../../src/lib/ids.js';
-import { sweepIdempotencyKeys } from '../../../src/maintenance.js';
 import { createTestApp, STORES, type TestApp } from '../../helpers/harness.js';
 
 describe.each(STORES)('idempotency keys — W-8 (%s)', (kind) => {
@@ -140,7 +139,7 @@ describe.each(STORES)('idempotency keys — W-8 (%s)', (kind) => {
     await t.api(account.test).post('/v1/customers', { name: 'Swept' }, { 'idempotency-key': k2 });
     const rec2 = await t.store.read((r) => r.idempotency.find(scope, k2));
     await t.store.write((r) => r.idempotency.save(scope, { ...rec2!, created: nowSeconds() - 30 * 3600 }, nowSeconds() + 1));
-    expect(await sweepIdempotencyKeys(t.store)).toBeGreaterThanOrEqual(1);
+    expect(await t.services.idempotency.sweep()).toBeGreaterThanOrEqual(1);
     expect(await t.store.read((r) => r.idempotency.find(scope, k2))).toBeUndefined();
     expect(await t.store.read((r) => r.idempotency.find(scope, k))).toBeDefined();
   });

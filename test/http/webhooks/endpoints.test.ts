@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_TYPES } from '../../../src/domain/events/event.js';
+import { EVENT_TYPES } from '../../../src/domain/owned-resources.js';
 import { Api, STORES } from '../../helpers/harness.js';
 import { createWebhookTestApp, type WebhookTestApp } from './support.js';
 

@@ -103,7 +103,7 @@ describe.each(STORES)('webhook SSRF guard (%s)', (kind) => {
     t = await createWebhookTestApp(kind, { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' });
     receiver = await Receiver.start();
     const config = testConfig(t.database, { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
-    permissive = await buildApp({ config, store: t.store, services: createServices(t.store, config), logger: false });
+    permissive = await buildApp({ config, unitOfWork: t.store.unitOfWork, services: createServices(t.store, config), logger: false });
     await permissive.ready();
   });
   afterAll(async () => {

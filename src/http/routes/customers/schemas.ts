@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import {
   ExpandParam,
   Metadata,
@@ -24,65 +24,66 @@ export const AddressObject = Type.Object({
   state: NullableString,
 });
 
-export const Customer = Type.Object(
-  {
-    id: Type.String({ description: '`cus_` followed by 24 random base62 characters.' }),
-    object: Type.Literal('customer'),
-    address: Nullable(AddressObject),
-    balance: Type.Integer(),
-    business_name: NullableString,
-    created: Type.Integer({ description: 'Unix time (seconds).' }),
-    currency: NullableString,
-    default_source: Type.Null(),
-    delinquent: Type.Boolean(),
-    description: NullableString,
-    discount: Type.Null(),
-    email: NullableString,
-    individual_name: NullableString,
-    invoice_prefix: NullableString,
-    invoice_settings: Type.Object({
-      custom_fields: Nullable(Type.Array(Type.Object({ name: Type.String(), value: Type.String() }))),
-      default_payment_method: Type.Union([Type.String(), Type.Ref('PaymentMethod'), Type.Null()], {
-        description: 'A payment method id, or the object with expand[]=invoice_settings.default_payment_method.',
-      }),
-      footer: NullableString,
-      rendering_options: Nullable(Type.Object({ amount_tax_display: NullableString, template: NullableString })),
+/** Fields every customer has (SPEC C-1); owned resources add their includable fields. */
+const customerFields = {
+  id: Type.String({ description: '`cus_` followed by 24 random base62 characters.' }),
+  object: Type.Literal('customer'),
+  address: Nullable(AddressObject),
+  balance: Type.Integer(),
+  business_name: NullableString,
+  created: Type.Integer({ description: 'Unix time (seconds).' }),
+  currency: NullableString,
+  default_source: Type.Null(),
+  delinquent: Type.Boolean(),
+  description: NullableString,
+  discount: Type.Null(),
+  email: NullableString,
+  individual_name: NullableString,
+  invoice_prefix: NullableString,
+  invoice_settings: Type.Object({
+    custom_fields: Nullable(Type.Array(Type.Object({ name: Type.String(), value: Type.String() }))),
+    default_payment_method: Type.Union([Type.String(), Type.Ref('PaymentMethod'), Type.Null()], {
+      description: 'A payment method id, or the object with expand[]=invoice_settings.default_payment_method.',
     }),
-    livemode: Type.Boolean(),
-    metadata: Metadata,
-    name: NullableString,
-    next_invoice_sequence: Type.Integer(),
-    phone: NullableString,
-    preferred_locales: Type.Array(Type.String()),
-    shipping: Nullable(Type.Object({ address: AddressObject, name: Type.String(), phone: NullableString })),
-    tax_exempt: StringEnum(['none', 'exempt', 'reverse']),
-    test_clock: Type.Null(),
-    external_id: Nullable(Type.String({ description: "The merchant's own id for this customer." })),
-    first_name: NullableString,
-    last_name: NullableString,
-    notes: Nullable(Type.String({ description: 'Internal notes; never shown to the customer.' })),
-    parent: Type.Union([Type.String(), Type.Ref('Customer'), Type.Null()], {
-      description: 'Parent customer id, or the parent object with expand[]=parent.',
-    }),
-    updated: Type.Integer({ description: 'Unix time of the last change.' }),
-    created_by: Nullable(Type.String({ description: 'Id (`key_…`) of the API key that created the customer.' })),
-    updated_by: Nullable(Type.String({ description: 'Id (`key_…`) of the API key that made the last change.' })),
-    integrations: Type.Optional(
-      Type.Object(
-        { object: Type.Literal('list'), url: Type.String(), has_more: Type.Boolean(), data: Type.Array(Type.Ref('Integration')) },
-        { description: 'Only with expand[]=integrations.' },
-      ),
+    footer: NullableString,
+    rendering_options: Nullable(Type.Object({ amount_tax_display: NullableString, template: NullableString })),
+  }),
+  livemode: Type.Boolean(),
+  metadata: Metadata,
+  name: NullableString,
+  next_invoice_sequence: Type.Integer(),
+  phone: NullableString,
+  preferred_locales: Type.Array(Type.String()),
+  shipping: Nullable(Type.Object({ address: AddressObject, name: Type.String(), phone: NullableString })),
+  tax_exempt: StringEnum(['none', 'exempt', 'reverse']),
+  test_clock: Type.Null(),
+  external_id: Nullable(Type.String({ description: "The merchant's own id for this customer." })),
+  first_name: NullableString,
+  last_name: NullableString,
+  notes: Nullable(Type.String({ description: 'Internal notes; never shown to the customer.' })),
+  parent: Type.Union([Type.String(), Type.Ref('Customer'), Type.Null()], {
+    description: 'Parent customer id, or the parent object with expand[]=parent.',
+  }),
+  updated: Type.Integer({ description: 'Unix time of the last change.' }),
+  created_by: Nullable(Type.String({ description: 'Id (`key_…`) of the API key that created the customer.' })),
+  updated_by: Nullable(Type.String({ description: 'Id (`key_…`) of the API key that made the last change.' })),
+  children_count: Type.Optional(Type.Integer({ description: 'Live direct children; only with expand[]=children_count.' })),
+};
+
+/** An includable list field of a customer (`tax_ids`), present only when expanded. */
+export function IncludedList(itemRef: string, expandName: string) {
+  return Type.Optional(
+    Type.Object(
+      { object: Type.Literal('list'), url: Type.String(), has_more: Type.Boolean(), data: Type.Array(Type.Ref(itemRef)) },
+      { description: `Only with expand[]=${expandName}.` },
     ),
-    children_count: Type.Optional(Type.Integer({ description: 'Live direct children; only with expand[]=children_count.' })),
-    tax_ids: Type.Optional(
-      Type.Object(
-        { object: Type.Literal('list'), url: Type.String(), has_more: Type.Boolean(), data: Type.Array(Type.Ref('TaxId')) },
-        { description: 'Only with expand[]=tax_ids.' },
-      ),
-    ),
-  },
-  { $id: 'Customer' },
-);
+  );
+}
+
+/** The customer object, with the includable fields each owned resource adds. */
+export function customerSchema(includes: Record<string, TSchema>) {
+  return Type.Object({ ...customerFields, ...includes }, { $id: 'Customer' });
+}
 
 export const DeletedCustomer = Type.Object(
   { id: Type.String(), object: Type.Literal('customer'), deleted: Type.Literal(true) },
@@ -200,16 +201,17 @@ export const ListChildrenQuery = Strict({
   expand: Type.Optional(ExpandParam),
 });
 
-export const CustomerExport = Type.Object(
-  {
-    object: Type.Literal('customer_export'),
-    exported_at: Type.Integer(),
-    customer: CustomerOrTombstone,
-    payment_methods: Type.Array(Type.Ref('PaymentMethod')),
-    tax_ids: Type.Array(Type.Ref('TaxId')),
-    integrations: Type.Array(Type.Ref('Integration')),
-    children: Type.Array(Type.String(), { description: 'Ids of live direct children.' }),
-    events: Type.Array(Type.Ref('Event'), { description: 'Events about the customer, newest first (kept for the event retention period).' }),
-  },
-  { description: 'Everything Clientele holds about one customer (SPEC C-8).' },
-);
+/** SPEC C-8: the export document, with each owned resource's objects under its export key. */
+export function customerExportSchema(owned: Record<string, TSchema>) {
+  return Type.Object(
+    {
+      object: Type.Literal('customer_export'),
+      exported_at: Type.Integer(),
+      customer: CustomerOrTombstone,
+      ...owned,
+      children: Type.Array(Type.String(), { description: 'Ids of live direct children.' }),
+      events: Type.Array(Type.Ref('Event'), { description: 'Events about the customer, newest first (kept for the event retention period).' }),
+    },
+    { description: 'Everything Clientele holds about one customer (SPEC C-8).' },
+  );
+}

@@ -2,11 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ApiError } from '../../../domain/errors.js';
-import { EVENT_TYPES } from '../../../domain/events/event.js';
-import { toApiEvent, type EventService } from '../../../domain/events/event-service.js';
+import { EVENT_TYPES } from '../../../domain/owned-resources.js';
+import { toApiEvent } from '../../../domain/events/event-service.js';
 import { expandPaths, NO_EXPANSIONS } from '../../wire/expand.js';
 import { listEnvelope, listParams, pageRequest } from '../../wire/list.js';
 import { errorResponses, ExpandParam, ListOf, Nullable, Str, Strict } from '../../wire/schema-kit.js';
+import type { RouteModule } from '../route-module.js';
 import { authOf } from '../common.js';
 
 export const Event = Type.Object(
@@ -46,43 +47,45 @@ function checkType(type: string, param: string): void {
 }
 
 /** SPEC E-1: GET /v1/events and GET /v1/events/:id. */
-export function registerEventRoutes(scope: FastifyInstance, events: EventService): void {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-  app.addSchema(Event);
+export const eventRoutes: RouteModule = {
+  register(scope: FastifyInstance, { services: { events } }) {
+    const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+    app.addSchema(Event);
 
-  app.get(
-    '/events',
-    {
-      schema: {
-        tags,
-        summary: 'List events, newest first (filters type, types[], created)',
-        querystring: ListEventsQuery,
-        response: { 200: ListOf(Type.Ref(Event), '/v1/events'), ...errorResponses },
+    app.get(
+      '/events',
+      {
+        schema: {
+          tags,
+          summary: 'List events, newest first (filters type, types[], created)',
+          querystring: ListEventsQuery,
+          response: { 200: ListOf(Type.Ref(Event), '/v1/events'), ...errorResponses },
+        },
       },
-    },
-    async (request) => {
-      const q = request.query;
-      expandPaths(q.expand, NO_EXPANSIONS, true);
-      if (q.type !== undefined && q.types !== undefined) {
-        throw new ApiError('You may only specify one of these parameters: type, types.', { code: 'parameters_exclusive', param: 'types' });
-      }
-      const types = q.type !== undefined ? [q.type] : q.types;
-      types?.forEach((t, i) => checkType(t, q.type !== undefined ? 'type' : `types[${i}]`));
-      const page = await events.list(authOf(request), types, pageRequest(q));
-      return listEnvelope('/v1/events', page.data.map(toApiEvent), page.hasMore);
-    },
-  );
+      async (request) => {
+        const q = request.query;
+        expandPaths(q.expand, NO_EXPANSIONS, true);
+        if (q.type !== undefined && q.types !== undefined) {
+          throw new ApiError('You may only specify one of these parameters: type, types.', { code: 'parameters_exclusive', param: 'types' });
+        }
+        const types = q.type !== undefined ? [q.type] : q.types;
+        types?.forEach((t, i) => checkType(t, q.type !== undefined ? 'type' : `types[${i}]`));
+        const page = await events.list(authOf(request), types, pageRequest(q));
+        return listEnvelope('/v1/events', page.data.map(toApiEvent), page.hasMore);
+      },
+    );
 
-  app.get(
-    '/events/:id',
-    {
-      schema: {
-        tags,
-        summary: 'Retrieve an event',
-        params: Strict({ id: Str(255) }),
-        response: { 200: Type.Ref(Event), ...errorResponses },
+    app.get(
+      '/events/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Retrieve an event',
+          params: Strict({ id: Str(255) }),
+          response: { 200: Type.Ref(Event), ...errorResponses },
+        },
       },
-    },
-    async (request) => toApiEvent(await events.retrieve(authOf(request), request.params.id)),
-  );
-}
+      async (request) => toApiEvent(await events.retrieve(authOf(request), request.params.id)),
+    );
+  },
+};

@@ -1,16 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { CUSTOMER_EXPANSIONS } from '../../../domain/customers/customer-expansions.js';
-import { toApiCustomer } from '../../../domain/customers/customer-mapper.js';
-import { customerEtag, type CustomerService } from '../../../domain/customers/customer-service.js';
+import { customerEtag } from '../../../domain/customers/customer-service.js';
 import { toApiIntegration, toDeletedIntegration } from '../../../domain/integrations/integration-mapper.js';
-import type { IntegrationService } from '../../../domain/integrations/integration-service.js';
-import type { Store } from '../../../store/port.js';
-import { respond } from '../../respond.js';
 import { expandPaths, NO_EXPANSIONS } from '../../wire/expand.js';
 import { listEnvelope, pageRequest } from '../../wire/list.js';
 import { errorResponses, ListOf } from '../../wire/schema-kit.js';
+import { IncludedList } from '../customers/schemas.js';
+import type { RouteModule } from '../route-module.js';
 import { authOf } from '../common.js';
 import {
   CreateIntegrationBody,
@@ -26,89 +23,88 @@ import {
 const tags = ['Integrations'];
 
 /** SPEC I-1, I-2: a customer's ids in other systems, and the reverse lookup. */
-export function registerIntegrationRoutes(
-  scope: FastifyInstance,
-  integrations: IntegrationService,
-  customers: CustomerService,
-  store: Store,
-): void {
-  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+export const integrationRoutes: RouteModule = {
+  schemas: [Integration],
+  owned: {
+    exportKey: 'integrations',
+    item: Type.Ref(Integration),
+    customerIncludes: { integrations: IncludedList('Integration', 'integrations') },
+  },
+  register(scope: FastifyInstance, { services: { integrations, customers }, respond }) {
+    const app = scope.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.post(
-    '/customers/:id/integrations',
-    {
-      schema: {
-        tags,
-        summary: "Map the customer to its record in another system (409 if that id is another customer's)",
-        params: CustomerParams,
-        body: CreateIntegrationBody,
-        response: { 200: Type.Ref(Integration), ...errorResponses },
-      },
-    },
-    async (request, reply) =>
-      respond(
-        request,
-        reply,
-        store,
-        () => {
-          expandPaths(request.body.expand, NO_EXPANSIONS);
-          const { provider, provider_id, metadata } = request.body;
-          return integrations.create(authOf(request), request.params.id, { provider, provider_id, ...(metadata !== undefined && { metadata }) });
+    app.post(
+      '/customers/:id/integrations',
+      {
+        schema: {
+          tags,
+          summary: "Map the customer to its record in another system (409 if that id is another customer's)",
+          params: CustomerParams,
+          body: CreateIntegrationBody,
+          response: { 200: Type.Ref(Integration), ...errorResponses },
         },
-        (integration) => ({ status: 200, body: toApiIntegration(integration) }),
-      ),
-  );
-
-  app.get(
-    '/customers/:id/integrations',
-    {
-      schema: {
-        tags,
-        summary: "List a customer's integrations",
-        params: CustomerParams,
-        querystring: ListIntegrationsQuery,
-        response: { 200: ListOf(Type.Ref(Integration), '/v1/customers/{id}/integrations'), ...errorResponses },
       },
-    },
-    async (request) => {
-      expandPaths(request.query.expand, NO_EXPANSIONS, true);
-      const page = await integrations.list(authOf(request), request.params.id, pageRequest(request.query));
-      return listEnvelope(`/v1/customers/${request.params.id}/integrations`, page.data.map(toApiIntegration), page.hasMore);
-    },
-  );
+      async (request, reply) =>
+        respond(
+          request,
+          reply,
+          () => {
+            expandPaths(request.body.expand, NO_EXPANSIONS);
+            const { provider, provider_id, metadata } = request.body;
+            return integrations.create(authOf(request), request.params.id, { provider, provider_id, ...(metadata !== undefined && { metadata }) });
+          },
+          (integration) => ({ status: 200, body: toApiIntegration(integration) }),
+        ),
+    );
 
-  app.delete(
-    '/customers/:id/integrations/:integration',
-    {
-      schema: { tags, summary: 'Remove an integration', params: IntegrationParams, response: { 200: DeletedIntegration, ...errorResponses } },
-    },
-    async (request, reply) =>
-      respond(
-        request,
-        reply,
-        store,
-        () => integrations.remove(authOf(request), request.params.id, request.params.integration),
-        (integration) => ({ status: 200, body: toDeletedIntegration(integration) }),
-      ),
-  );
-
-  app.get(
-    '/integrations/:provider/:provider_id',
-    {
-      schema: {
-        tags,
-        summary: 'Find the customer mapped to a provider id',
-        params: ProviderParams,
-        querystring: LookupQuery,
-        response: { 200: Type.Ref('Customer'), ...errorResponses },
+    app.get(
+      '/customers/:id/integrations',
+      {
+        schema: {
+          tags,
+          summary: "List a customer's integrations",
+          params: CustomerParams,
+          querystring: ListIntegrationsQuery,
+          response: { 200: ListOf(Type.Ref(Integration), '/v1/customers/{id}/integrations'), ...errorResponses },
+        },
       },
-    },
-    async (request, reply) => {
-      const expand = expandPaths(request.query.expand, CUSTOMER_EXPANSIONS);
-      const scope = authOf(request);
-      const found = await integrations.lookup(scope, request.params.provider, request.params.provider_id);
-      const view = await customers.retrieve(scope, found.id, expand);
-      return reply.header('etag', customerEtag(view.customer)).send(toApiCustomer(view));
-    },
-  );
-}
+      async (request) => {
+        expandPaths(request.query.expand, NO_EXPANSIONS, true);
+        const page = await integrations.list(authOf(request), request.params.id, pageRequest(request.query));
+        return listEnvelope(`/v1/customers/${request.params.id}/integrations`, page.data.map(toApiIntegration), page.hasMore);
+      },
+    );
+
+    app.delete(
+      '/customers/:id/integrations/:integration',
+      {
+        schema: { tags, summary: 'Remove an integration', params: IntegrationParams, response: { 200: DeletedIntegration, ...errorResponses } },
+      },
+      async (request, reply) =>
+        respond(
+          request,
+          reply,
+          () => integrations.remove(authOf(request), request.params.id, request.params.integration),
+          (integration) => ({ status: 200, body: toDeletedIntegration(integration) }),
+        ),
+    );
+
+    app.get(
+      '/integrations/:provider/:provider_id',
+      {
+        schema: {
+          tags,
+          summary: 'Find the customer mapped to a provider id',
+          params: ProviderParams,
+          querystring: LookupQuery,
+          response: { 200: Type.Ref('Customer'), ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const { provider, provider_id } = request.params;
+        const result = await customers.retrieveByProviderId(authOf(request), provider, provider_id, request.query.expand);
+        return reply.header('etag', customerEtag(result.customer)).send(result.body);
+      },
+    );
+  },
+};

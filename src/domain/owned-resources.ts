@@ -1,0 +1,18 @@
+import { integrationResource } from './integrations/integration-resource.js';
+import type { EventTypeOf } from './owned-resource.js';
+import { paymentMethodResource } from './payment-methods/payment-method-resource.js';
+import { taxIdResource } from './tax-ids/tax-id-resource.js';
+
+/**
+ * Every resource owned by a customer, in the order the customer's export lists them. A new
+ * owned resource is one line here (see docs/architecture.md).
+ */
+export const OWNED_RESOURCES = [paymentMethodResource, taxIdResource, integrationResource] as const;
+
+/** The customer's own events. */
+export const CUSTOMER_EVENT_TYPES = ['customer.created', 'customer.updated', 'customer.deleted'] as const;
+
+/** Every event type Clientele writes (SPEC E-1). */
+export const EVENT_TYPES: readonly EventType[] = [...CUSTOMER_EVENT_TYPES, ...OWNED_RESOURCES.flatMap((r) => r.eventTypes)];
+
+export type EventType = (typeof CUSTOMER_EVENT_TYPES)[number] | EventTypeOf<(typeof OWNED_RESOURCES)[number]>;

@@ -1,0 +1,54 @@
+import { recordEvent } from '../events/event-writer.js';
+import { expandableId, type ApiObject } from '../expansion/expansion.js';
+import type { OwnedResource } from '../owned-resource.js';
+import { toApiPaymentMethod } from './payment-method-mapper.js';
+import type { PaymentMethodRecord } from './payment-method.js';
+
+const EVENT_TYPES = ['payment_method.attached', 'payment_method.detached', 'payment_method.updated'] as const;
+
+const BLANK_BILLING_DETAILS = { address: null, email: null, name: null, phone: null };
+
+/**
+ * SPEC PM-1 … PM-4: a customer's saved payment methods. Deleting the customer detaches them,
+ * keeping only display details that identify nobody (brand, last4, expiry).
+ */
+export const paymentMethodResource: OwnedResource<(typeof EVENT_TYPES)[number]> = {
+  object: 'payment_method',
+  exportKey: 'payment_methods',
+  eventTypes: EVENT_TYPES,
+  async exportOf({ repos, scope }, customerId) {
+    return (await repos.paymentMethods.allOf(scope, customerId)).map(toApiPaymentMethod);
+  },
+  async erase(repos, scope, customerId, now) {
+    const methods = await repos.paymentMethods.allOf(scope, customerId);
+    for (const method of methods) {
+      const detached: PaymentMethodRecord = {
+        ...method,
+        customer_id: null,
+        detached: true,
+        billing_details: BLANK_BILLING_DETAILS,
+        card: method.card && { ...method.card, fingerprint: null },
+        metadata: {},
+        updated: now,
+        version: method.version + 1,
+      };
+      await repos.paymentMethods.update(scope, detached);
+      await recordEvent(repos, scope, 'payment_method.detached', toApiPaymentMethod(detached), { customerId });
+    }
+    // A method's own responses (its create, an update before attaching) name it, not the customer.
+    return methods.map((m) => m.id);
+  },
+  redact(object) {
+    const out: ApiObject = { ...object };
+    if ('billing_details' in out) out.billing_details = BLANK_BILLING_DETAILS;
+    const card = out.card;
+    if (card !== null && typeof card === 'object' && 'fingerprint' in card) out.card = { ...card, fingerprint: null };
+    return out;
+  },
+  customerExpansions: {
+    'invoice_settings.default_payment_method': expandableId('invoice_settings.default_payment_method', 'payment_method', async ({ repos, scope }, ids) => {
+      const methods = await repos.paymentMethods.findByIds(scope, ids);
+      return new Map([...methods].map(([id, method]) => [id, toApiPaymentMethod(method)]));
+    }),
+  },
+};

@@ -1,0 +1,28 @@
+import { recordEvent } from '../events/event-writer.js';
+import { includedListOf } from '../expansion/expansion.js';
+import type { OwnedResource } from '../owned-resource.js';
+import { toApiTaxId } from './tax-id-mapper.js';
+
+const EVENT_TYPES = ['customer.tax_id.created', 'customer.tax_id.deleted'] as const;
+
+const url = (customerId: string) => `/v1/customers/${customerId}/tax_ids`;
+
+/** SPEC T-2: a customer's typed tax ids. Deleted with the customer. */
+export const taxIdResource: OwnedResource<(typeof EVENT_TYPES)[number]> = {
+  object: 'tax_id',
+  exportKey: 'tax_ids',
+  eventTypes: EVENT_TYPES,
+  async exportOf({ repos, scope }, customerId) {
+    return (await repos.taxIds.listForCustomers(scope, [customerId])).map(toApiTaxId);
+  },
+  async erase(repos, scope, customerId) {
+    for (const taxId of await repos.taxIds.deleteAllOf(scope, customerId)) {
+      await recordEvent(repos, scope, 'customer.tax_id.deleted', toApiTaxId(taxId), { customerId });
+    }
+    return [];
+  },
+  redact: (object) => ('value' in object ? { ...object, value: null } : object),
+  customerExpansions: {
+    tax_ids: includedListOf('tax_id', url, ({ repos, scope }, ids) => repos.taxIds.listForCustomers(scope, ids), (r) => r.customer_id, toApiTaxId),
+  },
+};
