@@ -7,7 +7,7 @@ import pg from 'pg';
 import qs from 'qs';
 import { inject } from 'vitest';
 import type { ServerProcess } from './processes.js';
-import { tenantScopeGuard } from './tenant-scope.js';
+import { tenantScopeGuard, tenantTablesOf } from './tenant-scope.js';
 import { buildApp } from '../../src/app.js';
 import { createServices, type Services } from '../../src/compose.js';
 import { loadConfig, type Config, type DatabaseTarget } from '../../src/config.js';
@@ -83,7 +83,7 @@ export async function createTestApp(kind: StoreKind, env: Record<string, string>
   const guard = tenantScopeGuard();
   const store = await openStore(config, { onStatement: guard.onStatement });
   await store.migrate();
-  guard.start();
+  guard.start(await tenantTablesOf(database));
   const services = createServices(store, config);
   const app = await buildApp({ config, unitOfWork: store.unitOfWork, services, logger: false });
   await app.ready();

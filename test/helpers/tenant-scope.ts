@@ -1,6 +1,46 @@
-import { ACROSS_ACCOUNTS_MARK, TENANT_TABLES } from '../../src/store/kysely/tenant.js';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import type { DatabaseTarget } from '../../src/config.js';
+import { ACROSS_ACCOUNTS_MARK } from '../../src/store/kysely/tenant.js';
 
-const TENANT = new Set<string>(TENANT_TABLES);
+/**
+ * The account-owned tables of a migrated database, read from its schema: every table with both
+ * scope columns, but api_keys (as src/store/kysely/tenant.ts defines TenantTable). A new table
+ * is covered the moment a migration creates it.
+ */
+export async function tenantTablesOf(database: DatabaseTarget): Promise<Set<string>> {
+  let names: string[];
+  if (database.kind === 'sqlite') {
+    const db = new BetterSqlite3(database.path, { readonly: true });
+    try {
+      names = (
+        db
+          .prepare(
+            `SELECT m.name AS name FROM sqlite_master m JOIN pragma_table_info(m.name) p
+             WHERE m.type = 'table' GROUP BY m.name
+             HAVING sum(p.name = 'account_id') > 0 AND sum(p.name = 'livemode') > 0`,
+          )
+          .all() as Array<{ name: string }>
+      ).map((r) => r.name);
+    } finally {
+      db.close();
+    }
+  } else {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const result = await client.query<{ name: string }>(
+        `SELECT table_name AS name FROM information_schema.columns
+         WHERE table_schema = current_schema() AND column_name IN ('account_id', 'livemode')
+         GROUP BY table_name HAVING count(*) = 2`,
+      );
+      names = result.rows.map((r) => r.name);
+    } finally {
+      await client.end();
+    }
+  }
+  return new Set(names.filter((name) => name !== 'api_keys'));
+}
 
 function count(text: string, pattern: RegExp): number {
   return [...text.matchAll(pattern)].length;
@@ -13,11 +53,11 @@ function count(text: string, pattern: RegExp): number {
  * included); an INSERT names both columns. DDL, pragmas and transaction control are not data
  * access; statements marked as deliberately spanning accounts are let through.
  */
-export function unscopedReason(statement: string): string | null {
+export function unscopedReason(statement: string, tenantTables: ReadonlySet<string>): string | null {
   const text = statement.replace(/\s+/g, ' ').trim().toLowerCase();
   if (!/^(select|insert|update|delete|with)\b/.test(text)) return null;
   if (text.includes(ACROSS_ACCOUNTS_MARK)) return null;
-  const references = [...text.matchAll(/\b(from|join|update|into)\s+"?([a-z_]+)"?/g)].filter((m) => TENANT.has(m[2] ?? ''));
+  const references = [...text.matchAll(/\b(from|join|update|into)\s+"?([a-z_]+)"?/g)].filter((m) => tenantTables.has(m[2] ?? ''));
   if (references.length === 0) return null;
   const inserts = references.filter((m) => m[1] === 'into');
   for (const insert of inserts) {
@@ -38,16 +78,17 @@ export function unscopedReason(statement: string): string | null {
 export function tenantScopeGuard() {
   const violations: string[] = [];
   let seen = 0;
-  let recording = false;
+  let tables: ReadonlySet<string> | null = null;
   return {
     onStatement(statement: string) {
-      if (!recording) return;
+      if (!tables) return;
       seen++;
-      const reason = unscopedReason(statement);
+      const reason = unscopedReason(statement, tables);
       if (reason && violations.length < 20) violations.push(`${reason}:\n  ${statement.replace(/\s+/g, ' ').slice(0, 400)}`);
     },
-    start() {
-      recording = true;
+    /** Starts checking, against the account-owned tables of the migrated database. */
+    start(tenantTables: ReadonlySet<string>) {
+      tables = tenantTables;
     },
     get seen() {
       return seen;

@@ -17,30 +17,21 @@ import type { Dialect } from '../dialect.js';
 import type { Database } from '../schema.js';
 import { flag } from './codec.js';
 
-/**
- * Tables whose every row belongs to one account and one mode. Repositories reach them only
- * through `tenant(scope)`, which builds each statement already filtered by (or, for inserts,
- * stamped with) the scope's account and mode; a test inspects every statement the store sends
- * and fails on one that touches these tables without both predicates (test/store/tenant-scope).
- * A statement that must span accounts (sweeps, the webhook worker's claim) says so with
- * `acrossAccounts()`.
- */
-export const TENANT_TABLES = [
-  'customers',
-  'customer_metadata',
-  'idempotency_keys',
-  'payment_methods',
-  'tax_ids',
-  'integrations',
-  'events',
-  'webhook_endpoints',
-  'webhook_deliveries',
-  'webhook_attempts',
-] as const satisfies readonly (keyof Database)[];
-
-export type TenantTable = (typeof TENANT_TABLES)[number];
-
 type ScopeColumns = 'account_id' | 'livemode';
+
+/**
+ * Tables whose every row belongs to one account and one mode: every table with both scope
+ * columns, but api_keys (credentials, looked up by digest before any scope is known).
+ * Repositories reach them only through `tenant(scope)`, which builds each statement already
+ * filtered by (or, for inserts, stamped with) the scope's account and mode; the test harness
+ * inspects every statement the store sends and fails on one that touches such a table without
+ * both predicates (test/helpers/tenant-scope.ts). A statement that must span accounts (sweeps,
+ * the webhook worker's claim) says so with `acrossAccounts()`.
+ */
+export type TenantTable = Exclude<
+  { [T in keyof Database]: Database[T] extends { account_id: string; livemode: number } ? T : never }[keyof Database],
+  'api_keys'
+>;
 
 /** A row to insert, without the scope columns (tenant() adds them). */
 export type TenantInsert<T extends TenantTable> = Omit<Insertable<Database[T]>, ScopeColumns>;
