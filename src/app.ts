@@ -4,8 +4,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Config } from './config.js';
 import type { Services } from './compose.js';
 import { registerAuth } from './http/plugins/auth.js';
-import { ApiError } from './domain/errors.js';
-import { envelope, registerErrorHandling } from './http/plugins/errors.js';
+import { requestInvalid, requestTimeout, urlInvalidEncoding, urlTooLong } from './domain/errors.js';
+import { errorRenderer, registerErrorHandling } from './http/plugins/errors.js';
 import { registerIdempotency } from './http/plugins/idempotency.js';
 import { newRequestId, parseQueryString, registerWire } from './http/plugins/wire.js';
 import { registerCustomerRoutes } from './http/routes/customers/index.js';
@@ -25,7 +25,7 @@ import './http/types.js';
 import type { Store } from './store/port.js';
 
 export interface AppDeps {
-  config: Pick<Config, 'bodyLimitBytes' | 'requestTimeoutMs' | 'logLevel'>;
+  config: Pick<Config, 'bodyLimitBytes' | 'requestTimeoutMs' | 'logLevel' | 'publicUrl'>;
   store: Store;
   services: Services;
   /** A pino destination or options; tests pass false to keep output quiet. */
@@ -66,6 +66,7 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
 
 /** Builds the API as a Fastify instance; no environment reads, no listen. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const renderError = errorRenderer(deps.config.publicUrl);
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(deps.config.logLevel),
     genReqId: newRequestId,
@@ -75,18 +76,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
     // Router-level failures (undecodable URL, over-long path segment) get the envelope too.
     frameworkErrors: (error, request, reply) => {
-      const api =
-        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-          ? new ApiError('Request URL too long: a path segment may have at most 500 characters.', { status: 414 })
-          : new ApiError('Invalid request URL: it is not correctly percent-encoded.');
-      void (reply as FastifyReply).header('request-id', request.id).status(api.status).send(envelope(api));
+      const api = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? urlTooLong() : urlInvalidEncoding();
+      void (reply as FastifyReply).header('request-id', request.id).status(api.status).send(renderError(api));
     },
     // Malformed HTTP (e.g. a non-numeric Content-Length) never reaches a route; answer in the envelope.
     clientErrorHandler: (error, socket) => {
       if ((error as { code?: string }).code === 'ECONNRESET' || socket.destroyed) return;
       const timeout = (error as { code?: string }).code === 'ERR_HTTP_REQUEST_TIMEOUT';
-      const api = new ApiError(timeout ? 'Request timed out.' : 'Malformed HTTP request.', { status: timeout ? 408 : 400 });
-      const body = JSON.stringify(envelope(api));
+      const api = timeout ? requestTimeout() : requestInvalid('Malformed HTTP request.');
+      const body = JSON.stringify(renderError(api));
       socket.end(
         `HTTP/1.1 ${api.status} ${timeout ? 'Request Timeout' : 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
           `Request-Id: ${newRequestId()}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
@@ -106,7 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerWire(app, { bodyLimit: deps.config.bodyLimitBytes });
-  registerErrorHandling(app);
+  registerErrorHandling(app, renderError);
   app.addSchema(ErrorEnvelope);
 
   await app.register(swagger, {

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { toApiError, envelope } from './plugins/errors.js';
+import { toApiError } from './plugins/errors.js';
 import { expiredBefore, idempotencyMismatch, sendStored } from './plugins/idempotency.js';
 import type { IdempotencyRecord, Store } from '../store/port.js';
 import { beforeCommitRan, withBeforeCommit } from '../store/write-hooks.js';
@@ -77,7 +77,7 @@ export async function respond<R>(
     }
     const api = toApiError(error);
     if (api.status >= 500) throw error;
-    const failed = render({ status: api.status, body: envelope(api) }, api.headers ?? {});
+    const failed = render({ status: api.status, body: request.server.renderError(api) }, api.headers ?? {});
     const saved = await store
       .write((repos) => repos.idempotency.save(claim.scope, failed, expiredBefore(failed.created)))
       .catch(() => false);
