@@ -9,6 +9,7 @@ import { errorRenderer, registerErrorHandling } from './http/plugins/errors.js';
 import { registerIdempotency } from './http/plugins/idempotency.js';
 import { newRequestId, parseQueryString, registerWire } from './http/plugins/wire.js';
 import { registerCustomerRoutes } from './http/routes/customers/index.js';
+import { registerDocsRoutes } from './http/routes/docs.js';
 import { registerEventRoutes } from './http/routes/events/index.js';
 import { registerIntegrationRoutes } from './http/routes/integrations/index.js';
 import { runWithRequestContext } from './lib/request-context.js';
@@ -130,6 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  registerDocsRoutes(app);
 
   registerSystemRoutes(app, deps.store);
   await app.register(
