@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../src/domain/errors.js';
 import { createTestApp, STORES, type TestApp } from '../helpers/harness.js';
@@ -51,6 +52,30 @@ describe.each(STORES)('the reference at /docs/<name> (%s)', (kind) => {
     expect(idsIn(customers.body)).toContain('limits-and-formats');
     // Another guide's link to an error entry lands on it.
     expect(customers.body).toContain('<a href="errors#expand_invalid">');
+  });
+
+  it('every link between the guides lands on a served page and an anchor in it', async () => {
+    const names = readdirSync(new URL('../../docs/', import.meta.url))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => f.slice(0, -3));
+    const pages = new Map<string, string>();
+    for (const name of names) {
+      const res = await t.app.inject({ method: 'GET', url: `/docs/${name}` });
+      expect(res.statusCode, name).toBe(200);
+      pages.set(name, res.body);
+    }
+    const broken: string[] = [];
+    for (const [name, html] of pages) {
+      for (const [, href] of html.matchAll(/href="([^"]*)"/g)) {
+        // Outside the guides: the web, the OpenAPI browser (./), files of the repository (../).
+        if (/^(https?:|\.\/$|\.\.\/)/.test(href!)) continue;
+        const [page, fragment] = href!.split('#');
+        const target = pages.get(page === '' ? name : page!);
+        if (!target) broken.push(`${name}: ${href!} (no such page)`);
+        else if (fragment && !idsIn(target).includes(fragment)) broken.push(`${name}: ${href!} (no such anchor)`);
+      }
+    }
+    expect(broken).toEqual([]);
   });
 
   it('answers HEAD without a body, and an unknown guide with the usual 404', async () => {
