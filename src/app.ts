@@ -5,10 +5,11 @@ import type { Config } from './config.js';
 import type { Services } from './compose.js';
 import type { Store } from './store/port.js';
 import { registerAuth } from './http/plugins/auth.js';
-import { ApiError } from './domain/errors.js';
-import { envelope, registerErrorHandling } from './http/plugins/errors.js';
+import { requestInvalid, requestTimeout, urlInvalidEncoding, urlTooLong } from './domain/errors.js';
+import { errorRenderer, registerErrorHandling } from './http/plugins/errors.js';
 import { registerIdempotency } from './http/plugins/idempotency.js';
 import { newRequestId, parseQueryString, registerWire } from './http/plugins/wire.js';
+import { registerDocsRoutes } from './http/routes/docs.js';
 import { runWithRequestContext } from './lib/request-context.js';
 import { registerApiRoutes } from './http/routes/index.js';
 import { registerSystemRoutes } from './http/routes/system.js';
@@ -17,7 +18,7 @@ import { ErrorEnvelope } from './http/wire/schema-kit.js';
 import './http/types.js';
 
 export interface AppDeps {
-  config: Pick<Config, 'bodyLimitBytes' | 'requestTimeoutMs' | 'logLevel'>;
+  config: Pick<Config, 'bodyLimitBytes' | 'requestTimeoutMs' | 'logLevel' | 'publicUrl'>;
   /** The store's unit of work: every write request runs as one (src/http/respond.ts). */
   unitOfWork: Store['unitOfWork'];
   services: Services;
@@ -59,6 +60,7 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
 
 /** Builds the API as a Fastify instance; no environment reads, no listen. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const renderError = errorRenderer(deps.config.publicUrl);
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(deps.config.logLevel),
     genReqId: newRequestId,
@@ -68,18 +70,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
     // Router-level failures (undecodable URL, over-long path segment) get the envelope too.
     frameworkErrors: (error, request, reply) => {
-      const api =
-        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-          ? new ApiError('Request URL too long: a path segment may have at most 500 characters.', { status: 414 })
-          : new ApiError('Invalid request URL: it is not correctly percent-encoded.');
-      void (reply as FastifyReply).header('request-id', request.id).status(api.status).send(envelope(api));
+      const api = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? urlTooLong() : urlInvalidEncoding();
+      void (reply as FastifyReply).header('request-id', request.id).status(api.status).send(renderError(api));
     },
     // Malformed HTTP (e.g. a non-numeric Content-Length) never reaches a route; answer in the envelope.
     clientErrorHandler: (error, socket) => {
       if ((error as { code?: string }).code === 'ECONNRESET' || socket.destroyed) return;
       const timeout = (error as { code?: string }).code === 'ERR_HTTP_REQUEST_TIMEOUT';
-      const api = new ApiError(timeout ? 'Request timed out.' : 'Malformed HTTP request.', { status: timeout ? 408 : 400 });
-      const body = JSON.stringify(envelope(api));
+      const api = timeout ? requestTimeout() : requestInvalid('Malformed HTTP request.');
+      const body = JSON.stringify(renderError(api));
       socket.end(
         `HTTP/1.1 ${api.status} ${timeout ? 'Request Timeout' : 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
           `Request-Id: ${newRequestId()}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
@@ -99,7 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerWire(app, { bodyLimit: deps.config.bodyLimitBytes });
-  registerErrorHandling(app);
+  registerErrorHandling(app, renderError);
   app.addSchema(ErrorEnvelope);
 
   await app.register(swagger, {
@@ -125,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  registerDocsRoutes(app);
 
   registerSystemRoutes(app, deps.services.health);
   const respond = responder({ unitOfWork: deps.unitOfWork, idempotency: deps.services.idempotency });

@@ -16,6 +16,11 @@ export type DatabaseTarget =
 export interface Config {
   readonly host: string;
   readonly port: number;
+  /**
+   * The base URL clients reach this server at (no trailing slash): error `doc_url`s point at
+   * `<publicUrl>/docs/errors#<code>`. Defaults to the listen address.
+   */
+  readonly publicUrl: string;
   readonly database: DatabaseTarget;
   readonly bootstrap: boolean;
   readonly logLevel: string;
@@ -84,6 +89,39 @@ function parseInteger(name: string, raw: string, min: number, max: number): numb
   return n;
 }
 
+/** PUBLIC_URL: absolute http(s), no trailing slash, nothing after the path (it is a prefix). */
+export function parsePublicUrl(raw: string): string {
+  const name = 'PUBLIC_URL';
+  const value = raw.trim();
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http:// or https:// URL such as https://clientele.example.com, got '${raw}'`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(`${name} must use http:// or https://, got '${raw}'`);
+  }
+  if (parsed.username || parsed.password) throw new ConfigError(`${name} must not contain a user name or password`);
+  if (parsed.search || parsed.hash || value.includes('?') || value.includes('#')) {
+    throw new ConfigError(`${name} must not have a query string or fragment, got '${raw}'`);
+  }
+  if (value.endsWith('/')) {
+    throw new ConfigError(`${name} must not end with a slash (use ${value.replace(/\/+$/, '')}), got '${raw}'`);
+  }
+  return value;
+}
+
+/** PUBLIC_URL's default: the listen address, an IPv6 host in brackets. */
+function listenUrl(host: string, port: number): string {
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  try {
+    return parsePublicUrl(url);
+  } catch {
+    throw new ConfigError(`HOST '${host}' does not form a URL (${url}); set PUBLIC_URL to the URL clients reach the server at`);
+  }
+}
+
 function parseBoolean(name: string, raw: string): boolean {
   const v = raw.trim().toLowerCase();
   if (['1', 'true', 'yes', 'on'].includes(v)) return true;
@@ -114,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
   const host = overrides.host ?? env.HOST ?? '127.0.0.1';
   if (host.trim() === '') throw new ConfigError('HOST is empty');
   const port = parseInteger('PORT', overrides.port ?? env.PORT ?? '4242', 0, 65535);
+  const publicUrl = env.PUBLIC_URL !== undefined ? parsePublicUrl(env.PUBLIC_URL) : listenUrl(host, port);
   const database = parseDatabaseUrl(overrides.database ?? env.DATABASE_URL ?? 'sqlite:./data/clientele.db');
   const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -126,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
   return Object.freeze({
     host,
     port,
+    publicUrl,
     database,
     bootstrap: parseBoolean('CLIENTELE_BOOTSTRAP', env.CLIENTELE_BOOTSTRAP ?? 'true'),
     logLevel,

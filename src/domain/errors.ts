@@ -1,100 +1,369 @@
 /**
- * The error catalogue. Every error a client can see is an ApiError; one handler in
- * src/http/plugins/errors.ts renders it as Stripe's envelope. Messages never carry
- * driver text, SQL or stack traces.
+ * The error catalogue. Every error a client can see carries one of these codes and is built by
+ * that code's factory below: nothing else constructs an ApiError, so a code's status and type
+ * are decided once, here. One handler in src/http/plugins/errors.ts renders it as Stripe's
+ * envelope, with `doc_url` pointing at the code's entry in docs/errors.md as the server itself
+ * serves it. Messages never carry driver text, SQL or stack traces.
  */
 export type ErrorType = 'invalid_request_error' | 'idempotency_error' | 'api_error' | 'card_error';
 
-export interface ApiErrorOptions {
-  status?: number;
-  type?: ErrorType;
-  code?: string | null;
+export interface CatalogueEntry {
+  /** The HTTP status; the few codes answered with more than one list the usual one first. */
+  readonly statuses: readonly [number, ...number[]];
+  readonly type: ErrorType;
+  /** Stripe's own name: a client written against Stripe can branch on it unchanged. */
+  readonly stripe: boolean;
+}
+
+const INVALID = 'invalid_request_error';
+
+/** docs/errors.md has one `### <code>` entry per key (a test holds the two together). */
+export const ERROR_CATALOGUE = {
+  // Objects
+  resource_missing: { statuses: [404, 400], type: INVALID, stripe: true },
+  resource_already_exists: { statuses: [409], type: INVALID, stripe: true },
+  // Parameters
+  parameter_unknown: { statuses: [400], type: INVALID, stripe: true },
+  parameter_missing: { statuses: [400], type: INVALID, stripe: true },
+  parameter_invalid_empty: { statuses: [400], type: INVALID, stripe: true },
+  parameter_invalid_integer: { statuses: [400], type: INVALID, stripe: true },
+  parameter_invalid_string_too_long: { statuses: [400], type: INVALID, stripe: false },
+  parameter_invalid_string_too_short: { statuses: [400], type: INVALID, stripe: false },
+  parameter_invalid_too_many_items: { statuses: [400], type: INVALID, stripe: false },
+  parameter_invalid: { statuses: [400], type: INVALID, stripe: false },
+  parameters_exclusive: { statuses: [400], type: INVALID, stripe: true },
+  invalid_characters: { statuses: [400], type: INVALID, stripe: true },
+  email_invalid: { statuses: [400], type: INVALID, stripe: true },
+  country_code_invalid: { statuses: [400], type: INVALID, stripe: true },
+  url_invalid: { statuses: [400], type: INVALID, stripe: true },
+  expand_invalid: { statuses: [400], type: INVALID, stripe: false },
+  // Customers, hierarchy, tax ids, payment methods, search
+  invoice_prefix_taken: { statuses: [400], type: INVALID, stripe: false },
+  customer_has_children: { statuses: [400], type: INVALID, stripe: false },
+  hierarchy_cycle: { statuses: [400], type: INVALID, stripe: false },
+  hierarchy_too_deep: { statuses: [400], type: INVALID, stripe: false },
+  tax_id_invalid: { statuses: [400], type: INVALID, stripe: true },
+  customer_max_tax_ids: { statuses: [400], type: INVALID, stripe: false },
+  payment_method_already_attached: { statuses: [400], type: INVALID, stripe: false },
+  payment_method_unexpected_state: { statuses: [400], type: INVALID, stripe: true },
+  search_query_invalid: { statuses: [400], type: INVALID, stripe: false },
+  search_page_invalid: { statuses: [400], type: INVALID, stripe: false },
+  // Cards (402)
+  incorrect_number: { statuses: [402], type: 'card_error', stripe: true },
+  invalid_expiry_month: { statuses: [402], type: 'card_error', stripe: true },
+  invalid_expiry_year: { statuses: [402], type: 'card_error', stripe: true },
+  invalid_cvc: { statuses: [402], type: 'card_error', stripe: true },
+  // Keys and preconditions
+  api_key_invalid: { statuses: [401], type: INVALID, stripe: false },
+  permission_denied: { statuses: [403], type: INVALID, stripe: false },
+  precondition_failed: { statuses: [412], type: INVALID, stripe: false },
+  // Idempotency
+  idempotency_key_invalid: { statuses: [400], type: 'idempotency_error', stripe: false },
+  idempotency_params_mismatch: { statuses: [400], type: 'idempotency_error', stripe: false },
+  idempotency_key_in_use: { statuses: [409], type: 'api_error', stripe: true },
+  // The HTTP request itself
+  route_unknown: { statuses: [404], type: INVALID, stripe: false },
+  body_invalid: { statuses: [400], type: INVALID, stripe: false },
+  body_too_large: { statuses: [413], type: INVALID, stripe: false },
+  content_type_unsupported: { statuses: [415], type: INVALID, stripe: false },
+  url_too_long: { statuses: [414], type: INVALID, stripe: false },
+  url_invalid_encoding: { statuses: [400], type: INVALID, stripe: false },
+  request_timeout: { statuses: [408], type: INVALID, stripe: false },
+  // 403 and 416 come from the static files of the /docs UI (a forbidden path, an unsatisfiable Range).
+  request_invalid: { statuses: [400, 403, 416], type: INVALID, stripe: false },
+  // Server side
+  internal_error: { statuses: [500], type: 'api_error', stripe: false },
+  database_unavailable: { statuses: [503], type: 'api_error', stripe: false },
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as ErrorCode[];
+
+/** The statuses one code may be answered with. */
+type StatusOf<C extends ErrorCode> = (typeof ERROR_CATALOGUE)[C]['statuses'][number];
+
+/** Held only by this module, so an ApiError can only come from a factory below. */
+const FROM_CATALOGUE: unique symbol = Symbol('clientele.catalogue');
+
+interface BuildOptions {
   param?: string | null;
-  headers?: Record<string, string>;
+  status?: number;
+  headers?: Readonly<Record<string, string>>;
 }
 
 export class ApiError extends Error {
+  readonly code: ErrorCode;
   readonly status: number;
   readonly type: ErrorType;
-  readonly code: string | null;
   readonly param: string | null;
-  readonly headers: Record<string, string> | undefined;
+  readonly headers: Readonly<Record<string, string>> | undefined;
 
-  constructor(message: string, options: ApiErrorOptions = {}) {
+  constructor(token: typeof FROM_CATALOGUE, code: ErrorCode, message: string, options: BuildOptions = {}) {
+    if (token !== FROM_CATALOGUE) throw new TypeError('an ApiError is built by its code’s factory in src/domain/errors.ts');
     super(message);
+    const entry: CatalogueEntry = ERROR_CATALOGUE[code];
+    const status = options.status ?? entry.statuses[0];
+    // The catalogue is the contract clients read: a status it does not list is a bug here.
+    if (!entry.statuses.includes(status)) throw new TypeError(`${code} is not answered with ${status}`);
     this.name = 'ApiError';
-    this.status = options.status ?? 400;
-    this.type = options.type ?? 'invalid_request_error';
-    this.code = options.code ?? null;
+    this.code = code;
+    this.status = status;
+    this.type = entry.type;
     this.param = options.param ?? null;
     this.headers = options.headers;
   }
+
+  /** The same error naming the parameter as the client sent it (e.g. `tax_id_data[0][value]`). */
+  withParam(param: string): ApiError {
+    return new ApiError(FROM_CATALOGUE, this.code, this.message, { param, status: this.status, headers: this.headers });
+  }
 }
 
-export function invalidRequest(message: string, param?: string | null, code?: string | null): ApiError {
-  return new ApiError(message, { param: param ?? null, code: code ?? null });
+function build(code: ErrorCode, message: string, options: BuildOptions = {}): ApiError {
+  return new ApiError(FROM_CATALOGUE, code, message, options);
 }
 
-export function resourceMissing(kind: string, id: string, param?: string | null): ApiError {
-  return new ApiError(`No such ${kind}: '${id}'`, { status: 404, code: 'resource_missing', param: param ?? null });
-}
+// ---------------------------------------------------------------------------------------------
+// Objects
 
-export function parameterUnknown(param: string): ApiError {
-  return new ApiError(`Received unknown parameter: ${param}`, { code: 'parameter_unknown', param });
-}
-
-export function parameterMissing(param: string): ApiError {
-  return new ApiError(`Missing required param: ${param}.`, { code: 'parameter_missing', param });
+/**
+ * 404 for an object the URL names. An object named by a parameter (a parent, a list cursor, a
+ * default payment method) is `status: 400`: the request is wrong, not the URL.
+ */
+export function resourceMissing(
+  kind: string,
+  id: string,
+  param: string | null = null,
+  options: { status?: StatusOf<'resource_missing'>; message?: string } = {},
+): ApiError {
+  return build('resource_missing', options.message ?? `No such ${kind}: '${id}'`, { param, status: options.status ?? 404 });
 }
 
 /** A conflict that retrying cannot fix: tell Stripe's SDKs (which retry 409s) not to. */
 export function resourceAlreadyExists(message: string, param: string): ApiError {
-  return new ApiError(message, {
-    status: 409,
-    code: 'resource_already_exists',
-    param,
-    headers: { 'stripe-should-retry': 'false' },
+  return build('resource_already_exists', message, { param, headers: { 'stripe-should-retry': 'false' } });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parameters
+
+export function parameterUnknown(param: string): ApiError {
+  return build('parameter_unknown', `Received unknown parameter: ${param}`, { param });
+}
+
+export function parameterMissing(param: string): ApiError {
+  return build('parameter_missing', `Missing required param: ${param}.`, { param });
+}
+
+export function parameterInvalidEmpty(param: string, message?: string): ApiError {
+  return build(
+    'parameter_invalid_empty',
+    message ??
+      `You passed an empty string for '${param}'. We assume empty values are an attempt to unset a parameter; however '${param}' cannot be unset. You should remove '${param}' from your request or supply a non-empty value.`,
+    { param },
+  );
+}
+
+export function parameterInvalidInteger(message: string, param: string | null): ApiError {
+  return build('parameter_invalid_integer', message, { param });
+}
+
+export function parameterInvalidStringTooLong(message: string, param: string | null): ApiError {
+  return build('parameter_invalid_string_too_long', message, { param });
+}
+
+export function parameterInvalidStringTooShort(message: string, param: string | null): ApiError {
+  return build('parameter_invalid_string_too_short', message, { param });
+}
+
+/** A list with more items, or a hash (metadata) with more keys, than allowed. */
+export function parameterInvalidTooManyItems(message: string, param: string | null): ApiError {
+  return build('parameter_invalid_too_many_items', message, { param });
+}
+
+/** The wrong type, a value that is not one of those allowed, or a value in the wrong format. */
+export function parameterInvalid(message: string, param: string | null): ApiError {
+  return build('parameter_invalid', message, { param });
+}
+
+/** `param` is the last of `names`: the one that should not have been sent with the others. */
+export function parametersExclusive(names: readonly [string, string, ...string[]], message?: string): ApiError {
+  return build('parameters_exclusive', message ?? `You may only specify one of these parameters: ${names.join(', ')}.`, {
+    param: names[names.length - 1] ?? null,
   });
 }
+
+/** Null bytes and other control characters; tabs and line breaks in a single-line field. */
+export function invalidCharacters(message: string, param: string | null): ApiError {
+  return build('invalid_characters', message, { param });
+}
+
+export function emailInvalid(email: string, param: string): ApiError {
+  return build('email_invalid', `Invalid email address: ${email}`, { param });
+}
+
+export function countryCodeInvalid(given: string, param: string): ApiError {
+  return build('country_code_invalid', `Invalid ${param}: '${given}' is not an ISO 3166-1 alpha-2 country code (e.g. US, GB, DE).`, {
+    param,
+  });
+}
+
+export function urlInvalid(message: string): ApiError {
+  return build('url_invalid', message, { param: 'url' });
+}
+
+export function expandInvalid(path: string, reason?: string): ApiError {
+  return build('expand_invalid', `This property cannot be expanded (${path})${reason ? `: ${reason}` : ''}.`, { param: 'expand' });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Customers, hierarchy, tax ids, payment methods, search
+
+export function invoicePrefixTaken(prefix: string): ApiError {
+  return build('invoice_prefix_taken', `The invoice_prefix '${prefix}' is already in use in this account.`, { param: 'invoice_prefix' });
+}
+
+export function customerHasChildren(customerId: string, count: number): ApiError {
+  return build(
+    'customer_has_children',
+    `The customer ${customerId} has ${count} child customer${count === 1 ? '' : 's'}; delete or re-parent them first.`,
+    { param: 'id' },
+  );
+}
+
+export function hierarchyCycle(message: string, param: string): ApiError {
+  return build('hierarchy_cycle', message, { param });
+}
+
+export function hierarchyTooDeep(depth: number, maxDepth: number, param: string): ApiError {
+  return build('hierarchy_too_deep', `Invalid ${param}: the hierarchy would be ${depth} levels deep; at most ${maxDepth} levels are allowed.`, {
+    param,
+  });
+}
+
+export function taxIdInvalid(type: string, expected: string): ApiError {
+  return build('tax_id_invalid', `Invalid value for ${type}: expected ${expected}.`, { param: 'value' });
+}
+
+export function customerMaxTaxIds(limit: number, param: string): ApiError {
+  return build('customer_max_tax_ids', `A customer can have at most ${limit} tax ids.`, { param });
+}
+
+export function paymentMethodAlreadyAttached(id: string, param: string): ApiError {
+  return build('payment_method_already_attached', `The payment method ${id} is already attached to another customer. Detach it first.`, {
+    param,
+  });
+}
+
+export function paymentMethodUnexpectedState(message: string, param: string): ApiError {
+  return build('payment_method_unexpected_state', message, { param });
+}
+
+export function searchQueryInvalid(message: string): ApiError {
+  return build('search_query_invalid', message, { param: 'query' });
+}
+
+export function searchPageInvalid(message: string): ApiError {
+  return build('search_page_invalid', message, { param: 'page' });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cards: Stripe's messages, so a checkout shows what it would show for Stripe.
+
+export function incorrectNumber(): ApiError {
+  return build('incorrect_number', 'Your card number is incorrect.', { param: 'card[number]' });
+}
+
+export function invalidExpiryMonth(): ApiError {
+  return build('invalid_expiry_month', "Your card's expiration month is invalid.", { param: 'card[exp_month]' });
+}
+
+export function invalidExpiryYear(): ApiError {
+  return build('invalid_expiry_year', "Your card's expiration year is invalid.", { param: 'card[exp_year]' });
+}
+
+export function invalidCvc(): ApiError {
+  return build('invalid_cvc', "Your card's security code is invalid.", { param: 'card[cvc]' });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys and preconditions
 
 export const AUTH_ERROR_MESSAGE =
   "Invalid API key provided. Send a valid secret key as 'Authorization: Bearer sk_…' or as the HTTP Basic user name.";
 
+/** `api_key_invalid`: one body for a missing, malformed, unknown, revoked or expired key, so none is told apart. */
 export function authenticationFailed(): ApiError {
-  return new ApiError(AUTH_ERROR_MESSAGE, {
-    status: 401,
-    headers: { 'www-authenticate': 'Basic realm="Clientele"' },
-  });
+  return build('api_key_invalid', AUTH_ERROR_MESSAGE, { headers: { 'www-authenticate': 'Basic realm="Clientele"' } });
 }
 
 export function permissionDenied(): ApiError {
-  return new ApiError('This API key is restricted to read-only access and cannot make changes.', {
-    status: 403,
-    code: 'permission_denied',
-  });
+  return build('permission_denied', 'This API key is restricted to read-only access and cannot make changes.');
 }
 
-/** Stripe documents these codes; ours (customer_has_children, …) are documented in docs/errors.md. */
-const STRIPE_DOCUMENTED_CODES = new Set([
-  'resource_missing',
-  'parameter_unknown',
-  'parameter_missing',
-  'parameter_invalid_empty',
-  'parameter_invalid_integer',
-  'parameters_exclusive',
-  'email_invalid',
-  'tax_id_invalid',
-  'idempotency_key_in_use',
-  'rate_limit',
-  'resource_already_exists',
-  'url_invalid',
-  'incorrect_number',
-  'invalid_expiry_month',
-  'invalid_expiry_year',
-  'invalid_cvc',
-]);
+export function preconditionFailed(message: string): ApiError {
+  return build('precondition_failed', message);
+}
 
-export function docUrlFor(code: string | null): string | null {
-  if (!code) return null;
-  return STRIPE_DOCUMENTED_CODES.has(code) ? `https://stripe.com/docs/error-codes/${code.replace(/_/g, '-')}` : null;
+// ---------------------------------------------------------------------------------------------
+// Idempotency
+
+export function idempotencyKeyInvalid(): ApiError {
+  return build('idempotency_key_invalid', 'The Idempotency-Key header must be 1–255 characters.');
+}
+
+export function idempotencyParamsMismatch(message: string): ApiError {
+  return build('idempotency_params_mismatch', message);
+}
+
+export function idempotencyKeyInUse(message: string): ApiError {
+  return build('idempotency_key_in_use', message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The HTTP request itself
+
+export function routeUnknown(method: string, path: string): ApiError {
+  return build('route_unknown', `Unrecognized request URL (${method}: ${path}).`);
+}
+
+/** The body (or a query string) cannot be read as parameters: not JSON, nested too deeply, too many. */
+export function bodyInvalid(message: string): ApiError {
+  return build('body_invalid', message);
+}
+
+export function bodyTooLarge(): ApiError {
+  return build('body_too_large', 'Request body too large: the limit is 1 MiB.');
+}
+
+export function contentTypeUnsupported(): ApiError {
+  return build('content_type_unsupported', 'Unsupported Content-Type: send application/x-www-form-urlencoded or application/json.');
+}
+
+export function urlTooLong(): ApiError {
+  return build('url_too_long', 'Request URL too long: a path segment may have at most 500 characters.');
+}
+
+export function urlInvalidEncoding(): ApiError {
+  return build('url_invalid_encoding', 'Invalid request URL: it is not correctly percent-encoded.');
+}
+
+export function requestTimeout(): ApiError {
+  return build('request_timeout', 'Request timed out.');
+}
+
+export function requestInvalid(message: string, status: StatusOf<'request_invalid'> = 400): ApiError {
+  return build('request_invalid', message, { status });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server side
+
+export function internalError(): ApiError {
+  return build('internal_error', 'An unexpected error occurred on our side. Please retry; the request id identifies it in our logs.');
+}
+
+export function databaseUnavailable(): ApiError {
+  return build('database_unavailable', 'The database is not reachable.');
 }

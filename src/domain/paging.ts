@@ -1,5 +1,5 @@
 import type { CreatedRange, Cursor, PageQuery } from '../store/port.js';
-import { ApiError } from './errors.js';
+import { resourceMissing } from './errors.js';
 
 /** A list request as every list endpoint takes it (SPEC W-5), cursors still as object ids. */
 export interface PageRequest {
@@ -15,7 +15,7 @@ export interface Page<T> {
 }
 
 export function cursorMissing(kind: string, id: string, param: string): never {
-  throw new ApiError(`No such ${kind}: '${id}'`, { status: 400, code: 'resource_missing', param });
+  throw resourceMissing(kind, id, param, { status: 400 });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ApiError } from './errors.js';
+import { preconditionFailed as failed, type ApiError } from './errors.js';
 
 /** Strong entity tag of one version of an object (SPEC W-9). */
 export function etagFor(id: string, version: number): string {
@@ -19,9 +19,8 @@ export function parseEtagList(header: string | undefined): IfMatch | undefined {
 }
 
 export function preconditionFailed(current: string): ApiError {
-  return new ApiError(
+  return failed(
     `The object has changed since you read it: If-Match does not match its current ETag ${current}. Retrieve it again and retry.`,
-    { status: 412, code: 'precondition_failed', param: null },
   );
 }
 

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IdempotencyService } from '../domain/idempotency/idempotency-service.js';
 import { nowSeconds } from '../lib/ids.js';
 import type { IdempotencyRecord, Store } from '../store/port.js';
-import { toApiError, envelope } from './plugins/errors.js';
+import { toApiError } from './plugins/errors.js';
 import { idempotencyMismatch, sendStored } from './plugins/idempotency.js';
 
 /** What a write route answers: status, body and (for single objects) the ETag. */
@@ -82,7 +82,7 @@ export function responder(deps: ResponderDeps) {
       }
       const api = toApiError(error);
       if (api.status >= 500) throw error;
-      const failed = render({ status: api.status, body: envelope(api) }, api.headers ?? {});
+      const failed = render({ status: api.status, body: request.server.renderError(api) }, api.headers ?? {});
       const saved = await idempotency.save(claim.scope, failed).catch(() => false);
       if (!saved) throw error;
       return sendStored(reply, failed, false);

@@ -1,6 +1,11 @@
 import type { AuthContext } from '../domain/accounts/account-service.js';
+import type { ErrorRenderer } from './plugins/errors.js';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** The one error renderer, built in buildApp from the config (doc_url needs the public URL). */
+    renderError: ErrorRenderer;
+  }
   interface FastifyRequest {
     /** Set by the auth hook on every /v1 route. */
     auth: AuthContext | null;

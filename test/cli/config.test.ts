@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { describePostgresError } from '../../src/store/postgres.js';
 import { freshDatabase, STORES } from '../helpers/harness.js';
 import { killAll, runCli, type CliResult } from '../helpers/processes.js';
@@ -79,6 +80,9 @@ describe('clientele serve refuses bad configuration', () => {
     expect(expectOneClearLine(await serve({ DATABASE_URL: 'sqlite::memory:', CLIENTELE_BOOTSTRAP: 'maybe' }))).toContain(
       "CLIENTELE_BOOTSTRAP must be true or false, got 'maybe'",
     );
+    expect(expectOneClearLine(await serve({ DATABASE_URL: 'sqlite::memory:', PUBLIC_URL: 'https://api.example.com/' }))).toBe(
+      "clientele: PUBLIC_URL must not end with a slash (use https://api.example.com), got 'https://api.example.com/'",
+    );
   });
 
   it('an unreachable PostgreSQL (nothing listening) says connection refused, at once', async () => {
@@ -130,6 +134,49 @@ describe('clientele serve refuses bad configuration', () => {
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toMatch(/^Applied 0001_initial/);
     });
+  });
+});
+
+describe('PUBLIC_URL', () => {
+  const publicUrl = (env: Record<string, string>) => loadConfig(env).publicUrl;
+  const refusal = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message;
+    }
+    throw new Error(`accepted ${JSON.stringify(env)}`);
+  };
+
+  it('defaults to the listen address, an IPv6 host in brackets', () => {
+    expect(publicUrl({})).toBe('http://127.0.0.1:4242');
+    expect(publicUrl({ HOST: '0.0.0.0', PORT: '8080' })).toBe('http://0.0.0.0:8080');
+    expect(publicUrl({ HOST: '::1', PORT: '8080' })).toBe('http://[::1]:8080');
+    expect(publicUrl({ HOST: '::' })).toBe('http://[::]:4242');
+  });
+
+  it('takes an absolute http(s) URL, with a path prefix for a reverse proxy', () => {
+    expect(publicUrl({ PUBLIC_URL: 'https://api.example.com' })).toBe('https://api.example.com');
+    expect(publicUrl({ PUBLIC_URL: 'https://example.com/clientele' })).toBe('https://example.com/clientele');
+    expect(publicUrl({ PUBLIC_URL: 'http://[2001:db8::1]:4242' })).toBe('http://[2001:db8::1]:4242');
+  });
+
+  it('refuses anything else, naming the setting', () => {
+    expect(refusal({ PUBLIC_URL: '' })).toMatch(/^PUBLIC_URL must be an absolute http:\/\/ or https:\/\/ URL/);
+    expect(refusal({ PUBLIC_URL: 'api.example.com' })).toMatch(/^PUBLIC_URL must be an absolute/);
+    expect(refusal({ PUBLIC_URL: '/clientele' })).toMatch(/^PUBLIC_URL must be an absolute/);
+    expect(refusal({ PUBLIC_URL: 'ftp://api.example.com' })).toBe("PUBLIC_URL must use http:// or https://, got 'ftp://api.example.com'");
+    expect(refusal({ PUBLIC_URL: 'https://api.example.com/' })).toMatch(/^PUBLIC_URL must not end with a slash/);
+    expect(refusal({ PUBLIC_URL: 'https://example.com/clientele/' })).toMatch(/^PUBLIC_URL must not end with a slash/);
+    expect(refusal({ PUBLIC_URL: 'https://api.example.com?x=1' })).toMatch(/^PUBLIC_URL must not have a query string or fragment/);
+    expect(refusal({ PUBLIC_URL: 'https://api.example.com#top' })).toMatch(/^PUBLIC_URL must not have a query string or fragment/);
+    expect(refusal({ PUBLIC_URL: 'https://user:hunter2@api.example.com' })).toBe('PUBLIC_URL must not contain a user name or password');
+  });
+
+  it('a HOST that cannot form the default URL asks for PUBLIC_URL', () => {
+    expect(refusal({ HOST: 'not a host' })).toMatch(/^HOST 'not a host' does not form a URL .*; set PUBLIC_URL/);
+    expect(publicUrl({ HOST: 'not a host', PUBLIC_URL: 'https://api.example.com' })).toBe('https://api.example.com');
   });
 });
 

@@ -16,14 +16,19 @@ describe.each(STORES)('framework-level errors (%s)', (kind) => {
     const r = await t.api().get('/v1/customers/%E0%A4%A');
     expect(r.status).toBe(400);
     expect(r.headers['request-id']).toMatch(/^req_/);
-    expect(r.body.error).toMatchObject({ type: 'invalid_request_error', param: null });
+    expect(r.body.error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'url_invalid_encoding',
+      param: null,
+      doc_url: `${t.config.publicUrl}/docs/errors#url_invalid_encoding`,
+    });
   });
 
   it('answers an over-long path segment with a 414 envelope', async () => {
     const r = await t.api().get(`/v1/customers/${'x'.repeat(600)}`);
     expect(r.status).toBe(414);
     expect(r.headers['request-id']).toMatch(/^req_/);
-    expect(r.body.error.type).toBe('invalid_request_error');
+    expect(r.body.error).toMatchObject({ type: 'invalid_request_error', code: 'url_too_long', doc_url: `${t.config.publicUrl}/docs/errors#url_too_long` });
   });
 
   it('answers malformed HTTP (non-numeric Content-Length) with a 400 envelope', async () => {
@@ -40,7 +45,13 @@ describe.each(STORES)('framework-level errors (%s)', (kind) => {
     });
     expect(raw).toMatch(/^HTTP\/1\.1 400/);
     expect(raw).toMatch(/Request-Id: req_/i);
-    const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as { error: { type: string } };
-    expect(body.error.type).toBe('invalid_request_error');
+    const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as { error: Record<string, unknown> };
+    expect(body.error).toEqual({
+      type: 'invalid_request_error',
+      code: 'request_invalid',
+      message: 'Malformed HTTP request.',
+      param: null,
+      doc_url: `${t.config.publicUrl}/docs/errors#request_invalid`,
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, STORES, type TestApp } from '../helpers/harness.js';
+import { expectError } from './customers/support.js';
 
 interface OpenApiDoc {
   openapi: string;
@@ -38,6 +39,23 @@ describe.each(STORES)('system routes (%s)', (kind) => {
     const ready = await t.api(null).get('/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({ status: 'ready' });
+  });
+
+  it('answers /readyz with 503 database_unavailable, from the catalogue, when the database is gone', async () => {
+    const gone = await createTestApp(kind);
+    try {
+      expect((await gone.api(null).get('/readyz')).status).toBe(200);
+      // The real store, closed: its ping fails as it does when the database is unreachable.
+      await gone.store.close();
+      const res = await gone.api(null).get('/readyz');
+      expectError(res, 503, { type: 'api_error', code: 'database_unavailable', param: null });
+      expect(res.body.error.doc_url).toBe(`${gone.config.publicUrl}/docs/errors#database_unavailable`);
+      expect(res.body.error.message).toBe('The database is not reachable.');
+      // Liveness does not depend on the database.
+      expect((await gone.api(null).get('/healthz')).status).toBe(200);
+    } finally {
+      await gone.app.close();
+    }
   });
 
   it('serves an OpenAPI 3.1 document generated from the route schemas, covering every /v1 route', async () => {

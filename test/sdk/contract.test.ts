@@ -44,10 +44,10 @@ const NULL_WHEN_UNSET = new Set(['customer.business_name', 'customer.individual_
 
 /**
  * SPEC W-3: the error object always carries type, code, message, param and doc_url; Stripe omits
- * code, param and doc_url when they do not apply, Clientele sends null.
+ * param when it does not apply, Clientele sends null. Code and doc_url are never null.
  */
 const ERROR_KEYS = ['type', 'code', 'message', 'param', 'doc_url'];
-const ERROR_NULLABLE = new Set(['api_errors.code', 'api_errors.param', 'api_errors.doc_url']);
+const ERROR_NULLABLE = new Set(['api_errors.param']);
 
 /**
  * Nested properties Stripe defines on a shared schema but does not fill on customers (the
@@ -326,11 +326,11 @@ describe.each(STORES)('Stripe v1 contract (%s)', (kind) => {
   it('error bodies match error / api_errors', async () => {
     const restricted = await t.services.accounts.createKey(t.account.id, 'test', true, null);
     const existing = await call('POST', '/v1/customers', { external_id: 'taken' });
-    const cases: [string, () => Promise<{ status: number; body: unknown }>, number, string | null, string][] = [
+    const cases: [string, () => Promise<{ status: number; body: unknown }>, number, string, string][] = [
       ['missing customer', () => call('GET', '/v1/customers/cus_missing'), 404, 'resource_missing', 'invalid_request_error'],
-      ['unknown URL', () => call('GET', '/v1/nothing_here'), 404, null, 'invalid_request_error'],
-      ['no key', () => call('GET', '/v1/customers', undefined, null), 401, null, 'invalid_request_error'],
-      ['bad key', () => call('GET', '/v1/customers', undefined, `sk_test_${'0'.repeat(48)}`), 401, null, 'invalid_request_error'],
+      ['unknown URL', () => call('GET', '/v1/nothing_here'), 404, 'route_unknown', 'invalid_request_error'],
+      ['no key', () => call('GET', '/v1/customers', undefined, null), 401, 'api_key_invalid', 'invalid_request_error'],
+      ['bad key', () => call('GET', '/v1/customers', undefined, `sk_test_${'0'.repeat(48)}`), 401, 'api_key_invalid', 'invalid_request_error'],
       ['restricted write', () => call('POST', '/v1/customers', {}, restricted.secret), 403, 'permission_denied', 'invalid_request_error'],
       ['unknown parameter', () => call('POST', '/v1/customers', { nickname: 'x' }), 400, 'parameter_unknown', 'invalid_request_error'],
       ['invalid email', () => call('POST', '/v1/customers', { email: 'nope' }), 400, 'email_invalid', 'invalid_request_error'],
@@ -342,7 +342,7 @@ describe.each(STORES)('Stripe v1 contract (%s)', (kind) => {
       const response = await run();
       expect({ label, status: response.status }).toEqual({ label, status });
       checkError(response.body, status);
-      const error = (response.body as { error: { type: string; code: string | null } }).error;
+      const error = (response.body as { error: { type: string; code: string } }).error;
       expect({ label, code: error.code, type: error.type }).toEqual({ label, code, type });
     }
 

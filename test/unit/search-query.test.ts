@@ -30,6 +30,7 @@ function expectQueryError(text: string, position: number, ...fragments: string[]
   const err = errorOf(() => parseSearchQuery(text));
   expect(err.status).toBe(400);
   expect(err.type).toBe('invalid_request_error');
+  expect(err.code).toBe('search_query_invalid');
   expect(err.param).toBe('query');
   expect(err.message.slice(0, err.message.indexOf(':') + 2)).toBe(`Invalid query at position ${position}: `);
   for (const fragment of fragments) expect(err.message).toContain(fragment);
@@ -239,9 +240,9 @@ describe('parseSearchQuery: whitespace', () => {
 });
 
 describe('parseSearchQuery: errors and their positions', () => {
-  it('every error is a 400 invalid_request_error on param query', () => {
+  it('every error is a 400 search_query_invalid on param query', () => {
     const err = expectQueryError('emial:"x"', 0);
-    expect(err.code).toBeNull();
+    expect(err.code).toBe('search_query_invalid');
   });
 
   it('empty query', () => {

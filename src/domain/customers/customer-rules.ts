@@ -1,5 +1,13 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { ApiError, invalidRequest } from '../errors.js';
+import {
+  countryCodeInvalid,
+  emailInvalid,
+  invalidCharacters,
+  parameterInvalid,
+  parameterInvalidEmpty,
+  parameterInvalidStringTooLong,
+  parameterInvalidTooManyItems,
+} from '../errors.js';
 import type { Address, CustomerRecord, InvoiceSettings, TaxExempt } from './customer.js';
 import type { AddressInput, CustomerInput } from './customer-input.js';
 import { COUNTRY_CODES } from './countries.js';
@@ -15,14 +23,14 @@ const INVOICE_PREFIX = /^[A-Z0-9]{3,12}$/;
 
 function singleLine(param: string, value: string | null | undefined): void {
   if (typeof value === 'string' && LINE_BREAK_OR_TAB.test(value)) {
-    throw invalidRequest(`Invalid ${param}: tabs and line breaks are not allowed in this field.`, param);
+    throw invalidCharacters(`Invalid ${param}: tabs and line breaks are not allowed in this field.`, param);
   }
 }
 
 export function validateEmail(email: string, param = 'email'): void {
   const at = email.lastIndexOf('@');
   if (!EMAIL.test(email) || at > 64 || email.includes('..')) {
-    throw new ApiError(`Invalid email address: ${email}`, { code: 'email_invalid', param });
+    throw emailInvalid(email, param);
   }
 }
 
@@ -34,10 +42,7 @@ export function validateAddressInput(prefix: string, input: AddressInput): Addre
   if (country !== null) {
     country = country.toUpperCase();
     if (!COUNTRY_CODES.has(country)) {
-      throw invalidRequest(
-        `Invalid ${prefix}[country]: '${input.country}' is not an ISO 3166-1 alpha-2 country code (e.g. US, GB, DE).`,
-        `${prefix}[country]`,
-      );
+      throw countryCodeInvalid(input.country ?? '', `${prefix}[country]`);
     }
   }
   return {
@@ -57,7 +62,7 @@ function validateLocales(locales: string[]): string[] {
       if (!canonical) throw new RangeError('empty');
       return canonical;
     } catch {
-      throw invalidRequest(`Invalid preferred_locales[${i}]: '${tag}' is not a BCP 47 language tag.`, `preferred_locales[${i}]`);
+      throw parameterInvalid(`Invalid preferred_locales[${i}]: '${tag}' is not a BCP 47 language tag.`, `preferred_locales[${i}]`);
     }
   });
 }
@@ -71,7 +76,7 @@ export function mergeMetadata(
   const next: Record<string, string> = { ...current };
   for (const [key, value] of Object.entries(change)) {
     if (key === '' || key.length > METADATA_KEY_MAX || key.includes('[') || key.includes(']')) {
-      throw invalidRequest(
+      throw parameterInvalid(
         `Invalid metadata key '${key.slice(0, 50)}': keys must be 1–${METADATA_KEY_MAX} characters without '[' or ']'.`,
         `metadata[${key.slice(0, 50)}]`,
       );
@@ -81,7 +86,7 @@ export function mergeMetadata(
       continue;
     }
     if (value.length > METADATA_VALUE_MAX) {
-      throw invalidRequest(
+      throw parameterInvalidStringTooLong(
         `Invalid metadata value for '${key}': values can be at most ${METADATA_VALUE_MAX} characters.`,
         `metadata[${key}]`,
       );
@@ -89,7 +94,7 @@ export function mergeMetadata(
     next[key] = value;
   }
   if (Object.keys(next).length > METADATA_MAX_KEYS) {
-    throw invalidRequest(`Invalid metadata: an object can have at most ${METADATA_MAX_KEYS} metadata keys.`, 'metadata');
+    throw parameterInvalidTooManyItems(`Invalid metadata: an object can have at most ${METADATA_MAX_KEYS} metadata keys.`, 'metadata');
   }
   return next;
 }
@@ -158,14 +163,14 @@ export function applyCustomerInput(current: CustomerRecord, input: CustomerInput
   if (input.next_invoice_sequence !== undefined) next.next_invoice_sequence = input.next_invoice_sequence;
   if (input.invoice_prefix !== undefined && input.invoice_prefix !== null) {
     if (!INVOICE_PREFIX.test(input.invoice_prefix)) {
-      throw invalidRequest(
+      throw parameterInvalid(
         'Invalid invoice_prefix: use 3–12 upper-case letters or digits (e.g. ACME1).',
         'invoice_prefix',
       );
     }
     next.invoice_prefix = input.invoice_prefix;
   } else if (input.invoice_prefix === null) {
-    throw invalidRequest('invoice_prefix cannot be unset.', 'invoice_prefix', 'parameter_invalid_empty');
+    throw parameterInvalidEmpty('invoice_prefix', 'invoice_prefix cannot be unset.');
   }
   if (input.preferred_locales !== undefined) {
     next.preferred_locales = input.preferred_locales === null ? [] : validateLocales(input.preferred_locales);

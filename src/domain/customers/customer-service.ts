@@ -2,7 +2,7 @@ import { newId, nowSeconds, randomBase62 } from '../../lib/ids.js';
 import { UniqueViolation, type CustomerFilters, type Store, type WriteRepositories } from '../../store/port.js';
 import { pageThrough, type Page, type PageRequest } from '../paging.js';
 import type { AuthContext } from '../accounts/account-service.js';
-import { ApiError, invalidRequest, resourceAlreadyExists, resourceMissing } from '../errors.js';
+import { invoicePrefixTaken, preconditionFailed, resourceAlreadyExists, resourceMissing, type ApiError } from '../errors.js';
 import { checkIfMatch, etagFor, type IfMatch } from '../preconditions.js';
 import type { CustomerRecord } from './customer.js';
 import type { Scope } from '../scope.js';
@@ -127,16 +127,16 @@ export function customerService(deps: CustomerServiceDeps) {
     if (dpm === null || dpm === before?.invoice_settings.default_payment_method) return;
     const method = await repos.paymentMethods.findById(scope, dpm);
     if (!method || method.customer_id !== after.id) {
-      throw invalidRequest(
-        `The customer does not have a payment method with the ID ${dpm}. The payment method must be attached to the customer.`,
-        'invoice_settings[default_payment_method]',
-      );
+      throw resourceMissing('payment_method', dpm, 'invoice_settings[default_payment_method]', {
+        status: 400,
+        message: `The customer does not have a payment method with the ID ${dpm}. The payment method must be attached to the customer.`,
+      });
     }
   }
 
   function translateConflict(error: unknown, input: CustomerInput): never {
     if (error instanceof UniqueViolation && error.target === 'invoice_prefix') {
-      throw invalidRequest(`The invoice_prefix '${input.invoice_prefix ?? ''}' is already in use in this account.`, 'invoice_prefix');
+      throw invoicePrefixTaken(input.invoice_prefix ?? '');
     }
     if (error instanceof UniqueViolation && error.target === 'external_id') {
       throw resourceAlreadyExists(`A customer with external_id '${input.external_id ?? ''}' already exists.`, 'external_id');
@@ -251,7 +251,7 @@ export function customerService(deps: CustomerServiceDeps) {
       planFor('customer', expand);
       return store.read(async (repos) => {
         const customer = await repos.customers.findByExternalId(scope, externalId);
-        if (!customer) throw resourceMissingByExternalId(externalId);
+        if (!customer) throw resourceMissing('customer with external_id', externalId, 'external_id');
         return shown({ repos, scope }, customer, expand);
       });
     },
@@ -385,16 +385,9 @@ export function customerEtag(c: Pick<CustomerRecord, 'id' | 'version'>): string 
   return etagFor(c.id, c.version);
 }
 
-function resourceMissingByExternalId(externalId: string): ApiError {
-  return new ApiError(`No such customer with external_id: '${externalId}'`, { status: 404, code: 'resource_missing', param: 'external_id' });
-}
-
 /** If-Match names a version, but there is no customer with this external_id to match. */
 function preconditionMissing(externalId: string): ApiError {
-  return new ApiError(`If-Match was sent, but no customer has external_id '${externalId}'.`, {
-    status: 412,
-    code: 'precondition_failed',
-  });
+  return preconditionFailed(`If-Match was sent, but no customer has external_id '${externalId}'.`);
 }
 
 export type CustomerService = ReturnType<typeof customerService>;

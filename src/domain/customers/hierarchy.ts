@@ -1,5 +1,5 @@
 import type { WriteRepositories } from '../../store/port.js';
-import { ApiError } from '../errors.js';
+import { customerHasChildren, hierarchyCycle, hierarchyTooDeep, parametersExclusive, resourceMissing, type ApiError } from '../errors.js';
 import type { Scope } from '../scope.js';
 
 /** SPEC H-1: the parent, by Clientele id or by the merchant's external id (never both). */
@@ -23,26 +23,20 @@ export function wantsParentChange(input: ParentInput): boolean {
  */
 export async function resolveParent(repos: WriteRepositories, scope: Scope, input: ParentInput): Promise<string | null> {
   if (input.parent !== undefined && input.parent_external_id !== undefined) {
-    throw new ApiError('You may only specify one of these parameters: parent, parent_external_id.', {
-      code: 'parameters_exclusive',
-      param: 'parent_external_id',
-    });
+    throw parametersExclusive(['parent', 'parent_external_id']);
   }
   if (input.parent !== undefined) {
     if (input.parent === null) return null;
     const parent = await repos.customers.findById(scope, input.parent);
     if (!parent || parent.deleted) {
-      throw new ApiError(`No such customer: '${input.parent}'`, { code: 'resource_missing', param: 'parent' });
+      throw resourceMissing('customer', input.parent, 'parent', { status: 400 });
     }
     return parent.id;
   }
   if (input.parent_external_id === null || input.parent_external_id === undefined) return null;
   const parent = await repos.customers.findByExternalId(scope, input.parent_external_id);
   if (!parent) {
-    throw new ApiError(`No such customer with external_id: '${input.parent_external_id}'`, {
-      code: 'resource_missing',
-      param: 'parent_external_id',
-    });
+    throw resourceMissing('customer with external_id', input.parent_external_id, 'parent_external_id', { status: 400 });
   }
   return parent.id;
 }
@@ -61,27 +55,21 @@ export async function checkPlacement(
 ): Promise<void> {
   const ancestors = await repos.customers.ancestorIds(scope, parentId);
   if (ancestors.includes(customerId)) {
-    throw new ApiError(
+    throw hierarchyCycle(
       parentId === customerId
         ? `Invalid ${param}: a customer cannot be its own parent.`
         : `Invalid ${param}: ${parentId} is a descendant of ${customerId}, so this would make ${customerId} its own ancestor.`,
-      { code: 'hierarchy_cycle', param },
+      param,
     );
   }
   const height = Math.max(1, await repos.customers.subtreeHeight(scope, customerId));
   const depth = ancestors.length + height;
   if (depth > maxDepth) {
-    throw new ApiError(
-      `Invalid ${param}: the hierarchy would be ${depth} levels deep; at most ${maxDepth} levels are allowed.`,
-      { code: 'hierarchy_too_deep', param },
-    );
+    throw hierarchyTooDeep(depth, maxDepth, param);
   }
 }
 
 export function hasChildren(count: number, customerId: string): ApiError | null {
   if (count === 0) return null;
-  return new ApiError(
-    `The customer ${customerId} has ${count} child customer${count === 1 ? '' : 's'}; delete or re-parent them first.`,
-    { code: 'customer_has_children', param: 'id' },
-  );
+  return customerHasChildren(customerId, count);
 }

@@ -1,5 +1,5 @@
 import type { Repositories } from '../../store/port.js';
-import { invalidRequest } from '../errors.js';
+import { expandInvalid } from '../errors.js';
 import type { Scope } from '../scope.js';
 
 /** An API object as sent: `object` names its type. */
@@ -46,7 +46,7 @@ export interface ExpandPlan {
 }
 
 function cannotExpand(raw: string, reason: string): never {
-  throw invalidRequest(`This property cannot be expanded (${raw}): ${reason}.`, 'expand');
+  throw expandInvalid(raw, reason);
 }
 
 /**

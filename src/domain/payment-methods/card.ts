@@ -8,7 +8,7 @@
  * six and last four digits (only ~10^6 candidates remain, a fraction of them Luhn-valid).
  */
 import { createHmac } from 'node:crypto';
-import { ApiError } from '../errors.js';
+import { incorrectNumber, invalidCvc, invalidExpiryMonth, invalidExpiryYear } from '../errors.js';
 
 export type CardBrand = 'visa' | 'mastercard' | 'amex' | 'discover' | 'diners' | 'jcb' | 'unionpay' | 'unknown';
 
@@ -97,42 +97,6 @@ export function brandOf(number: string): CardBrand {
   if (inRange(p4, 3528, 3589)) return 'jcb';
   if (p2 === 62) return 'unionpay';
   return 'unknown';
-}
-
-function incorrectNumber(): ApiError {
-  return new ApiError('Your card number is incorrect.', {
-    status: 402,
-    type: 'card_error',
-    code: 'incorrect_number',
-    param: 'card[number]',
-  });
-}
-
-function invalidExpiryMonth(): ApiError {
-  return new ApiError("Your card's expiration month is invalid.", {
-    status: 402,
-    type: 'card_error',
-    code: 'invalid_expiry_month',
-    param: 'card[exp_month]',
-  });
-}
-
-function invalidExpiryYear(): ApiError {
-  return new ApiError("Your card's expiration year is invalid.", {
-    status: 402,
-    type: 'card_error',
-    code: 'invalid_expiry_year',
-    param: 'card[exp_year]',
-  });
-}
-
-function invalidCvc(): ApiError {
-  return new ApiError("Your card's security code is invalid.", {
-    status: 402,
-    type: 'card_error',
-    code: 'invalid_cvc',
-    param: 'card[cvc]',
-  });
 }
 
 /**

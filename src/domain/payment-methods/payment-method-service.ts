@@ -4,7 +4,16 @@ import type { AuthContext } from '../accounts/account-service.js';
 import type { Scope } from '../scope.js';
 import { COUNTRY_CODES } from '../customers/countries.js';
 import { mergeMetadata, validateAddressInput, validateEmail } from '../customers/customer-rules.js';
-import { ApiError, invalidRequest, parameterMissing, resourceMissing } from '../errors.js';
+import {
+  countryCodeInvalid,
+  invalidCharacters,
+  parameterInvalid,
+  parameterMissing,
+  parametersExclusive,
+  paymentMethodAlreadyAttached,
+  paymentMethodUnexpectedState,
+  resourceMissing,
+} from '../errors.js';
 import { pageThrough, type PageRequest } from '../paging.js';
 import { checkIfMatch, etagFor, type IfMatch } from '../preconditions.js';
 import { fingerprint, validateCard, validateExpiry } from './card.js';
@@ -31,7 +40,7 @@ export const PROVIDERS = [
 export function validateProviderName(name: string, param: string): void {
   if ((PROVIDERS as readonly string[]).includes(name)) return;
   if (/^custom:[a-z0-9][a-z0-9_.-]{0,39}$/.test(name)) return;
-  throw invalidRequest(
+  throw parameterInvalid(
     `Invalid ${param}: '${name}' is not a supported provider (${PROVIDERS.join(', ')}, or custom:<name> in lower case).`,
     param,
   );
@@ -44,7 +53,7 @@ const LINE_BREAK_OR_TAB = /[\t\n\r]/;
 /** Names, phones and references are one line, as on a customer (SPEC C-3). */
 function singleLine(param: string, value: string | null | undefined): void {
   if (typeof value === 'string' && LINE_BREAK_OR_TAB.test(value)) {
-    throw invalidRequest(`Invalid ${param}: tabs and line breaks are not allowed in this field.`, param);
+    throw invalidCharacters(`Invalid ${param}: tabs and line breaks are not allowed in this field.`, param);
   }
 }
 
@@ -53,7 +62,7 @@ function cardCountry(country: string | null | undefined): string | null {
   if (country === undefined || country === null || country === '') return null;
   const code = country.toUpperCase();
   if (!COUNTRY_CODES.has(code)) {
-    throw invalidRequest(`Invalid card[country]: '${country}' is not an ISO 3166-1 alpha-2 country code (e.g. US, GB, DE).`, 'card[country]');
+    throw countryCodeInvalid(country, 'card[country]');
   }
   return code;
 }
@@ -106,7 +115,7 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
     async create(auth: AuthContext, input: CreatePaymentMethodInput): Promise<PaymentMethodRecord> {
       const scope: Scope = auth;
       if (input.type !== 'card') {
-        throw invalidRequest(`Invalid type: '${input.type}' is not supported; use card.`, 'type');
+        throw parameterInvalid(`Invalid type: '${input.type}' is not supported; use card.`, 'type');
       }
       const card = input.card ?? {};
       const created = nowSeconds();
@@ -124,17 +133,14 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
       };
       if (input.provider) {
         if (card.number !== undefined || card.cvc !== undefined) {
-          throw new ApiError('Pass either card[number] or provider[name] and provider[reference], not both.', {
-            code: 'parameters_exclusive',
-            param: 'provider',
-          });
+          throw parametersExclusive(['card[number]', 'provider'], 'Pass either card[number] or provider[name] and provider[reference], not both.');
         }
         validateProviderName(input.provider.name, 'provider[name]');
         singleLine('provider[reference]', input.provider.reference);
         const brand = card.brand ?? 'unknown';
-        if (!BRANDS.includes(brand)) throw invalidRequest(`Invalid card[brand]: must be one of ${BRANDS.join(', ')}.`, 'card[brand]');
+        if (!BRANDS.includes(brand)) throw parameterInvalid(`Invalid card[brand]: must be one of ${BRANDS.join(', ')}.`, 'card[brand]');
         if (card.last4 === undefined) throw parameterMissing('card[last4]');
-        if (!/^\d{4}$/.test(card.last4)) throw invalidRequest('Invalid card[last4]: must be exactly 4 digits.', 'card[last4]');
+        if (!/^\d{4}$/.test(card.last4)) throw parameterInvalid('Invalid card[last4]: must be exactly 4 digits.', 'card[last4]');
         const expiry = checkExpiry(card.exp_month, card.exp_year, now());
         const method: PaymentMethodRecord = {
           ...base,
@@ -154,7 +160,7 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
       }
       if (card.number === undefined) throw parameterMissing('card[number]');
       if (card.brand !== undefined || card.last4 !== undefined) {
-        throw invalidRequest('card[brand] and card[last4] are derived from card[number]; do not send them with it.', 'card[brand]');
+        throw parametersExclusive(['card[number]', 'card[brand]'], 'card[brand] and card[last4] are derived from card[number]; do not send them with it.');
       }
       if (card.exp_month === undefined) throw parameterMissing('card[exp_month]');
       if (card.exp_year === undefined) throw parameterMissing('card[exp_year]');
@@ -200,7 +206,7 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
           version: current.version + 1,
         };
         if (input.card && (input.card.exp_month !== undefined || input.card.exp_year !== undefined)) {
-          if (!current.card) throw invalidRequest('This payment method has no card to update.', 'card');
+          if (!current.card) throw paymentMethodUnexpectedState('This payment method has no card to update.', 'card');
           const expiry = checkExpiry(
             input.card.exp_month ?? current.card.exp_month,
             input.card.exp_year ?? current.card.exp_year,
@@ -224,17 +230,12 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
       if (!method) throw resourceMissing('payment_method', id, param);
       if (method.customer_id === customerId) return method;
       if (method.customer_id !== null) {
-        throw invalidRequest(
-          `The payment method ${id} is already attached to another customer. Detach it first.`,
-          param,
-          'payment_method_already_attached',
-        );
+        throw paymentMethodAlreadyAttached(id, param);
       }
       if (method.detached) {
-        throw invalidRequest(
+        throw paymentMethodUnexpectedState(
           `The payment method ${id} was detached from a customer and may not be used again. Create a new payment method.`,
           param,
-          'payment_method_unexpected_state',
         );
       }
       const next = { ...method, customer_id: customerId, updated: nowSeconds(), version: method.version + 1 };
@@ -262,7 +263,7 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
         if (unlocked?.customer_id) await repos.customers.findById(scope, unlocked.customer_id, { forUpdate: true });
         const method = await loadForUpdate(repos, scope, id, ifMatch);
         if (method.customer_id === null) {
-          throw invalidRequest(`The payment method ${id} is not attached to a customer.`, 'payment_method', 'payment_method_unexpected_state');
+          throw paymentMethodUnexpectedState(`The payment method ${id} is not attached to a customer.`, 'payment_method');
         }
         const customerId = method.customer_id;
         const next = { ...method, customer_id: null, detached: true, updated: nowSeconds(), version: method.version + 1 };

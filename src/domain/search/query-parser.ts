@@ -1,7 +1,7 @@
 /**
  * The customer search query language (SPEC Q-1), after Stripe's search query language.
  * Pure: no I/O. A hand-written tokenizer feeds a recursive-descent parser; every syntax or
- * semantic error is an ApiError (400, invalid_request_error, param "query") whose message
+ * semantic error is an ApiError (400 `search_query_invalid`, param "query") whose message
  * names the problem and its position.
  *
  * Grammar (EBNF; no whitespace is allowed inside a clause, at least one whitespace character
@@ -30,7 +30,7 @@
  * Positions are 0-based offsets in characters (Unicode code points) of the original text.
  */
 import { createHash } from 'node:crypto';
-import { ApiError } from '../errors.js';
+import { searchPageInvalid, searchQueryInvalid, type ApiError } from '../errors.js';
 
 export type SearchField = 'email' | 'name' | 'phone' | 'external_id' | 'created' | 'metadata';
 
@@ -99,7 +99,7 @@ class QueryErrors {
   fail(position: number, problem: string): never {
     const message = `Invalid query at position ${position}: ${problem}`;
     const withExcerpt = this.chars.length > 0 ? `${message}\n${excerpt(this.chars, position)}` : message;
-    throw new ApiError(withExcerpt, { param: 'query' });
+    throw searchQueryInvalid(withExcerpt);
   }
 }
 
@@ -539,10 +539,7 @@ function cursorCheck(version: number, created: number, seq: number, query: strin
 }
 
 function malformedPage(): ApiError {
-  return new ApiError(
-    'Invalid page: the cursor is malformed. Pass the next_page value of the previous search result unchanged.',
-    { param: 'page' },
-  );
+  return searchPageInvalid('Invalid page: the cursor is malformed. Pass the next_page value of the previous search result unchanged.');
 }
 
 function isPosition(created: unknown, seq: unknown): boolean {
@@ -591,7 +588,7 @@ export function decodePageCursor(cursor: string, queryFingerprint: string): Page
   const seq = s as number;
   if (k !== cursorCheck(CURSOR_VERSION, created, seq, q)) throw malformedPage();
   if (q !== fingerprintDigest(queryFingerprint)) {
-    throw new ApiError('Invalid page: this cursor belongs to a different query.', { param: 'page' });
+    throw searchPageInvalid('Invalid page: this cursor belongs to a different query.');
   }
   return { created, seq };
 }

@@ -2,7 +2,7 @@ import { newId, nowSeconds } from '../../lib/ids.js';
 import type { Repositories, Store, WriteRepositories } from '../../store/port.js';
 import type { AuthContext } from '../accounts/account-service.js';
 import type { Scope } from '../scope.js';
-import { ApiError, invalidRequest, resourceMissing } from '../errors.js';
+import { ApiError, customerMaxTaxIds, resourceMissing } from '../errors.js';
 import { pageThrough, type Page, type PageRequest } from '../paging.js';
 import type { TaxIdRecord } from './tax-id.js';
 import { recordEvent } from '../events/event-writer.js';
@@ -37,17 +37,12 @@ export async function createTaxIdIn(
   } catch (error) {
     // Name the field the way it was sent (tax_id_data[0][value] on customer create).
     if (paramPrefix && error instanceof ApiError) {
-      throw new ApiError(error.message, {
-        status: error.status,
-        type: error.type,
-        code: error.code,
-        param: `${paramPrefix}[${error.param ?? 'value'}]`,
-      });
+      throw error.withParam(`${paramPrefix}[${error.param ?? 'value'}]`);
     }
     throw error;
   }
   if ((await repos.taxIds.countOf(scope, customerId)) >= MAX_TAX_IDS_PER_CUSTOMER) {
-    throw invalidRequest(`A customer can have at most ${MAX_TAX_IDS_PER_CUSTOMER} tax ids.`, paramPrefix || 'value');
+    throw customerMaxTaxIds(MAX_TAX_IDS_PER_CUSTOMER, paramPrefix || 'value');
   }
   const taxId: TaxIdRecord = {
     id: newId('txi'),

@@ -16,7 +16,7 @@
  * disagree, the rule is the more lenient one (both Spanish CIF control forms; no HMRC number
  * range restrictions beyond the checksum), so that a real number is never rejected.
  */
-import { ApiError } from '../errors.js';
+import { parameterInvalid, taxIdInvalid } from '../errors.js';
 
 export interface TaxIdType {
   /** ISO 3166-1 alpha-2; null when the value's own prefix decides it (eu_vat). */
@@ -718,15 +718,14 @@ function withArticle(phrase: string): string {
 
 /**
  * Validates and normalises a tax id.
- * @throws ApiError `invalid_request_error` with param `type` for an unsupported type, and
+ * @throws ApiError `parameter_invalid` with param `type` for an unsupported type, and
  *   code `tax_id_invalid` with param `value` for a value that fails its type's format or checksum.
  */
 export function validateTaxId(type: string, value: string): ValidTaxId {
   if (!isTaxIdType(type)) {
-    throw new ApiError(`Invalid type: must be one of ${Object.keys(TAX_ID_TYPES).join(', ')}.`, { param: 'type' });
+    throw parameterInvalid(`Invalid type: must be one of ${Object.keys(TAX_ID_TYPES).join(', ')}.`, 'type');
   }
-  const invalid = (expected: string) =>
-    new ApiError(`Invalid value for ${type}: expected ${expected}.`, { code: 'tax_id_invalid', param: 'value' });
+  const invalid = (expected: string) => taxIdInvalid(type, expected);
 
   const rule = type === 'eu_vat' ? undefined : TYPE_RULES[type];
   const expected = rule

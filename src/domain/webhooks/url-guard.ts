@@ -1,6 +1,6 @@
 import { promises as dns, type LookupAddress } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { ApiError } from '../errors.js';
+import { urlInvalid } from '../errors.js';
 
 /**
  * SPEC E-4: webhook URLs must not reach the server's own network. A URL is refused when its
@@ -105,10 +105,6 @@ export function blockedAddressReason(address: string): string | null {
 }
 
 export const URL_MAX_LENGTH = 2048;
-
-function urlInvalid(message: string): ApiError {
-  return new ApiError(message, { code: 'url_invalid', param: 'url' });
-}
 
 /** Parses an endpoint URL: absolute http(s), a host, at most 2048 characters. */
 export function parseEndpointUrl(raw: string): URL {

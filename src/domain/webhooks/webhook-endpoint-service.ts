@@ -2,7 +2,7 @@ import { newId, nowSeconds } from '../../lib/ids.js';
 import type { Store } from '../../store/port.js';
 import type { Scope } from '../scope.js';
 import { mergeMetadata } from '../customers/customer-rules.js';
-import { invalidRequest, resourceMissing } from '../errors.js';
+import { parameterInvalid, parameterInvalidEmpty, parameterInvalidStringTooLong, resourceMissing } from '../errors.js';
 import { EVENT_TYPES } from '../owned-resources.js';
 import { pageThrough, type Page, type PageRequest } from '../paging.js';
 import { newWebhookSecret } from './signing.js';
@@ -31,11 +31,11 @@ const KNOWN_EVENTS = new Set<string>([...EVENT_TYPES, '*']);
 /** Every entry a known event type or `*`, at least one; duplicates dropped, order kept. */
 export function checkEnabledEvents(events: string[]): string[] {
   if (events.length === 0) {
-    throw invalidRequest('Invalid enabled_events: list at least one event type, or * for all.', 'enabled_events');
+    throw parameterInvalidEmpty('enabled_events', 'Invalid enabled_events: list at least one event type, or * for all.');
   }
   events.forEach((type, i) => {
     if (!KNOWN_EVENTS.has(type)) {
-      throw invalidRequest(
+      throw parameterInvalid(
         `Invalid enabled_events[${i}]: '${type.slice(0, 100)}' is not an event type. Use * or one of: ${EVENT_TYPES.join(', ')}.`,
         `enabled_events[${i}]`,
       );
@@ -46,7 +46,7 @@ export function checkEnabledEvents(events: string[]): string[] {
 
 function checkDescription(description: string | null | undefined): void {
   if (description && description.length > DESCRIPTION_MAX) {
-    throw invalidRequest(`Invalid description: it may have at most ${DESCRIPTION_MAX} characters.`, 'description');
+    throw parameterInvalidStringTooLong(`Invalid description: it may have at most ${DESCRIPTION_MAX} characters.`, 'description');
   }
 }
 

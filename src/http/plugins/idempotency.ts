@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Scope } from '../../domain/scope.js';
-import { ApiError } from '../../domain/errors.js';
+import { idempotencyKeyInUse, idempotencyKeyInvalid, idempotencyParamsMismatch, type ApiError } from '../../domain/errors.js';
 import { fingerprint } from '../../domain/payment-methods/card.js';
 import type { AccountService } from '../../domain/accounts/account-service.js';
 import type { IdempotencyService } from '../../domain/idempotency/idempotency-service.js';
@@ -57,17 +57,13 @@ export async function cardSafeBody(body: unknown, accountSecret: () => Promise<s
 }
 
 export function idempotencyMismatch(key: string): ApiError {
-  return new ApiError(
+  return idempotencyParamsMismatch(
     `Keys for idempotent requests can only be used with the same parameters and endpoint they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
-    { type: 'idempotency_error' },
   );
 }
 
 export function keyInUse(): ApiError {
-  return new ApiError(
-    'There is currently another in-progress request using this idempotency key. Retry after it has finished.',
-    { status: 409, type: 'api_error', code: 'idempotency_key_in_use' },
-  );
+  return idempotencyKeyInUse('There is currently another in-progress request using this idempotency key. Retry after it has finished.');
 }
 
 export function sendStored(reply: FastifyReply, record: IdempotencyRecord, replayed: boolean): FastifyReply {
@@ -94,7 +90,7 @@ export function registerIdempotency(
     const key = request.headers['idempotency-key'];
     if (key === undefined) return;
     if (typeof key !== 'string' || key.length === 0 || key.length > 255) {
-      throw new ApiError('The Idempotency-Key header must be 1–255 characters.', { type: 'idempotency_error' });
+      throw idempotencyKeyInvalid();
     }
     const auth = request.auth;
     if (!auth) return;

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, parameterUnknown } from '../../domain/errors.js';
+import { invalidCharacters, parameterUnknown } from '../../domain/errors.js';
 import { randomBase62 } from '../../lib/ids.js';
 import { parseForm, parseJsonBody } from '../wire/body-parsers.js';
 import { FORBIDDEN_CONTROL, normalizeParams, type SchemaNode } from '../wire/normalize.js';
@@ -93,7 +93,7 @@ function rejectControlInPath(params: unknown): void {
   if (typeof params !== 'object' || params === null) return;
   for (const [name, value] of Object.entries(params)) {
     if (typeof value === 'string' && FORBIDDEN_CONTROL.test(value)) {
-      throw new ApiError(`Invalid ${name}: control characters (such as null bytes) are not allowed.`, { param: name });
+      throw invalidCharacters(`Invalid ${name}: control characters (such as null bytes) are not allowed.`, name);
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { databaseUnavailable } from '../../domain/errors.js';
 
 /** Liveness, readiness and the generated API reference. */
 export function registerSystemRoutes(app: FastifyInstance, health: { ready(): Promise<void> }): void {
@@ -9,9 +10,9 @@ export function registerSystemRoutes(app: FastifyInstance, health: { ready(): Pr
       await health.ready();
       return { status: 'ready' };
     } catch {
-      return reply.status(503).send({
-        error: { type: 'api_error', code: null, message: 'The database is not reachable.', param: null, doc_url: null },
-      });
+      // Answered here rather than thrown: a probe polling an outage should not log an error each time.
+      const api = databaseUnavailable();
+      return reply.status(api.status).send(app.renderError(api));
     }
   });
 

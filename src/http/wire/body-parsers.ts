@@ -1,6 +1,6 @@
 import qs from 'qs';
 import secureJson from 'secure-json-parse';
-import { ApiError, parameterUnknown } from '../../domain/errors.js';
+import { bodyInvalid, parameterUnknown } from '../../domain/errors.js';
 
 /** Bracket-notation parsing with hard bounds (depth, parameter count, array size). */
 const QS_OPTIONS: qs.IParseOptions = {
@@ -45,12 +45,12 @@ export function parseForm(text: string): Record<string, unknown> {
   } catch (error) {
     const message = error instanceof Error ? error.message : '';
     if (/depth/i.test(message)) {
-      throw new ApiError('Invalid request: parameters are nested too deeply (at most 6 levels).');
+      throw bodyInvalid('Invalid request: parameters are nested too deeply (at most 6 levels).');
     }
     if (/limit/i.test(message)) {
-      throw new ApiError('Invalid request: too many parameters (at most 1000, and at most 100 items per list).');
+      throw bodyInvalid('Invalid request: too many parameters (at most 1000, and at most 100 items per list).');
     }
-    throw new ApiError('Invalid request: the parameters could not be parsed.');
+    throw bodyInvalid('Invalid request: the parameters could not be parsed.');
   }
 }
 
@@ -78,14 +78,14 @@ function jsonDepthExceeds(text: string, limit: number): boolean {
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') return undefined;
   if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
-    throw new ApiError(`Invalid JSON body: nested more than ${MAX_JSON_DEPTH} levels deep.`);
+    throw bodyInvalid(`Invalid JSON body: nested more than ${MAX_JSON_DEPTH} levels deep.`);
   }
   try {
     return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
   } catch (error) {
     if (error instanceof SyntaxError && /prototype|constructor/i.test(error.message)) {
-      throw new ApiError('Invalid JSON body: "__proto__" and "constructor.prototype" keys are not allowed.');
+      throw bodyInvalid('Invalid JSON body: "__proto__" and "constructor.prototype" keys are not allowed.');
     }
-    throw new ApiError('Invalid JSON body: the request body is not valid JSON.');
+    throw bodyInvalid('Invalid JSON body: the request body is not valid JSON.');
   }
 }

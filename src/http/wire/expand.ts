@@ -1,4 +1,4 @@
-import { ApiError } from '../../domain/errors.js';
+import { expandInvalid } from '../../domain/errors.js';
 
 /** For resources with nothing to expand: any expand[] given is refused. */
 export const NO_EXPANSIONS: readonly string[] = [];
@@ -12,7 +12,7 @@ export function expandPaths(requested: string[] | undefined, allowed: readonly s
   for (const raw of requested ?? []) {
     const path = list ? (raw.startsWith('data.') ? raw.slice(5) : null) : raw;
     if (path === null || !allowed.includes(path)) {
-      throw new ApiError(`This property cannot be expanded (${raw}).`, { param: 'expand' });
+      throw expandInvalid(raw);
     }
     out.add(path);
   }

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ApiError } from '../../domain/errors.js';
+import { parametersExclusive } from '../../domain/errors.js';
 import type { PageRequest } from '../../domain/paging.js';
 import type { CreatedRange } from '../../store/port.js';
 
@@ -31,10 +31,7 @@ export interface ListQuery {
 
 export function pageRequest(query: ListQuery): PageRequest {
   if (query.starting_after !== undefined && query.ending_before !== undefined) {
-    throw new ApiError('You may only specify one of these parameters: starting_after, ending_before.', {
-      code: 'parameters_exclusive',
-      param: 'ending_before',
-    });
+    throw parametersExclusive(['starting_after', 'ending_before']);
   }
   const page: PageRequest = { limit: query.limit ?? 10 };
   if (query.starting_after !== undefined) page.startingAfter = query.starting_after;

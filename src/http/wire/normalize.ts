@@ -1,4 +1,4 @@
-import { ApiError } from '../../domain/errors.js';
+import { invalidCharacters, parameterInvalidEmpty } from '../../domain/errors.js';
 
 /** The JSON Schema keywords the normaliser reads (TypeBox schemas are plain JSON Schema). */
 export interface SchemaNode {
@@ -66,18 +66,12 @@ export function normalizeParams(value: unknown, schema: SchemaNode | undefined, 
   const types = typesOf(schema);
   if (typeof value === 'string') {
     if (FORBIDDEN_CONTROL.test(value)) {
-      throw new ApiError(`Invalid ${paramName(path)}: control characters (such as null bytes) are not allowed.`, {
-        param: paramName(path),
-      });
+      throw invalidCharacters(`Invalid ${paramName(path)}: control characters (such as null bytes) are not allowed.`, paramName(path));
     }
     if (value === '' && path.length > 0) {
       if (types.includes('null')) return null;
       if (schema.enum?.includes('')) return value;
-      const name = paramName(path);
-      throw new ApiError(
-        `You passed an empty string for '${name}'. We assume empty values are an attempt to unset a parameter; however '${name}' cannot be unset. You should remove '${name}' from your request or supply a non-empty value.`,
-        { code: 'parameter_invalid_empty', param: name },
-      );
+      throw parameterInvalidEmpty(paramName(path));
     }
     if (coerce && !types.includes('string')) {
       if (types.includes('integer') && /^-?\d{1,16}$/.test(value)) {
@@ -103,9 +97,10 @@ export function normalizeParams(value: unknown, schema: SchemaNode | undefined, 
     const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const [key, child] of Object.entries(value)) {
       if (FORBIDDEN_CONTROL.test(key)) {
-        throw new ApiError(`Invalid ${paramName(path) || 'parameter'}: control characters (such as null bytes) are not allowed in names.`, {
-          param: paramName(path) || null,
-        });
+        throw invalidCharacters(
+          `Invalid ${paramName(path) || 'parameter'}: control characters (such as null bytes) are not allowed in names.`,
+          paramName(path) || null,
+        );
       }
       out[key] = normalizeParams(child, propertySchema(schema, key), coerce, [...path, key]);
     }

@@ -1,3 +1,4 @@
+import { ERROR_CODES } from '../../domain/errors.js';
 import { Type, type Static, type TOptional, type TSchema, type TObject, type TProperties } from '@sinclair/typebox';
 
 /**
@@ -48,10 +49,10 @@ export const ErrorEnvelope = Type.Object(
   {
     error: Type.Object({
       type: StringEnum(['invalid_request_error', 'idempotency_error', 'api_error', 'card_error']),
-      code: Nullable(Type.String()),
+      code: StringEnum(ERROR_CODES, { description: 'Stable code from the catalogue (docs/errors.md); never null.' }),
       message: Type.String(),
       param: Nullable(Type.String()),
-      doc_url: Nullable(Type.String()),
+      doc_url: Type.String({ description: "The code's entry in this server's error reference (/docs/errors#<code>)." }),
     }),
   },
   { $id: 'ErrorEnvelope', description: 'Every non-2xx response.' },

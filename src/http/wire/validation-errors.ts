@@ -1,4 +1,13 @@
-import { ApiError, parameterMissing, parameterUnknown } from '../../domain/errors.js';
+import {
+  parameterInvalid,
+  parameterInvalidInteger,
+  parameterInvalidStringTooLong,
+  parameterInvalidStringTooShort,
+  parameterInvalidTooManyItems,
+  parameterMissing,
+  parameterUnknown,
+  type ApiError,
+} from '../../domain/errors.js';
 import { paramName } from './normalize.js';
 
 /** The parts of an Ajv error the mapping reads. */
@@ -35,7 +44,7 @@ export function validationToApiError(issues: readonly ValidationIssue[]): ApiErr
     issues.find((i) => i.keyword === 'additionalProperties') ??
     issues.find((i) => i.keyword === 'required') ??
     issues[0];
-  if (!issue) return new ApiError('Invalid request.');
+  if (!issue) return parameterInvalid('Invalid request.', null);
   const path = pathOf(issue.instancePath);
   const name = paramName(path);
   // A violation at the top level (a JSON body that is not an object) names no parameter.
@@ -50,35 +59,35 @@ export function validationToApiError(issues: readonly ValidationIssue[]): ApiErr
     case 'type': {
       const expected = String(p.type).split(',').filter((t) => t !== 'null');
       if (expected[0] === 'integer' || expected[0] === 'number') {
-        return new ApiError(`Invalid integer: ${preview(issue.data, param)}`, { code: 'parameter_invalid_integer', param });
+        return parameterInvalidInteger(`Invalid integer: ${preview(issue.data, param)}`, param);
       }
-      if (expected[0] === 'boolean') return new ApiError(`Invalid boolean: ${preview(issue.data, param)}`, { param });
+      if (expected[0] === 'boolean') return parameterInvalid(`Invalid boolean: ${preview(issue.data, param)}`, param);
       if (expected[0] === 'object') {
-        return new ApiError(`Invalid object: ${label} must be a hash of fields, not ${preview(issue.data, param)}.`, { param });
+        return parameterInvalid(`Invalid object: ${label} must be a hash of fields, not ${preview(issue.data, param)}.`, param);
       }
-      if (expected[0] === 'array') return new ApiError(`Invalid array: ${label} must be a list.`, { param });
-      return new ApiError(`Invalid string: ${label} must be a string, not ${preview(issue.data, param)}.`, { param });
+      if (expected[0] === 'array') return parameterInvalid(`Invalid array: ${label} must be a list.`, param);
+      return parameterInvalid(`Invalid string: ${label} must be a string, not ${preview(issue.data, param)}.`, param);
     }
     case 'maxLength':
-      return new ApiError(`Invalid string: ${preview(issue.data, param)}; must be at most ${String(p.limit)} characters`, { param });
+      return parameterInvalidStringTooLong(`Invalid string: ${preview(issue.data, param)}; must be at most ${String(p.limit)} characters`, param);
     case 'minLength':
-      return new ApiError(`Invalid string: ${preview(issue.data, param)}; must be at least ${String(p.limit)} characters`, { param });
+      return parameterInvalidStringTooShort(`Invalid string: ${preview(issue.data, param)}; must be at least ${String(p.limit)} characters`, param);
     case 'maxItems':
-      return new ApiError(`Invalid array: ${label} can have at most ${String(p.limit)} items.`, { param });
+      return parameterInvalidTooManyItems(`Invalid array: ${label} can have at most ${String(p.limit)} items.`, param);
     case 'maxProperties':
-      return new ApiError(`Invalid ${label}: at most ${String(p.limit)} keys are allowed.`, { param });
+      return parameterInvalidTooManyItems(`Invalid ${label}: at most ${String(p.limit)} keys are allowed.`, param);
     case 'minimum':
     case 'maximum':
-      return new ApiError(
+      return parameterInvalidInteger(
         `Invalid integer: ${preview(issue.data, param)}; must be ${issue.keyword === 'minimum' ? 'at least' : 'at most'} ${String(p.limit)}`,
-        { code: 'parameter_invalid_integer', param },
+        param,
       );
     case 'enum':
     case 'const': {
       const allowed = ((p.allowedValues as unknown[] | undefined) ?? [p.allowedValue]).filter((v) => v !== null && v !== '');
-      return new ApiError(`Invalid ${label}: must be one of ${allowed.join(', ')}`, { param });
+      return parameterInvalid(`Invalid ${label}: must be one of ${allowed.join(', ')}`, param);
     }
     default:
-      return new ApiError(`Invalid ${param || 'request'}: ${issue.message ?? 'not valid'}.`, { param: param || null });
+      return parameterInvalid(`Invalid ${param || 'request'}: ${issue.message ?? 'not valid'}.`, param || null);
   }
 }

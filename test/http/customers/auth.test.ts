@@ -33,7 +33,7 @@ describe.each(STORES)('customers: authentication (%s)', (kind) => {
   /** The one 401 body every failure shares. */
   async function reference401(): Promise<ApiResponse> {
     const res = await clientWithHeader(t).get('/v1/customers');
-    expectError(res, 401);
+    expectError(res, 401, { code: 'api_key_invalid' });
     return res;
   }
 
@@ -142,7 +142,7 @@ describe.each(STORES)('customers: authentication (%s)', (kind) => {
         await restricted.post('/v1/customers/external/rk-new', { name: 'nope' }),
         await restricted.post(`/v1/customers/external/${target.external_id}`, { name: 'nope' }),
       ]) {
-        expectError(res, 403);
+        expectError(res, 403, { code: 'permission_denied' });
       }
       expect(await allCustomerIds(t.api())).toEqual(before);
       expect((await t.api().get(`/v1/customers/${target.id}`)).body).toEqual(target);
@@ -154,7 +154,7 @@ describe.each(STORES)('customers: authentication (%s)', (kind) => {
       const rk = t.api(key.secret);
       expect((await rk.get(`/v1/customers/${live.id}`)).body.livemode).toBe(true);
       expect((await rk.get(`/v1/customers/${target.id}`)).status).toBe(404);
-      expectError(await rk.post('/v1/customers', {}), 403);
+      expectError(await rk.post('/v1/customers', {}), 403, { code: 'permission_denied' });
     });
   });
 
@@ -176,9 +176,9 @@ describe.each(STORES)('customers: authentication (%s)', (kind) => {
 
       expectError(await live.get(`/v1/customers/${testCustomer.id}`), 404, { code: 'resource_missing' });
       expectError(await live.get('/v1/customers/external/mode-1'), 404, { code: 'resource_missing' });
-      expectError(await live.post(`/v1/customers/${testCustomer.id}`, { name: 'x' }), 404);
-      expectError(await live.del(`/v1/customers/${testCustomer.id}`), 404);
-      expectError(await test.get(`/v1/customers/${liveCustomer.id}`), 404);
+      expectError(await live.post(`/v1/customers/${testCustomer.id}`, { name: 'x' }), 404, { code: 'resource_missing' });
+      expectError(await live.del(`/v1/customers/${testCustomer.id}`), 404, { code: 'resource_missing' });
+      expectError(await test.get(`/v1/customers/${liveCustomer.id}`), 404, { code: 'resource_missing' });
       expect((await test.get(`/v1/customers/${testCustomer.id}`)).body).toEqual(testCustomer);
     });
   });

@@ -196,10 +196,10 @@ describe.each(STORES)('customers: create and retrieve (%s)', (kind) => {
     const got = await t.api().get(`/v1/customers/${c.id}`);
     expectCustomer(got.body);
     for (const path of ['nope', 'address', 'data.stats']) {
-      expectError(await t.api().get(`/v1/customers/${c.id}`, { expand: [path] }), 400, { param: 'expand' });
+      expectError(await t.api().get(`/v1/customers/${c.id}`, { expand: [path] }), 400, { code: 'expand_invalid', param: 'expand' });
     }
     const before = await t.api().get('/v1/customers', { limit: 100 });
-    expectError(await t.api().post('/v1/customers', { name: 'x', expand: ['nope'] }), 400, { param: 'expand' });
+    expectError(await t.api().post('/v1/customers', { name: 'x', expand: ['nope'] }), 400, { code: 'expand_invalid', param: 'expand' });
     const after = await t.api().get('/v1/customers', { limit: 100 });
     expect(after.body.data.length).toBe(before.body.data.length);
   });

@@ -103,7 +103,7 @@ describe.each(STORES)('customers: external_id (%s)', (kind) => {
   it('is at most 255 characters', async () => {
     const ok = await t.api().post('/v1/customers', { external_id: `x${uniqueSuffix()}`.padEnd(255, 'x') });
     expect(ok.status).toBe(200);
-    expectError(await t.api().post('/v1/customers', { external_id: 'x'.repeat(256) }), 400, { param: 'external_id' });
+    expectError(await t.api().post('/v1/customers', { external_id: 'x'.repeat(256) }), 400, { code: 'parameter_invalid_string_too_long', param: 'external_id' });
   });
 
   describe('POST /v1/customers/external/:external_id (create-or-update)', () => {
@@ -151,7 +151,7 @@ describe.each(STORES)('customers: external_id (%s)', (kind) => {
       });
       expectError(await api.post(byExternal(id), { email: 'nope' }), 400, { code: 'email_invalid', param: 'email' });
       expect(await countCustomers(api)).toBe(0);
-      expectError(await api.post(`/v1/customers/external/${'x'.repeat(256)}`, {}), 400, { param: 'external_id' });
+      expectError(await api.post(`/v1/customers/external/${'x'.repeat(256)}`, {}), 400, { code: 'parameter_invalid_string_too_long', param: 'external_id' });
       expect(await countCustomers(api)).toBe(0);
     });
 

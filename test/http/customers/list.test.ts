@@ -72,15 +72,9 @@ describe.each(STORES)('customers: list (%s)', (kind) => {
     expect(exact.body.has_more).toBe(false);
   });
 
-  it.each([
-    ['0', undefined],
-    ['101', undefined],
-    ['-1', undefined],
-    ['abc', 'parameter_invalid_integer'],
-    ['1.5', 'parameter_invalid_integer'],
-  ])('limit=%s is refused (400)', async (limit, code) => {
+  it.each(['0', '101', '-1', 'abc', '1.5'])('limit=%s is refused (400 parameter_invalid_integer)', async (limit) => {
     const res = await t.api().get(`/v1/customers?limit=${limit}`);
-    expectError(res, 400, { param: 'limit', ...(code && { code }) });
+    expectError(res, 400, { param: 'limit', code: 'parameter_invalid_integer' });
   });
 
   it('pages forwards with starting_after and backwards with ending_before, visiting each customer once', async () => {
@@ -131,13 +125,12 @@ describe.each(STORES)('customers: list (%s)', (kind) => {
     const { api } = await freshAccount(t);
     const [a, b] = await createAt(api, [T0, T0 + 1]);
     const res = await api.get('/v1/customers', { starting_after: a, ending_before: b });
-    expectError(res, 400);
-    expect(['starting_after', 'ending_before']).toContain(res.body.error.param);
+    expectError(res, 400, { code: 'parameters_exclusive', param: 'ending_before' });
   });
 
   it.each(['starting_after', 'ending_before'])('an unknown %s id is refused (400)', async (param) => {
     const res = await t.api().get('/v1/customers', { [param]: missingCustomerId() });
-    expectError(res, 400, { param });
+    expectError(res, 400, { code: 'resource_missing', param });
   });
 
   it('filters by created: exact integer and gt/gte/lt/lte ranges', async () => {
@@ -159,8 +152,8 @@ describe.each(STORES)('customers: list (%s)', (kind) => {
     // Ranges combine with cursors.
     const paged = await api.get('/v1/customers', { created: { gte: T0 }, limit: 2, starting_after: c });
     expect(idsOf(paged.body)).toEqual([b, a]);
-    expectError(await api.get('/v1/customers', { created: 'yesterday' }), 400, { param: 'created' });
-    expectError(await api.get('/v1/customers', { created: { gt: 'x' } }), 400, { param: 'created[gt]' });
+    expectError(await api.get('/v1/customers', { created: 'yesterday' }), 400, { code: 'parameter_invalid_integer', param: 'created' });
+    expectError(await api.get('/v1/customers', { created: { gt: 'x' } }), 400, { code: 'parameter_invalid_integer', param: 'created[gt]' });
     expectError(await api.get('/v1/customers', { created: { after: T0 } }), 400, { code: 'parameter_unknown' });
   });
 
@@ -203,7 +196,7 @@ describe.each(STORES)('customers: list (%s)', (kind) => {
 
   it('refuses unknown filters and unknown expand paths', async () => {
     expectError(await t.api().get('/v1/customers', { name: 'x' }), 400, { code: 'parameter_unknown', param: 'name' });
-    expectError(await t.api().get('/v1/customers', { expand: ['data.nope'] }), 400, { param: 'expand' });
-    expectError(await t.api().get('/v1/customers', { expand: ['nope'] }), 400, { param: 'expand' });
+    expectError(await t.api().get('/v1/customers', { expand: ['data.nope'] }), 400, { code: 'expand_invalid', param: 'expand' });
+    expectError(await t.api().get('/v1/customers', { expand: ['nope'] }), 400, { code: 'expand_invalid', param: 'expand' });
   });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect, vi } from 'vitest';
+import { ERROR_CATALOGUE, type CatalogueEntry, type ErrorCode } from '../../../src/domain/errors.js';
 import { Api, type ApiResponse, type TestAccount, type TestApp } from '../../helpers/harness.js';
 
 /** Every field of a customer (SPEC C-1), Stripe's first, then Clientele's. */
@@ -67,11 +68,15 @@ export function expectCustomer(body: Record<string, unknown>): void {
 
 export interface ErrorExpectation {
   type?: string;
-  code?: string | null;
+  code?: ErrorCode;
   param?: string | null;
 }
 
-/** Stripe's error envelope, exactly its five fields, with a Request-Id on the response. */
+/**
+ * Stripe's error envelope, exactly its five fields, with a Request-Id on the response. The code
+ * is always one of the catalogue's, answered with the status and type the catalogue gives it,
+ * and doc_url is its entry in the server's own reference.
+ */
 export function expectError(res: ApiResponse, status: number, expected: ErrorExpectation = {}): void {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
   expect(String(res.headers['content-type'])).toMatch(/^application\/json/);
@@ -84,8 +89,11 @@ export function expectError(res: ApiResponse, status: number, expected: ErrorExp
   expect(error.type).toBe(expected.type ?? 'invalid_request_error');
   if (expected.code !== undefined) expect(error.code).toBe(expected.code);
   if (expected.param !== undefined) expect(error.param).toBe(expected.param);
-  if (error.code === null) expect(error.doc_url).toBeNull();
-  else expect(error.doc_url === null || typeof error.doc_url === 'string').toBe(true);
+  const entry = (ERROR_CATALOGUE as Record<string, CatalogueEntry | undefined>)[String(error.code)];
+  expect(entry, `code ${JSON.stringify(error.code)} is in the catalogue`).toBeDefined();
+  expect(entry?.statuses, `${String(error.code)} is answered with ${res.status}`).toContain(res.status);
+  expect(error.type).toBe(entry?.type);
+  expect(error.doc_url).toMatch(new RegExp(`^https?://[^/]+(/.*)?/docs/errors#${String(error.code)}$`));
 }
 
 /** Every live customer id in list order (newest first), paging with limit 100. */

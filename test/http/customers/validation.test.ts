@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorCode } from '../../../src/domain/errors.js';
 import { createTestApp, STORES, type Api, type ApiResponse, type TestApp } from '../../helpers/harness.js';
 import {
   countCustomers,
@@ -72,59 +73,73 @@ const LIMITS: Limit[] = [
   },
 ];
 
-/** Requests that must be refused with 400 and the given param (and code, when given). */
-const INVALID: Array<{ label: string; params: Params; param: string; code?: string }> = [
+/** A request that must be refused with 400, the given param and the given code. */
+interface Invalid {
+  label: string;
+  params: Params;
+  param: string;
+  code: ErrorCode;
+}
+
+const INVALID: Invalid[] = [
   ...['plainaddress', 'a@b', 'a@@example.com', 'a..b@example.com', 'a b@example.com', '@example.com', 'ann@', 'ann@exa_mple.com'].map(
-    (email) => ({ label: `email ${email}`, params: { email }, param: 'email', code: 'email_invalid' }),
+    (email): Invalid => ({ label: `email ${email}`, params: { email }, param: 'email', code: 'email_invalid' }),
   ),
-  { label: 'unknown country', params: { address: { country: 'ZZ' } }, param: 'address[country]' },
-  { label: 'alpha-3 country', params: { address: { country: 'DEU' } }, param: 'address[country]' },
-  { label: 'one-letter country', params: { address: { country: 'D' } }, param: 'address[country]' },
-  { label: 'unknown shipping country', params: { shipping: { name: 'S', address: { country: 'XX' } } }, param: 'shipping[address][country]' },
-  { label: 'locale with underscore', params: { preferred_locales: ['en_US'] }, param: 'preferred_locales[0]' },
-  { label: 'locale prose', params: { preferred_locales: ['en', 'not a locale'] }, param: 'preferred_locales[1]' },
-  { label: 'locale one letter', params: { preferred_locales: ['e'] }, param: 'preferred_locales[0]' },
-  ...['AB', 'ABCDEFGH12345', 'abc1', 'AB-C', 'ÄBCD', 'AB C'].map((prefix) => ({
-    label: `invoice_prefix ${prefix}`,
-    params: { invoice_prefix: prefix },
-    param: 'invoice_prefix',
-  })),
-  { label: 'metadata key of 41 chars', params: { metadata: { [text(41, 'k')]: 'v' } }, param: `metadata[${text(41, 'k')}]` },
-  { label: 'metadata with 51 keys', params: { metadata: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) }, param: 'metadata' },
-  { label: 'nested metadata', params: { metadata: { a: { b: 'c' } } }, param: 'metadata[a]' },
+  { label: 'unknown country', params: { address: { country: 'ZZ' } }, param: 'address[country]', code: 'country_code_invalid' },
+  { label: 'alpha-3 country', params: { address: { country: 'DEU' } }, param: 'address[country]', code: 'parameter_invalid_string_too_long' },
+  { label: 'one-letter country', params: { address: { country: 'D' } }, param: 'address[country]', code: 'country_code_invalid' },
+  { label: 'unknown shipping country', params: { shipping: { name: 'S', address: { country: 'XX' } } }, param: 'shipping[address][country]', code: 'country_code_invalid' },
+  { label: 'locale with underscore', params: { preferred_locales: ['en_US'] }, param: 'preferred_locales[0]', code: 'parameter_invalid' },
+  { label: 'locale prose', params: { preferred_locales: ['en', 'not a locale'] }, param: 'preferred_locales[1]', code: 'parameter_invalid' },
+  { label: 'locale one letter', params: { preferred_locales: ['e'] }, param: 'preferred_locales[0]', code: 'parameter_invalid' },
+  ...(
+    [
+      ['AB', 'parameter_invalid'],
+      ['ABCDEFGH12345', 'parameter_invalid_string_too_long'],
+      ['abc1', 'parameter_invalid'],
+      ['AB-C', 'parameter_invalid'],
+      ['ÄBCD', 'parameter_invalid'],
+      ['AB C', 'parameter_invalid'],
+    ] as const
+  ).map(([prefix, code]): Invalid => ({ label: `invoice_prefix ${prefix}`, params: { invoice_prefix: prefix }, param: 'invoice_prefix', code })),
+  { label: 'metadata key of 41 chars', params: { metadata: { [text(41, 'k')]: 'v' } }, param: `metadata[${text(41, 'k')}]`, code: 'parameter_invalid' },
+  { label: 'metadata with 51 keys', params: { metadata: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) }, param: 'metadata', code: 'parameter_invalid_too_many_items' },
+  { label: 'nested metadata', params: { metadata: { a: { b: 'c' } } }, param: 'metadata[a]', code: 'parameter_invalid' },
   { label: 'shipping without a name', params: { shipping: { address: { line1: 'x' } } }, param: 'shipping[name]', code: 'parameter_missing' },
   { label: 'shipping without an address', params: { shipping: { name: 'x' } }, param: 'shipping[address]', code: 'parameter_missing' },
-  { label: '11 preferred locales', params: { preferred_locales: Array.from({ length: 11 }, () => 'en') }, param: 'preferred_locales' },
+  { label: '11 preferred locales', params: { preferred_locales: Array.from({ length: 11 }, () => 'en') }, param: 'preferred_locales', code: 'parameter_invalid_too_many_items' },
   {
     label: '5 invoice custom fields',
     params: { invoice_settings: { custom_fields: Array.from({ length: 5 }, (_, i) => ({ name: `n${i}`, value: 'v' })) } },
     param: 'invoice_settings[custom_fields]',
+    code: 'parameter_invalid_too_many_items',
   },
   {
     label: 'an invoice custom field name of 41 characters',
     params: { invoice_settings: { custom_fields: [{ name: text(41), value: 'v' }] } },
     param: 'invoice_settings[custom_fields][0][name]',
+    code: 'parameter_invalid_string_too_long',
   },
-  { label: 'tax_exempt other value', params: { tax_exempt: 'partial' }, param: 'tax_exempt' },
+  { label: 'tax_exempt other value', params: { tax_exempt: 'partial' }, param: 'tax_exempt', code: 'parameter_invalid' },
   { label: 'balance not an integer', params: { balance: '1.5' }, param: 'balance', code: 'parameter_invalid_integer' },
   { label: 'balance text', params: { balance: 'ten' }, param: 'balance', code: 'parameter_invalid_integer' },
-  { label: 'next_invoice_sequence 0', params: { next_invoice_sequence: 0 }, param: 'next_invoice_sequence' },
-  { label: 'null byte in name', params: { name: 'Ada\u0000Lovelace' }, param: 'name' },
-  { label: 'null byte in email', params: { email: 'ada\u0000@example.com' }, param: 'email' },
-  { label: 'bell in description', params: { description: 'ding\u0007' }, param: 'description' },
-  { label: 'escape in notes', params: { notes: '\u001b[31mred' }, param: 'notes' },
-  { label: 'DEL in last_name', params: { last_name: 'x\u007f' }, param: 'last_name' },
-  { label: 'null byte in address line', params: { address: { line1: 'a\u0000' } }, param: 'address[line1]' },
-  { label: 'null byte in metadata value', params: { metadata: { k: 'v\u0000' } }, param: 'metadata[k]' },
-  { label: 'null byte in metadata key', params: { metadata: { 'k\u0000': 'v' } }, param: 'metadata' },
-  { label: 'null byte in a locale', params: { preferred_locales: ['en\u0000'] }, param: 'preferred_locales[0]' },
-  { label: 'tab in name', params: { name: 'Ada\tLovelace' }, param: 'name' },
-  { label: 'newline in name', params: { name: 'Ada\nLovelace' }, param: 'name' },
-  { label: 'carriage return in first_name', params: { first_name: 'Ada\r' }, param: 'first_name' },
-  { label: 'newline in email', params: { email: 'ada@example.com\n' }, param: 'email' },
-  { label: 'newline in phone', params: { phone: '123\n456' }, param: 'phone' },
-  { label: 'newline in address line', params: { address: { line1: 'a\nb' } }, param: 'address[line1]' },
-  { label: 'tab in external_id', params: { external_id: 'a\tb' }, param: 'external_id' },
+  { label: 'next_invoice_sequence 0', params: { next_invoice_sequence: 0 }, param: 'next_invoice_sequence', code: 'parameter_invalid_integer' },
+  { label: 'null byte in name', params: { name: 'Ada\u0000Lovelace' }, param: 'name', code: 'invalid_characters' },
+  { label: 'null byte in email', params: { email: 'ada\u0000@example.com' }, param: 'email', code: 'invalid_characters' },
+  { label: 'bell in description', params: { description: 'ding\u0007' }, param: 'description', code: 'invalid_characters' },
+  { label: 'escape in notes', params: { notes: '\u001b[31mred' }, param: 'notes', code: 'invalid_characters' },
+  { label: 'DEL in last_name', params: { last_name: 'x\u007f' }, param: 'last_name', code: 'invalid_characters' },
+  { label: 'null byte in address line', params: { address: { line1: 'a\u0000' } }, param: 'address[line1]', code: 'invalid_characters' },
+  { label: 'null byte in metadata value', params: { metadata: { k: 'v\u0000' } }, param: 'metadata[k]', code: 'invalid_characters' },
+  { label: 'null byte in metadata key', params: { metadata: { 'k\u0000': 'v' } }, param: 'metadata', code: 'invalid_characters' },
+  { label: 'null byte in a locale', params: { preferred_locales: ['en\u0000'] }, param: 'preferred_locales[0]', code: 'invalid_characters' },
+  { label: 'tab in name', params: { name: 'Ada\tLovelace' }, param: 'name', code: 'invalid_characters' },
+  { label: 'newline in name', params: { name: 'Ada\nLovelace' }, param: 'name', code: 'invalid_characters' },
+  { label: 'carriage return in first_name', params: { first_name: 'Ada\r' }, param: 'first_name', code: 'invalid_characters' },
+  { label: 'newline in email', params: { email: 'ada@example.com\n' }, param: 'email', code: 'invalid_characters' },
+  { label: 'newline in phone', params: { phone: '123\n456' }, param: 'phone', code: 'invalid_characters' },
+  { label: 'newline in address line', params: { address: { line1: 'a\nb' } }, param: 'address[line1]', code: 'invalid_characters' },
+  { label: 'tab in external_id', params: { external_id: 'a\tb' }, param: 'external_id', code: 'invalid_characters' },
 ];
 
 /** SPEC C-3, C-4: every limit at its boundary and one past it; every refusal writes nothing. */
@@ -138,10 +153,10 @@ describe.each(STORES)('customers: validation (%s)', (kind) => {
   afterAll(async () => t?.close());
 
   /** Sends the request and asserts it was refused without writing anything. */
-  async function expectRefused(send: () => Promise<ApiResponse>, status: number, param: string, code?: string) {
+  async function expectRefused(send: () => Promise<ApiResponse>, status: number, param: string, code: ErrorCode) {
     const before = await countCustomers(api);
     const res = await send();
-    expectError(res, status, { param, ...(code && { code }) });
+    expectError(res, status, { param, code });
     expect(await countCustomers(api)).toBe(before);
     return res;
   }
@@ -158,9 +173,9 @@ describe.each(STORES)('customers: validation (%s)', (kind) => {
     });
 
     it(`refuses ${limit.max + 1} characters on create and update`, async () => {
-      await expectRefused(() => api.post('/v1/customers', limit.build(limit.max + 1)), 400, limit.param);
+      await expectRefused(() => api.post('/v1/customers', limit.build(limit.max + 1)), 400, limit.param, 'parameter_invalid_string_too_long');
       const c = await createCustomer(api);
-      await expectRefused(() => api.post(`/v1/customers/${c.id}`, limit.build(limit.max + 1)), 400, limit.param);
+      await expectRefused(() => api.post(`/v1/customers/${c.id}`, limit.build(limit.max + 1)), 400, limit.param, 'parameter_invalid_string_too_long');
       expect((await api.get(`/v1/customers/${c.id}`)).body).toEqual(c);
     });
   });
@@ -219,9 +234,9 @@ describe.each(STORES)('customers: validation (%s)', (kind) => {
     it('is unique per account on create and update, and free across accounts', async () => {
       const prefix = `P${uniqueSuffix().toUpperCase().slice(0, 8)}`;
       await createCustomer(api, { invoice_prefix: prefix });
-      await expectRefused(() => api.post('/v1/customers', { invoice_prefix: prefix }), 400, 'invoice_prefix');
+      await expectRefused(() => api.post('/v1/customers', { invoice_prefix: prefix }), 400, 'invoice_prefix', 'invoice_prefix_taken');
       const other = await createCustomer(api);
-      await expectRefused(() => api.post(`/v1/customers/${other.id}`, { invoice_prefix: prefix }), 400, 'invoice_prefix');
+      await expectRefused(() => api.post(`/v1/customers/${other.id}`, { invoice_prefix: prefix }), 400, 'invoice_prefix', 'invoice_prefix_taken');
       expect((await api.get(`/v1/customers/${other.id}`)).body).toEqual(other);
       const elsewhere = await freshAccount(t);
       expect((await createCustomer(elsewhere.api, { invoice_prefix: prefix })).invoice_prefix).toBe(prefix);
@@ -233,7 +248,7 @@ describe.each(STORES)('customers: validation (%s)', (kind) => {
       const fifty = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`.padEnd(40, '_'), 'v']));
       const c = await createCustomer(api, { metadata: fifty });
       expect(Object.keys(c.metadata as object)).toHaveLength(50);
-      await expectRefused(() => api.post(`/v1/customers/${c.id}`, { metadata: { extra: 'v' } }), 400, 'metadata');
+      await expectRefused(() => api.post(`/v1/customers/${c.id}`, { metadata: { extra: 'v' } }), 400, 'metadata', 'parameter_invalid_too_many_items');
       expect((await api.get(`/v1/customers/${c.id}`)).body).toEqual(c);
       // Replacing one key keeps the count at 50.
       const swapped = await postForm(api, `/v1/customers/${c.id}`, `metadata[${'k0'.padEnd(40, '_')}]=&metadata[extra]=v`);
@@ -242,11 +257,11 @@ describe.each(STORES)('customers: validation (%s)', (kind) => {
     });
 
     it('refuses brackets in keys and non-string values (JSON)', async () => {
-      await expectRefused(() => api.postJson('/v1/customers', { metadata: { 'a[b': 'x' } }), 400, 'metadata[a[b]');
-      await expectRefused(() => api.postJson('/v1/customers', { metadata: { 'a]': 'x' } }), 400, 'metadata[a]]');
-      await expectRefused(() => api.postJson('/v1/customers', { metadata: { a: 1 } }), 400, 'metadata[a]');
-      await expectRefused(() => api.postJson('/v1/customers', { metadata: { a: true } }), 400, 'metadata[a]');
-      await expectRefused(() => api.postJson('/v1/customers', { metadata: ['a'] }), 400, 'metadata');
+      await expectRefused(() => api.postJson('/v1/customers', { metadata: { 'a[b': 'x' } }), 400, 'metadata[a[b]', 'parameter_invalid');
+      await expectRefused(() => api.postJson('/v1/customers', { metadata: { 'a]': 'x' } }), 400, 'metadata[a]]', 'parameter_invalid');
+      await expectRefused(() => api.postJson('/v1/customers', { metadata: { a: 1 } }), 400, 'metadata[a]', 'parameter_invalid');
+      await expectRefused(() => api.postJson('/v1/customers', { metadata: { a: true } }), 400, 'metadata[a]', 'parameter_invalid');
+      await expectRefused(() => api.postJson('/v1/customers', { metadata: ['a'] }), 400, 'metadata', 'parameter_invalid');
     });
   });
 

@@ -40,8 +40,8 @@ describe.each(STORES)('customers: wire format (%s)', (kind) => {
         code: 'parameter_invalid_integer',
         param: 'next_invoice_sequence',
       });
-      expectError(await api.postJson('/v1/customers', { name: 5 }), 400, { param: 'name' });
-      expectError(await api.postJson('/v1/customers', { preferred_locales: 'en' }), 400, { param: 'preferred_locales' });
+      expectError(await api.postJson('/v1/customers', { name: 5 }), 400, { code: 'parameter_invalid', param: 'name' });
+      expectError(await api.postJson('/v1/customers', { preferred_locales: 'en' }), 400, { code: 'parameter_invalid', param: 'preferred_locales' });
       expect(await countCustomers(api)).toBe(before);
       const ok = await api.postJson('/v1/customers', { balance: 5 });
       expect(ok.body.balance).toBe(5);
@@ -137,13 +137,13 @@ describe.each(STORES)('customers: wire format (%s)', (kind) => {
     it('refuses unknown paths on create, retrieve, update, list and external routes', async () => {
       const c = await createCustomer(api, { external_id: `exp-${Date.now()}` });
       const before = await countCustomers(api);
-      expectError(await api.post('/v1/customers', { expand: ['nope'] }), 400, { param: 'expand' });
-      expectError(await postForm(api, '/v1/customers', 'expand[0]=nope'), 400, { param: 'expand' });
-      expectError(await api.get(`/v1/customers/${c.id}`, { expand: ['nope'] }), 400, { param: 'expand' });
-      expectError(await api.post(`/v1/customers/${c.id}`, { name: 'changed', expand: ['nope'] }), 400, { param: 'expand' });
-      expectError(await api.get('/v1/customers', { expand: ['data.nope'] }), 400, { param: 'expand' });
-      expectError(await api.get(`/v1/customers/external/${c.external_id}`, { expand: ['nope'] }), 400, { param: 'expand' });
-      expectError(await api.post('/v1/customers/external/exp-new', { expand: ['nope'] }), 400, { param: 'expand' });
+      expectError(await api.post('/v1/customers', { expand: ['nope'] }), 400, { code: 'expand_invalid', param: 'expand' });
+      expectError(await postForm(api, '/v1/customers', 'expand[0]=nope'), 400, { code: 'expand_invalid', param: 'expand' });
+      expectError(await api.get(`/v1/customers/${c.id}`, { expand: ['nope'] }), 400, { code: 'expand_invalid', param: 'expand' });
+      expectError(await api.post(`/v1/customers/${c.id}`, { name: 'changed', expand: ['nope'] }), 400, { code: 'expand_invalid', param: 'expand' });
+      expectError(await api.get('/v1/customers', { expand: ['data.nope'] }), 400, { code: 'expand_invalid', param: 'expand' });
+      expectError(await api.get(`/v1/customers/external/${c.external_id}`, { expand: ['nope'] }), 400, { code: 'expand_invalid', param: 'expand' });
+      expectError(await api.post('/v1/customers/external/exp-new', { expand: ['nope'] }), 400, { code: 'expand_invalid', param: 'expand' });
       expect(await countCustomers(api)).toBe(before);
       expect((await api.get(`/v1/customers/${c.id}`)).body).toEqual(c);
     });
@@ -198,7 +198,7 @@ describe.each(STORES)('customers: wire format (%s)', (kind) => {
       ['GET', '/nope'],
     ])('%s %s is a 404 envelope', async (method, url) => {
       const res = await rawRequest(t, { method: method as 'GET', url, key: t.account.test });
-      expectError(res, 404);
+      expectError(res, 404, { code: 'route_unknown' });
       expect(res.body.error.message).toContain(url);
     });
 

@@ -112,7 +112,7 @@ describe.each(STORES)('erasure and export (%s)', (kind) => {
     it('a detached method cannot be attached to anyone again', async () => {
       const other = await createCustomer(t.api());
       const res = await t.api().post(`/v1/payment_methods/${profile.card.id}/attach`, { customer: other.id });
-      expectError(res, 400);
+      expectError(res, 400, { code: 'payment_method_unexpected_state' });
     });
 
     it('its tax ids and integrations are gone (reverse lookup 404)', async () => {
@@ -213,6 +213,6 @@ describe.each(STORES)('export (%s)', (kind) => {
 
   it('takes no parameters', async () => {
     const c = await createCustomer(t.api());
-    expectError(await t.api().get(`/v1/customers/${c.id}/export`, { expand: ['tax_ids'] }), 400);
+    expectError(await t.api().get(`/v1/customers/${c.id}/export`, { expand: ['tax_ids'] }), 400, { code: 'parameter_unknown', param: 'expand' });
   });
 });

@@ -73,7 +73,7 @@ describe.each(STORES)('hierarchy: children, filter and expansions (%s)', (kind) 
         code: 'resource_missing',
         param: 'starting_after',
       });
-      expectError(await t.api().get(path, { expand: ['data.nope'] }), 400);
+      expectError(await t.api().get(path, { expand: ['data.nope'] }), 400, { code: 'expand_invalid' });
     });
 
     it('leaves out deleted and detached children', async () => {
@@ -197,7 +197,7 @@ describe.each(STORES)('hierarchy: children, filter and expansions (%s)', (kind) 
       expect(byId.get(mid.id)?.children_count).toBe(1);
       expect(byId.get(leaf.id)?.children_count).toBe(0);
       // The list form needs the data. prefix.
-      expectError(await api.get('/v1/customers', { expand: ['parent'] }), 400);
+      expectError(await api.get('/v1/customers', { expand: ['parent'] }), 400, { code: 'expand_invalid' });
     });
 
     it('on create and update, as committed', async () => {

@@ -261,9 +261,9 @@ describe.each(STORES)('hierarchy: setting the parent (%s)', (kind) => {
 
     it('an over-long or non-string parent is rejected before any lookup', async () => {
       const child = await createCustomer(t.api());
-      expectError(await t.api().post(`/v1/customers/${child.id}`, { parent: `cus_${'x'.repeat(300)}` }), 400, { param: 'parent' });
-      expectError(await t.api().postJson(`/v1/customers/${child.id}`, { parent: ['cus_a'] }), 400, { param: 'parent' });
-      expectError(await t.api().postJson(`/v1/customers/${child.id}`, { parent: 5 }), 400, { param: 'parent' });
+      expectError(await t.api().post(`/v1/customers/${child.id}`, { parent: `cus_${'x'.repeat(300)}` }), 400, { code: 'parameter_invalid_string_too_long', param: 'parent' });
+      expectError(await t.api().postJson(`/v1/customers/${child.id}`, { parent: ['cus_a'] }), 400, { code: 'parameter_invalid', param: 'parent' });
+      expectError(await t.api().postJson(`/v1/customers/${child.id}`, { parent: 5 }), 400, { code: 'parameter_invalid', param: 'parent' });
       expect(await parentOf(t.api(), child.id)).toBeNull();
     });
   });

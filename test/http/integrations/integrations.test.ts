@@ -75,23 +75,23 @@ describe.each(STORES)('integrations (%s)', (kind) => {
       const { api } = await freshAccount(t);
       const c = await createCustomer(api);
       const res = await api.post(`/v1/customers/${c.id}/integrations`, { provider, provider_id: 'id-1' });
-      expectError(res, 400, { param: 'provider' });
+      expectError(res, 400, { code: 'parameter_invalid', param: 'provider' });
       expect(await integrationIds(api, c.id)).toEqual([]);
     });
 
     it('refuses a missing or empty provider or provider_id, unknown parameters and bad metadata', async () => {
       const c = await createCustomer(t.api());
       const path = `/v1/customers/${c.id}/integrations`;
-      expectError(await t.api().post(path, { provider_id: 'x' }), 400, { param: 'provider' });
-      expectError(await t.api().post(path, { provider: 'stripe' }), 400, { param: 'provider_id' });
-      expectError(await t.api().post(path, { provider: 'stripe', provider_id: '' }), 400, { param: 'provider_id' });
-      expectError(await t.api().post(path, { provider: 'stripe', provider_id: 'x'.repeat(256) }), 400, { param: 'provider_id' });
+      expectError(await t.api().post(path, { provider_id: 'x' }), 400, { code: 'parameter_missing', param: 'provider' });
+      expectError(await t.api().post(path, { provider: 'stripe' }), 400, { code: 'parameter_missing', param: 'provider_id' });
+      expectError(await t.api().post(path, { provider: 'stripe', provider_id: '' }), 400, { code: 'parameter_invalid_empty', param: 'provider_id' });
+      expectError(await t.api().post(path, { provider: 'stripe', provider_id: 'x'.repeat(256) }), 400, { code: 'parameter_invalid_string_too_long', param: 'provider_id' });
       expectError(await t.api().post(path, { provider: 'stripe', provider_id: 'x', customer: c.id }), 400, {
         code: 'parameter_unknown',
         param: 'customer',
       });
-      expectError(await t.api().post(path, { provider: 'stripe', provider_id: 'x', metadata: { 'a[b': 'v' } }), 400);
-      expectError(await t.api().post(path, { provider: 'stripe', provider_id: 'x', expand: ['customer'] }), 400);
+      expectError(await t.api().post(path, { provider: 'stripe', provider_id: 'x', metadata: { 'a[b': 'v' } }), 400, { code: 'parameter_invalid' });
+      expectError(await t.api().post(path, { provider: 'stripe', provider_id: 'x', expand: ['customer'] }), 400, { code: 'expand_invalid' });
       expect(await integrationIds(t.api(), c.id)).toEqual([]);
     });
 
@@ -211,7 +211,7 @@ describe.each(STORES)('integrations (%s)', (kind) => {
       const back = await t.api().get(`/v1/customers/${c.id}/integrations`, { limit: 2, ending_before: newestFirst[4] });
       expect(back.body.data.map((i: { id: string }) => i.id)).toEqual(newestFirst.slice(2, 4));
       expect(await integrationIds(t.api(), c.id)).toEqual(newestFirst);
-      expectError(await t.api().get(`/v1/customers/${c.id}/integrations`, { limit: 0 }), 400, { param: 'limit' });
+      expectError(await t.api().get(`/v1/customers/${c.id}/integrations`, { limit: 0 }), 400, { code: 'parameter_invalid_integer', param: 'limit' });
       expectError(await t.api().get(`/v1/customers/${c.id}/integrations`, { provider: 'stripe' }), 400, {
         code: 'parameter_unknown',
       });
@@ -260,7 +260,7 @@ describe.each(STORES)('integrations (%s)', (kind) => {
       expect(res.headers.etag).toBe((await t.api().get(`/v1/customers/${c.id}`)).headers.etag);
       const expanded = await lookup(t.api(), 'stripe', providerId, { expand: ['integrations'] });
       expect(expanded.body.integrations.data.map((i: { provider_id: string }) => i.provider_id)).toEqual([providerId]);
-      expectError(await lookup(t.api(), 'stripe', providerId, { expand: ['nope'] }), 400);
+      expectError(await lookup(t.api(), 'stripe', providerId, { expand: ['nope'] }), 400, { code: 'expand_invalid' });
       expectError(await lookup(t.api(), 'stripe', providerId, { foo: 'bar' }), 400, { code: 'parameter_unknown' });
     });
 

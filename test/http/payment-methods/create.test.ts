@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, STORES, type TestApp } from '../../helpers/harness.js';
+import type { ErrorCode } from '../../../src/domain/errors.js';
 import { expectError, freshAccount } from '../customers/support.js';
 import {
   cardParams,
@@ -151,31 +152,32 @@ describe.each(STORES)('payment methods: create (%s)', (kind) => {
       expectError(
         await t.api().post('/v1/payment_methods', cardParams({}, { billing_details: { address: { country: 'XX' } } })),
         400,
-        { param: 'billing_details[address][country]' },
+        { code: 'country_code_invalid', param: 'billing_details[address][country]' },
       );
       for (const field of ['name', 'phone']) {
         expectError(
           await t.api().post('/v1/payment_methods', cardParams({}, { billing_details: { [field]: 'two\nlines' } })),
           400,
-          { param: `billing_details[${field}]` },
+          { code: 'invalid_characters', param: `billing_details[${field}]` },
         );
         expectError(
           await t.api().post('/v1/payment_methods', cardParams({}, { billing_details: { [field]: 'nul\u0000byte' } })),
           400,
-          { param: `billing_details[${field}]` },
+          { code: 'invalid_characters', param: `billing_details[${field}]` },
         );
       }
-      for (const country of ['ZZ', '1', 'usa']) {
-        expectError(await t.api().post('/v1/payment_methods', cardParams({ country })), 400, { param: 'card[country]' });
-        expectError(await t.api().post('/v1/payment_methods', providerParams({}, { country })), 400, { param: 'card[country]' });
+      // A three-letter code is longer than the parameter's limit of 2.
+      for (const [country, code] of [['ZZ', 'country_code_invalid'], ['1', 'country_code_invalid'], ['usa', 'parameter_invalid_string_too_long']] as const) {
+        expectError(await t.api().post('/v1/payment_methods', cardParams({ country })), 400, { code, param: 'card[country]' });
+        expectError(await t.api().post('/v1/payment_methods', providerParams({}, { country })), 400, { code, param: 'card[country]' });
       }
-      expectError(await t.api().post('/v1/payment_methods', cardParams({ last4: '1111' })), 400, { type: 'invalid_request_error' });
-      expectError(await t.api().post('/v1/payment_methods', cardParams({ brand: 'amex' })), 400, { type: 'invalid_request_error' });
+      expectError(await t.api().post('/v1/payment_methods', cardParams({ last4: '1111' })), 400, { code: 'parameters_exclusive', type: 'invalid_request_error' });
+      expectError(await t.api().post('/v1/payment_methods', cardParams({ brand: 'amex' })), 400, { code: 'parameters_exclusive', type: 'invalid_request_error' });
     });
   });
 
   describe('card errors (402 card_error, as Stripe gives them)', () => {
-    const cases: Array<[string, Record<string, unknown>, string, string]> = [
+    const cases: Array<[string, Record<string, unknown>, ErrorCode, string]> = [
       ['a number failing Luhn', { number: '4242424242424241' }, 'incorrect_number', 'card[number]'],
       ['a number with letters', { number: '4242abcd42424242' }, 'incorrect_number', 'card[number]'],
       ['a number too short', { number: '42424242424' }, 'incorrect_number', 'card[number]'],
@@ -201,11 +203,13 @@ describe.each(STORES)('payment methods: create (%s)', (kind) => {
       const { api } = await freshAccount(t);
       const res = await api.post('/v1/payment_methods', cardParams(card));
       expectError(res, 402, { type: 'card_error', code, param });
-      expect(res.body.error.doc_url).toMatch(/^https:\/\//);
+      expect(res.body.error.doc_url).toBe(`${t.config.publicUrl}/docs/errors#${code}`);
+      // doc_url is the fixed URL above; its host and port (127.0.0.1:4242) would match a last4 or CVC by chance.
+      const echoed = res.raw.body.replace(res.body.error.doc_url as string, '');
       const number = String((card.number as string | undefined) ?? VISA);
-      expect(res.raw.body).not.toContain(number);
-      expect(res.raw.body).not.toContain(number.slice(-4));
-      if (typeof card.cvc === 'string') expect(res.raw.body).not.toContain(card.cvc);
+      expect(echoed).not.toContain(number);
+      expect(echoed).not.toContain(number.slice(-4));
+      if (typeof card.cvc === 'string') expect(echoed).not.toContain(card.cvc);
       // Nothing was created.
       expect((await api.get('/v1/payment_methods')).body.data).toEqual([]);
     });
@@ -237,7 +241,7 @@ describe.each(STORES)('payment methods: create (%s)', (kind) => {
       });
       expectError(await t.api().post('/v1/payment_methods', { type: 'card' }), 400, { code: 'parameter_missing', param: 'card[number]' });
       expectError(await t.api().post('/v1/payment_methods', { card: cardParams().card }), 400, { code: 'parameter_missing', param: 'type' });
-      expectError(await t.api().post('/v1/payment_methods', cardParams({}, { type: 'sepa_debit' })), 400, { param: 'type' });
+      expectError(await t.api().post('/v1/payment_methods', cardParams({}, { type: 'sepa_debit' })), 400, { code: 'parameter_invalid', param: 'type' });
       expectError(await t.api().post('/v1/payment_methods', cardParams({ exp_month: 'soon' })), 400, {
         code: 'parameter_invalid_integer',
         param: 'card[exp_month]',
@@ -297,22 +301,22 @@ describe.each(STORES)('payment methods: create (%s)', (kind) => {
       const api = t.api();
       const post = (extra: Record<string, unknown>, card: Record<string, unknown> = {}) => api.post('/v1/payment_methods', providerParams(extra, card));
       for (const name of ['acme', 'Stripe', 'custom:', 'custom:Upper']) {
-        expectError(await post({ provider: { name, reference: 'tok_1' } }), 400, { param: 'provider[name]' });
+        expectError(await post({ provider: { name, reference: 'tok_1' } }), 400, { code: 'parameter_invalid', param: 'provider[name]' });
       }
-      for (const last4 of ['42a2', '424', '']) {
+      for (const [last4, code] of [['42a2', 'parameter_invalid'], ['424', 'parameter_invalid'], ['', 'parameter_invalid_empty']] as const) {
         const res = await post({}, { last4 });
-        expectError(res, 400, { param: 'card[last4]' });
+        expectError(res, 400, { code, param: 'card[last4]' });
       }
-      expectError(await post({}, { last4: '42424' }), 400, { param: 'card[last4]' });
+      expectError(await post({}, { last4: '42424' }), 400, { code: 'parameter_invalid_string_too_long', param: 'card[last4]' });
       expectError(await post({}, { last4: undefined }), 400, { code: 'parameter_missing', param: 'card[last4]' });
-      expectError(await post({}, { brand: 'visa-electron' }), 400, { param: 'card[brand]' });
+      expectError(await post({}, { brand: 'visa-electron' }), 400, { code: 'parameter_invalid', param: 'card[brand]' });
       expectError(await post({}, { exp_month: undefined }), 400, { code: 'parameter_missing', param: 'card[exp_month]' });
       expectError(await post({}, { exp_year: undefined }), 400, { code: 'parameter_missing', param: 'card[exp_year]' });
       expectError(await post({}, { exp_month: 13 }), 402, { type: 'card_error', code: 'invalid_expiry_month', param: 'card[exp_month]' });
       expectError(await post({}, { exp_year: THIS_YEAR - 1 }), 402, { type: 'card_error', code: 'invalid_expiry_year', param: 'card[exp_year]' });
       expectError(await post({ provider: { name: 'stripe' } }), 400, { code: 'parameter_missing', param: 'provider[reference]' });
-      expectError(await post({ provider: { name: 'stripe', reference: '' } }), 400, { param: 'provider[reference]' });
-      expectError(await post({ provider: { name: 'stripe', reference: 'tok\n1' } }), 400, { param: 'provider[reference]' });
+      expectError(await post({ provider: { name: 'stripe', reference: '' } }), 400, { code: 'parameter_invalid_empty', param: 'provider[reference]' });
+      expectError(await post({ provider: { name: 'stripe', reference: 'tok\n1' } }), 400, { code: 'invalid_characters', param: 'provider[reference]' });
     });
   });
 
@@ -329,7 +333,7 @@ describe.each(STORES)('payment methods: create (%s)', (kind) => {
       expect((await api.get('/v1/payment_methods')).body.data).toHaveLength(1);
 
       const otherCard = await api.post('/v1/payment_methods', cardParams({ number: '5555555555554444' }), headers);
-      expectError(otherCard, 400, { type: 'idempotency_error' });
+      expectError(otherCard, 400, { code: 'idempotency_params_mismatch', type: 'idempotency_error' });
       expect(otherCard.raw.body).not.toContain('5555555555554444');
     });
 

@@ -17,7 +17,7 @@ describe.each(STORES)('payment methods: the customer default (%s)', (kind) => {
     api.post(`/v1/customers/${customerId}`, { invoice_settings: { default_payment_method: pm } });
 
   function expectNotTheCustomers(res: Awaited<ReturnType<Api['post']>>, pm: string): void {
-    expectError(res, 400, { type: 'invalid_request_error', param: 'invoice_settings[default_payment_method]' });
+    expectError(res, 400, { code: 'resource_missing', type: 'invalid_request_error', param: 'invoice_settings[default_payment_method]' });
     expect(res.body.error.message).toBe(notTheCustomersMethod(pm));
   }
 
@@ -200,8 +200,8 @@ describe.each(STORES)('payment methods: the customer default (%s)', (kind) => {
       const byId = new Map((res.body.data as Array<{ id: string; invoice_settings: { default_payment_method: unknown } }>).map((c) => [c.id, c]));
       expect(byId.get(a.id)?.invoice_settings.default_payment_method).toEqual(pm);
       expect(byId.get(b.id)?.invoice_settings.default_payment_method).toBeNull();
-      expectError(await api.get('/v1/customers', { expand: [EXPAND_DPM] }), 400, { param: 'expand' });
-      expectError(await api.get(`/v1/customers/${a.id}`, { expand: ['invoice_settings.nothing'] }), 400, { param: 'expand' });
+      expectError(await api.get('/v1/customers', { expand: [EXPAND_DPM] }), 400, { code: 'expand_invalid', param: 'expand' });
+      expectError(await api.get(`/v1/customers/${a.id}`, { expand: ['invoice_settings.nothing'] }), 400, { code: 'expand_invalid', param: 'expand' });
     });
   });
 });

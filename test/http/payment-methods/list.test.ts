@@ -59,10 +59,10 @@ describe.each(STORES)('payment methods: lists (%s)', (kind) => {
     expect(back.body.has_more).toBe(true);
     expect(await allIds(api, path)).toEqual(newestFirst);
 
-    expectError(await api.get(path, { limit: 0 }), 400, { param: 'limit' });
-    expectError(await api.get(path, { limit: 101 }), 400, { param: 'limit' });
-    expectError(await api.get(path, { starting_after: newestFirst[0], ending_before: newestFirst[1] }), 400, {});
-    expectError(await api.get(path, { starting_after: missingId('pm') }), 400, { param: 'starting_after' });
+    expectError(await api.get(path, { limit: 0 }), 400, { code: 'parameter_invalid_integer', param: 'limit' });
+    expectError(await api.get(path, { limit: 101 }), 400, { code: 'parameter_invalid_integer', param: 'limit' });
+    expectError(await api.get(path, { starting_after: newestFirst[0], ending_before: newestFirst[1] }), 400, { code: 'parameters_exclusive' });
+    expectError(await api.get(path, { starting_after: missingId('pm') }), 400, { code: 'resource_missing', param: 'starting_after' });
   });
 
   it('filters by type (card is the only type); other types are refused', async () => {
@@ -72,8 +72,8 @@ describe.each(STORES)('payment methods: lists (%s)', (kind) => {
     await api.post(`/v1/payment_methods/${vaulted.id}/attach`, { customer: customer.id });
     const path = `/v1/customers/${customer.id}/payment_methods`;
     expect(await allIds(api, path, { type: 'card' })).toEqual([vaulted.id, ...[...ids].reverse()]);
-    expectError(await api.get(path, { type: 'sepa_debit' }), 400, { param: 'type' });
-    expectError(await api.get('/v1/payment_methods', { type: 'us_bank_account' }), 400, { param: 'type' });
+    expectError(await api.get(path, { type: 'sepa_debit' }), 400, { code: 'parameter_invalid', param: 'type' });
+    expectError(await api.get('/v1/payment_methods', { type: 'us_bank_account' }), 400, { code: 'parameter_invalid', param: 'type' });
   });
 
   it('a missing or deleted customer is 404; unknown parameters are refused', async () => {
@@ -87,7 +87,7 @@ describe.each(STORES)('payment methods: lists (%s)', (kind) => {
     expectError(await api.get(`/v1/customers/${gone.id}/payment_methods`), 404, { code: 'resource_missing' });
     const live = await createCustomer(api);
     expectError(await api.get(`/v1/customers/${live.id}/payment_methods`, { email: 'x' }), 400, { code: 'parameter_unknown' });
-    expectError(await api.get(`/v1/customers/${live.id}/payment_methods`, { expand: ['data.customer'] }), 400, { param: 'expand' });
+    expectError(await api.get(`/v1/customers/${live.id}/payment_methods`, { expand: ['data.customer'] }), 400, { code: 'expand_invalid', param: 'expand' });
   });
 
   it('GET /v1/customers/:id/payment_methods/:pm returns the customer’s method only', async () => {

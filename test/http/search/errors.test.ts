@@ -17,7 +17,7 @@ describe.each(STORES)('customers: search errors (%s)', (kind) => {
 
   it('the envelope is the standard error, with param query and a caret under the position', async () => {
     const res = await searchRaw(api, 'name~"ab"');
-    expectError(res, 400, { type: 'invalid_request_error', param: 'query' });
+    expectError(res, 400, { code: 'search_query_invalid', type: 'invalid_request_error', param: 'query' });
     expect(res.body.error.message).toBe(
       `Invalid query at position 5: '~' needs at least 3 characters to search for, got 2.\n  name~"ab"\n       ^`,
     );
@@ -87,7 +87,7 @@ describe.each(STORES)('customers: search errors (%s)', (kind) => {
 
   it('limit is 1..100', async () => {
     for (const limit of [0, 101, 'ten']) {
-      expectError(await searchRaw(api, 'name~"son"', { limit }), 400, { param: 'limit' });
+      expectError(await searchRaw(api, 'name~"son"', { limit }), 400, { code: 'parameter_invalid_integer', param: 'limit' });
     }
     expect((await searchPage(api, 'name~"per"', { limit: 1 })).ids).toHaveLength(1);
     expect((await searchPage(api, 'name~"per"', { limit: 100 })).ids).toHaveLength(3);
@@ -97,7 +97,7 @@ describe.each(STORES)('customers: search errors (%s)', (kind) => {
     const first = await searchPage(api, 'name~"per"', { limit: 1 });
     expect(first.nextPage).toEqual(expect.any(String));
     const other = await searchRaw(api, 'name~"son"', { limit: 1, page: first.nextPage });
-    expectError(other, 400, { param: 'page' });
+    expectError(other, 400, { code: 'search_page_invalid', param: 'page' });
     expect(other.body.error.message).toMatch(/different query/);
     // The same query spelled differently (quotes, spacing) is the same query.
     const respelled = await searchPage(api, "  name~'per' ", { limit: 1, page: first.nextPage });
@@ -105,20 +105,20 @@ describe.each(STORES)('customers: search errors (%s)', (kind) => {
     expect(respelled.ids[0]).not.toBe(first.ids[0]);
 
     for (const page of ['garbage', 'eyJ2IjoxfQ', first.nextPage!.slice(0, -2), `${first.nextPage}x`]) {
-      expectError(await searchRaw(api, 'name~"per"', { page }), 400, { param: 'page' });
+      expectError(await searchRaw(api, 'name~"per"', { page }), 400, { code: 'search_page_invalid', param: 'page' });
     }
   });
 
   it('unknown parameters and expansions are refused', async () => {
     expectError(await searchRaw(api, 'name~"per"', { starting_after: 'cus_x' }), 400, { code: 'parameter_unknown' });
-    expectError(await searchRaw(api, 'name~"per"', { expand: ['tax_ids'] }), 400, { param: 'expand' });
-    expectError(await searchRaw(api, 'name~"per"', { expand: ['data.nope'] }), 400, { param: 'expand' });
+    expectError(await searchRaw(api, 'name~"per"', { expand: ['tax_ids'] }), 400, { code: 'expand_invalid', param: 'expand' });
+    expectError(await searchRaw(api, 'name~"per"', { expand: ['data.nope'] }), 400, { code: 'expand_invalid', param: 'expand' });
   });
 
   it('needs a key; a restricted (read-only) key may search', async () => {
-    expectError(await clientWithHeader(t).get('/v1/customers/search', { query: 'name~"per"' }), 401);
+    expectError(await clientWithHeader(t).get('/v1/customers/search', { query: 'name~"per"' }), 401, { code: 'api_key_invalid' });
     const res = await rawRequest(t, { method: 'GET', url: '/v1/customers/search?query=name~%22per%22', key: 'sk_test_nope' });
-    expectError(res, 401);
+    expectError(res, 401, { code: 'api_key_invalid' });
     const account = await freshAccount(t);
     await createCustomer(account.api, { name: 'Restricted Reader' });
     const key = await t.services.accounts.createKey(account.account.id, 'test', true, null);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ApiError } from '../../../domain/errors.js';
+import { parameterInvalid, parametersExclusive } from '../../../domain/errors.js';
 import { EVENT_TYPES } from '../../../domain/owned-resources.js';
 import { toApiEvent } from '../../../domain/events/event-service.js';
 import { expandPaths, NO_EXPANSIONS } from '../../wire/expand.js';
@@ -42,7 +42,7 @@ const tags = ['Events'];
 
 function checkType(type: string, param: string): void {
   if (!(EVENT_TYPES as readonly string[]).includes(type)) {
-    throw new ApiError(`Invalid ${param}: '${type}' is not an event type (${EVENT_TYPES.join(', ')}).`, { param });
+    throw parameterInvalid(`Invalid ${param}: '${type}' is not an event type (${EVENT_TYPES.join(', ')}).`, param);
   }
 }
 
@@ -66,7 +66,7 @@ export const eventRoutes: RouteModule = {
         const q = request.query;
         expandPaths(q.expand, NO_EXPANSIONS, true);
         if (q.type !== undefined && q.types !== undefined) {
-          throw new ApiError('You may only specify one of these parameters: type, types.', { code: 'parameters_exclusive', param: 'types' });
+          throw parametersExclusive(['type', 'types']);
         }
         const types = q.type !== undefined ? [q.type] : q.types;
         types?.forEach((t, i) => checkType(t, q.type !== undefined ? 'type' : `types[${i}]`));
