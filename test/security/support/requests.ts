@@ -76,6 +76,9 @@ export function requestTable(hookUrl: string): Record<string, RequestTemplate[]>
     'POST /v1/customers/:id': [
       { body: { description: 'Changed by the security suite', metadata: { suite: 'changed' } } },
       { body: { invoice_settings: { default_payment_method: '{payment_method}' } } },
+      // The child's parent set again to the customer it already hangs off.
+      { params: { id: 'child' }, body: { parent: '{customer}' } },
+      { params: { id: 'child' }, body: { parent_external_id: '{external_id}' } },
     ],
     // The customer has a child, and a customer with children cannot be deleted: delete the child.
     'DELETE /v1/customers/:id': [{ params: { id: 'child' } }],
