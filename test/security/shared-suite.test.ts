@@ -6,7 +6,6 @@ import { addAttempt, createFixtureSet, foreignInstances, missingLike, valueOf, t
 import { HookReceiver } from './support/hook-receiver.js';
 import {
   concrete,
-  CREATES_WHEN_MISSING,
   inParallel,
   normalized,
   planRequests,
@@ -33,6 +32,8 @@ import { v1RouteTable, WRITE_METHODS, type Route } from './support/route-table.j
 const bearer = (key: string) => `Bearer ${key}`;
 const base64 = (text: string) => Buffer.from(text).toString('base64');
 const isRead = (method: string) => method === 'GET' || method === 'HEAD';
+/** What the owner gets for a request that works: a 2xx, or 304 for a conditional GET. */
+const succeeded = (answer: Answer) => (answer.status >= 200 && answer.status <= 299) || answer.status === 304;
 /** Requests in flight at once: the store batches their commits; no answer compared depends on order. */
 const PARALLEL = 8;
 /** Fields holding the time of the read rather than anything about the object (the export's). */
@@ -119,7 +120,7 @@ describe.each(STORES)('shared security suite: every /v1 route (%s)', (kind) => {
     reads.forEach((request, i) => {
       const answer = got[i] as Answer;
       answers[request.label] = normalized(answer).replace(READ_TIME, '$1<now>');
-      if (answer.status < 200 || answer.status > 299) failures.push(`${request.label} → ${answer.status} ${answer.body}`);
+      if (!succeeded(answer)) failures.push(`${request.label} → ${answer.status} ${answer.body}`);
     });
     return { answers, failures };
   }
@@ -142,7 +143,7 @@ describe.each(STORES)('shared security suite: every /v1 route (%s)', (kind) => {
       const set = await createFixtureSet(t.api(account.test), 'control', account.test, receiver.url('/control'));
       for (const request of requestsOf((r) => r.route === route)) {
         const answer = await sendAs(concrete(request, set), bearer(account.test));
-        if (answer.status < 200 || answer.status > 299) failures.push(`${request.label} → ${answer.status} ${answer.body}`);
+        if (!succeeded(answer)) failures.push(`${request.label} → ${answer.status} ${answer.body}`);
       }
     });
     expect(failures.sort()).toEqual([]);
@@ -255,15 +256,18 @@ describe.each(STORES)('shared security suite: every /v1 route (%s)', (kind) => {
       const where = `${request.label} with ${what}`;
       if (foreign.status >= 500 || missing.status >= 500) problems.push(`${where}: a ${foreign.status}/${missing.status}`);
       const inPath = request.pathSlots.has(slot);
-      if (inPath && CREATES_WHEN_MISSING.has(request.route.key)) {
-        // Find-or-create: the foreign value is a fresh one in the viewer's scope. The two new
+      if (request.whenMissing === 'creates') {
+        // The foreign value is a fresh one in the viewer's scope. The two new
         // objects differ only in their id, times and generated invoice prefix.
         const f = createdShape(foreign, foreignValue);
         const m = createdShape(missing, missingValue);
         if (f !== m) problems.push(`${where}:\n  foreign ${f}\n  missing ${m}`);
         if (owner.secrets.includes(String(JSON.parse(foreign.body)?.id))) problems.push(`${where}: answered with the owner's object`);
       } else {
-        if (inPath && (foreign.status !== 404 || missing.status !== 404)) problems.push(`${where}: ${foreign.status}/${missing.status}, not 404`);
+        const refused = request.whenMissing === 'refused' ? (status: number) => status >= 400 : (status: number) => status === 404;
+        if (inPath && !(refused(foreign.status) && refused(missing.status))) {
+          problems.push(`${where}: ${foreign.status}/${missing.status}, not ${request.whenMissing === 'refused' ? 'a 4xx' : '404'}`);
+        }
         const f = normalized(foreign, [foreignValue]);
         const m = normalized(missing, [missingValue]);
         if (f !== m) problems.push(`${where}:\n  foreign ${f}\n  missing ${m}`);
@@ -289,7 +293,7 @@ describe.each(STORES)('shared security suite: every /v1 route (%s)', (kind) => {
     }
     // Find-or-create requests create in the viewer's scope (a customer with the owner's
     // external_id): they go last, after every read that asks for that value.
-    const creates = (c: Parameters<typeof compare>) => CREATES_WHEN_MISSING.has(c[0].route.key);
+    const creates = (c: Parameters<typeof compare>) => c[0].whenMissing === 'creates';
     await inParallel(cases.filter((c) => !creates(c)), PARALLEL, (c) => compare(...c));
     for (const c of cases.filter(creates)) await compare(...c);
     expect({ problems: problems.sort(), changed: changes(ownerBefore.answers, (await snapshot(owner)).answers) }).toEqual({ problems: [], changed: [] });

@@ -22,6 +22,7 @@ export const INSTANCES = {
   webhook_endpoint: 'webhook_endpoint',
   event: 'event',
   webhook_attempt: 'webhook_attempt',
+  idempotency_key: 'idempotency_key',
 } as const;
 
 export type Instance = keyof typeof INSTANCES;
@@ -74,7 +75,7 @@ async function ok(what: string, res: Promise<ApiResponse>): Promise<ApiResponse>
 /**
  * One of every object in the scope of `api`'s key: a customer with external_id, email and
  * metadata, a default card attached to it, a tax id and an integration; its child; a deleted
- * customer; an unattached card; a webhook endpoint (created first, so the customers' events
+ * customer; an unattached card; a customer created with an Idempotency-Key; a webhook endpoint (created first, so the customers' events
  * are queued for it) and the newest event. The delivery attempt is added by the caller once
  * the worker has delivered (see attemptOf).
  */
@@ -94,7 +95,7 @@ export async function createFixtureSet(api: Api, label: string, key: string, hoo
   const id = customer.body.id as string;
   const ein = `12${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
   // Independent of each other: made concurrently.
-  const [child, deleted, pm, loose, taxId, integration] = await Promise.all([
+  const [child, deleted, pm, loose, taxId, integration, idempotent] = await Promise.all([
     ok('child', api.post('/v1/customers', { name: `Child ${tag}`, parent: id })),
     ok('deleted customer', api.post('/v1/customers', { name: `Deleted ${tag}` })).then(async (r) => {
       await ok('delete', api.del(`/v1/customers/${r.body.id}`));
@@ -108,6 +109,7 @@ export async function createFixtureSet(api: Api, label: string, key: string, hoo
     ok('loose payment method', api.post('/v1/payment_methods', { ...CARD, metadata: { tag: `md_${tag}` } })),
     ok('tax id', api.post(`/v1/customers/${id}/tax_ids`, { type: 'us_ein', value: ein })),
     ok('integration', api.post(`/v1/customers/${id}/integrations`, { provider: 'stripe', provider_id: `prov_${tag}` })),
+    ok('idempotent create', api.post('/v1/customers', IDEMPOTENT_CREATE, { 'idempotency-key': `idk_${tag}` })),
   ]);
   const events = await ok('events', api.get('/v1/events', { limit: 1 }));
   const values: FixtureSet['values'] = {
@@ -124,10 +126,14 @@ export async function createFixtureSet(api: Api, label: string, key: string, hoo
     metadata_value: `md_${tag}`,
     webhook_endpoint: endpoint.body.id,
     event: events.body.data[0].id,
+    idempotency_key: `idk_${tag}`,
   };
-  const secrets = [tag, taxId.body.value as string, ...Object.values(values)];
+  const secrets = [tag, taxId.body.value as string, idempotent.body.id as string, ...Object.values(values)];
   return { label, key, values, secrets };
 }
+
+/** The create the fixtures send with an Idempotency-Key (requests.ts replays it). */
+export const IDEMPOTENT_CREATE = { name: 'Made once by the security suite' };
 
 /** Adds the scope's first delivery attempt (the worker must have recorded one). */
 export async function addAttempt(api: Api, set: FixtureSet): Promise<void> {

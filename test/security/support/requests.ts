@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { form } from '../../helpers/harness.js';
-import { CARD, isInstance, valueOf, type FixtureSet, type Instance } from './fixtures.js';
+import { CARD, IDEMPOTENT_CREATE, isInstance, valueOf, type FixtureSet, type Instance } from './fixtures.js';
 import { WRITE_METHODS, type Route } from './route-table.js';
 
 /**
@@ -41,6 +41,14 @@ export interface RequestTemplate {
   params?: Record<string, Instance>;
   query?: Record<string, Template>;
   body?: Record<string, Template>;
+  headers?: Record<string, string>;
+  /**
+   * What the request gets when what it names does not exist: a 404 (for a path) unless said
+   * here. `creates`: a fresh object in the caller's scope (find-or-create, a new Idempotency-Key;
+   * these run last, as they add one); `refused`: another 4xx (e.g. 412 when If-Match asks to
+   * update what does not exist).
+   */
+  whenMissing?: 'creates' | 'refused';
 }
 
 const CUSTOMER_EXPAND = ['tax_ids', 'integrations', 'parent', 'children_count', 'invoice_settings.default_payment_method'];
@@ -59,6 +67,8 @@ export function requestTable(hookUrl: string): Record<string, RequestTemplate[]>
       { body: { payment_method: '{loose_payment_method}' } },
       { body: { parent: '{customer}' } },
       { body: { parent_external_id: '{external_id}' } },
+      // Another scope's Idempotency-Key is a fresh key here: a new customer, never a replay.
+      { headers: { 'idempotency-key': '{idempotency_key}' }, body: IDEMPOTENT_CREATE, whenMissing: 'creates' },
     ],
     'GET /v1/customers': [
       { query: { expand: LIST_EXPAND } },
@@ -72,9 +82,11 @@ export function requestTable(hookUrl: string): Record<string, RequestTemplate[]>
       { query: { query: 'external_id:"{external_id}"' } },
       { query: { query: 'metadata["tag"]:"{metadata_value}"' } },
     ],
-    'GET /v1/customers/:id': [{}, { query: { expand: CUSTOMER_EXPAND } }],
+    // With If-None-Match the owner gets a 304; anyone else, the same 404 as for a missing id.
+    'GET /v1/customers/:id': [{}, { query: { expand: CUSTOMER_EXPAND } }, { headers: { 'if-none-match': '*' } }],
     'POST /v1/customers/:id': [
       { body: { description: 'Changed by the security suite', metadata: { suite: 'changed' } } },
+      { headers: { 'if-match': '*' }, body: { description: 'Changed again' } },
       { body: { invoice_settings: { default_payment_method: '{payment_method}' } } },
       // The child's parent set again to the customer it already hangs off.
       { params: { id: 'child' }, body: { parent: '{customer}' } },
@@ -84,26 +96,27 @@ export function requestTable(hookUrl: string): Record<string, RequestTemplate[]>
     'DELETE /v1/customers/:id': [{ params: { id: 'child' } }],
     'GET /v1/customers/:id/children': [{ query: { expand: LIST_EXPAND } }],
     'GET /v1/customers/external/:external_id': [{}, { query: { expand: CUSTOMER_EXPAND } }],
-    'POST /v1/customers/external/:external_id': [{ body: { name: 'Upserted by the security suite' } }],
+    'POST /v1/customers/external/:external_id': [
+      { body: { name: 'Upserted by the security suite' }, whenMissing: 'creates' },
+      // With If-Match it only updates: a 412 for an external id that names nothing.
+      { headers: { 'if-match': '*' }, body: { name: 'Updated by the security suite' }, whenMissing: 'refused' },
+    ],
     'POST /v1/customers/:id/tax_ids': [{ body: { type: 'eu_vat', value: 'DE136695976' } }],
     'POST /v1/customers/:id/integrations': [{ body: { provider: 'hubspot', provider_id: 'hs_security_suite' } }],
     'GET /v1/integrations/:provider/:provider_id': [{}, { query: { expand: CUSTOMER_EXPAND } }],
     'POST /v1/payment_methods': [{ body: CARD }],
     'GET /v1/payment_methods': [{}, { query: { customer: '{customer}' } }],
-    'POST /v1/payment_methods/:id': [{ body: { metadata: { suite: 'changed' }, billing_details: { name: 'Changed' } } }],
-    'POST /v1/payment_methods/:id/attach': [{ body: { customer: '{customer}' } }],
+    'POST /v1/payment_methods/:id': [
+      { body: { metadata: { suite: 'changed' }, billing_details: { name: 'Changed' } } },
+      { headers: { 'if-match': '*' }, body: { metadata: { suite: 'again' } } },
+    ],
+    'POST /v1/payment_methods/:id/attach': [{ body: { customer: '{customer}' } }, { headers: { 'if-match': '*' }, body: { customer: '{customer}' } }],
     'POST /v1/payment_methods/:id/detach': [{ body: {} }],
     'POST /v1/webhook_endpoints': [{ body: { url: hookUrl, enabled_events: ['customer.created'] } }],
     'POST /v1/webhook_endpoints/:id': [{ body: { description: 'Changed by the security suite' } }],
     'GET /v1/webhook_endpoints/:id/attempts': [{}, { query: { event: '{event}' } }],
   };
 }
-
-/**
- * Routes that create when the value in the path names nothing (find-or-create): there a
- * foreign value must behave like a fresh one (create in the caller's own scope), not 404.
- */
-export const CREATES_WHEN_MISSING: ReadonlySet<string> = new Set(['POST /v1/customers/external/:external_id']);
 
 /** One request the suite sends, still a template. */
 export interface PlannedRequest {
@@ -113,6 +126,8 @@ export interface PlannedRequest {
   path: string;
   query: Record<string, Template> | undefined;
   body: Record<string, Template> | undefined;
+  headers: Record<string, string> | undefined;
+  whenMissing: RequestTemplate['whenMissing'];
   /** Every fixture the request names, and which of them are in its path. */
   slots: Instance[];
   pathSlots: ReadonlySet<Instance>;
@@ -191,13 +206,13 @@ export function planRequests(routes: Route[], table: Record<string, RequestTempl
 
     const add = (label: string, v: RequestTemplate) => {
       const { path, pathSlots } = pathOf(v);
-      const refs = refsOf(v.body, refsOf(v.query, refsOf(path, new Set())));
+      const refs = refsOf(v.headers, refsOf(v.body, refsOf(v.query, refsOf(path, new Set()))));
       const unknown = [...refs].filter((r) => !isInstance(r));
       if (unknown.length) {
         problems.push(`${label}: unknown fixture(s) ${unknown.map((u) => `{${u}}`).join(', ')}`);
         return;
       }
-      requests.push({ route, label, path, query: v.query, body: v.body, slots: [...refs] as Instance[], pathSlots });
+      requests.push({ route, label, path, query: v.query, body: v.body, headers: v.headers, whenMissing: v.whenMissing, slots: [...refs] as Instance[], pathSlots });
     };
     variants.forEach((v, i) => add(variants.length > 1 ? `${route.key} #${i + 1}` : route.key, v));
 
@@ -223,6 +238,7 @@ export interface ConcreteRequest {
   method: string;
   url: string;
   body: string | undefined;
+  headers?: Record<string, string> | undefined;
   /** Everything sent, for telling echoed values from leaked ones. */
   text: string;
 }
@@ -242,7 +258,8 @@ export function concrete(request: PlannedRequest, set: FixtureSet, overrides: Pa
   const url = query ? `${path}?${query}` : path;
   const method = request.route.method;
   const body = method === 'GET' || method === 'HEAD' || method === 'DELETE' ? undefined : form(fill(request.body ?? {}, value) as Record<string, unknown>);
-  return { method, url, body, text: `${url}\n${body ?? ''}` };
+  const headers = request.headers && (fill(request.headers, value) as Record<string, string>);
+  return { method, url, body, headers, text: `${url}\n${JSON.stringify(headers ?? {})}\n${body ?? ''}` };
 }
 
 /** An answer as compared: status, the headers that are the same for the same answer, the body bytes. */
@@ -252,11 +269,14 @@ export interface Answer {
   body: string;
 }
 
-/** Headers that differ on every request, or describe the connection rather than the answer. */
-const PER_REQUEST_HEADERS = new Set(['request-id', 'date', 'connection', 'keep-alive']);
+/**
+ * Headers that differ on every request, describe the connection rather than the answer, or
+ * echo the request's own header back (Idempotency-Key, like Stripe).
+ */
+const PER_REQUEST_HEADERS = new Set(['request-id', 'date', 'connection', 'keep-alive', 'idempotency-key']);
 
 export async function send(app: FastifyInstance, request: ConcreteRequest, authorization: string | undefined): Promise<Answer> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...request.headers };
   if (authorization !== undefined) headers.authorization = authorization;
   if (request.body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
   const raw = await app.inject({
