@@ -4,8 +4,13 @@ import { CARD, IDEMPOTENT_CREATE, isInstance, valueOf, type FixtureSet, type Ins
 import { WRITE_METHODS, type Route } from './route-table.js';
 
 /**
- * What the suite sends to every route. Whoever adds a route extends these tables; the suite
- * fails, naming the route, when it cannot fill one.
+ * What the suite sends to every route. The suite's first test fails, naming the route, when
+ * these tables cannot fill one. Adding a route:
+ * - a path parameter naming a new kind of object: create one in createFixtureSet() (and name it
+ *   in INSTANCES, fixtures.ts), then map the parameter in PATH_PARAMS;
+ * - a POST (PUT, PATCH): a valid request in requestTable(), with `{instance}` wherever it names
+ *   an object (path, query, body or header), so a foreign one is tried there too;
+ * - a list of a new kind of object: its item schema in LIST_CURSOR_SLOT.
  */
 
 /** Path parameters by `<segment before>/:<name>`: the fixture they name, or a value shared by every scope. */
@@ -56,8 +61,8 @@ const LIST_EXPAND = CUSTOMER_EXPAND.map((e) => `data.${e}`);
 
 /**
  * Valid requests per `METHOD pattern`: sent in the owner's scope each succeeds (the control
- * checks it), so a refusal elsewhere is the scope's doing, not validation's. Every POST needs an
- * entry; GET and DELETE default to one plain request. Each `{instance}` in a request is also
+ * checks it), so a refusal elsewhere is the scope's doing, not validation's. Every POST, PUT and
+ * PATCH needs an entry; GET and DELETE default to one plain request. Each `{instance}` in a request is also
  * tried with another scope's value and with a missing one.
  */
 export function requestTable(hookUrl: string): Record<string, RequestTemplate[]> {
