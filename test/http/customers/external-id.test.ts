@@ -88,6 +88,27 @@ describe.each(STORES)('customers: external_id (%s)', (kind) => {
     expect(theirs.id).not.toBe(mine.id);
   });
 
+  it("another scope's external id and email never collide with this one's, on create or update", async () => {
+    const owner = await freshAccount(t);
+    const id = ext();
+    const email = `scoped-${uniqueSuffix()}@example.com`;
+    const target = await createCustomer(owner.api, { external_id: id, email });
+    const stranger = await freshAccount(t);
+    for (const [label, api] of [
+      ['another account (test key)', stranger.api],
+      ['another account (live key)', t.api(stranger.account.live)],
+      ['the same account in live mode', t.api(owner.account.live)],
+    ] as const) {
+      const res = await api.post('/v1/customers', { external_id: `${id}-c`, email });
+      expect(res.status, label).toBe(200);
+      // The external id is free in every other scope, so taking it is no collision.
+      const update = await api.post(`/v1/customers/${res.body.id}`, { external_id: id });
+      expect(update.status, label).toBe(200);
+      expect(update.body.id).not.toBe(target.id);
+    }
+    expect((await owner.api.get(byExternal(id))).body).toEqual(target);
+  });
+
   it('is reusable after delete, and can be unset', async () => {
     const id = ext();
     const first = await createCustomer(t.api(), { external_id: id });

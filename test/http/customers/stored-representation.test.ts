@@ -84,9 +84,6 @@ describe.each(STORES)('retrieve from the stored representation (%s)', (kind) => 
     const got = await api.get(`/v1/customers/${created.body.id}`);
     expect(got.raw.body).toBe(changed);
     expect(got.headers.etag).toBe(`"${created.body.id}.v2"`);
-    // Another account's key and the other mode's key do not find it.
-    const live = await t.services.accounts.createKey(t.account.id, 'live', false, null);
-    expect((await t.api(live.secret).get(`/v1/customers/${created.body.id}`)).status).toBe(404);
   });
 
   it('a deleted customer stores only its tombstone', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, STORES, type Api, type TestApp } from '../../helpers/harness.js';
-import { clientWithHeader, createCustomer, expectError, freshAccount, rawRequest } from '../customers/support.js';
+import { createCustomer, expectError, freshAccount } from '../customers/support.js';
 import { expectQueryError, searchPage, searchRaw } from './support.js';
 
 /** SPEC Q-1: every syntax or semantic error is a 400 on param "query" that points at its position. */
@@ -115,13 +115,5 @@ describe.each(STORES)('customers: search errors (%s)', (kind) => {
     expectError(await searchRaw(api, 'name~"per"', { expand: ['data.nope'] }), 400, { code: 'expand_invalid', param: 'expand' });
   });
 
-  it('needs a key; a restricted (read-only) key may search', async () => {
-    expectError(await clientWithHeader(t).get('/v1/customers/search', { query: 'name~"per"' }), 401, { code: 'api_key_invalid' });
-    const res = await rawRequest(t, { method: 'GET', url: '/v1/customers/search?query=name~%22per%22', key: 'sk_test_nope' });
-    expectError(res, 401, { code: 'api_key_invalid' });
-    const account = await freshAccount(t);
-    await createCustomer(account.api, { name: 'Restricted Reader' });
-    const key = await t.services.accounts.createKey(account.account.id, 'test', true, null);
-    expect((await searchPage(t.api(key.secret), 'name~"reader"')).ids).toHaveLength(1);
-  });
+  // Keys (missing, unknown, restricted): test/security/shared-suite.test.ts.
 });

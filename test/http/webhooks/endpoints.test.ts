@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../../src/domain/owned-resources.js';
 import type { ErrorCode } from '../../../src/domain/errors.js';
-import { Api, STORES } from '../../helpers/harness.js';
+import { STORES } from '../../helpers/harness.js';
 import { createWebhookTestApp, type WebhookTestApp } from './support.js';
 
-/** SPEC E-2: webhook endpoint CRUD over HTTP, its validation and its isolation. */
+/** SPEC E-2: webhook endpoint CRUD over HTTP and its validation (isolation: test/security/shared-suite.test.ts). */
 describe.each(STORES)('webhook endpoints (%s)', (kind) => {
   let t: WebhookTestApp;
   beforeAll(async () => {
@@ -175,21 +175,5 @@ describe.each(STORES)('webhook endpoints (%s)', (kind) => {
     });
   });
 
-  it("keeps endpoints to their account and mode: another's is a 404, a restricted key only reads", async () => {
-    const a = await t.newAccount();
-    const b = await t.newAccount();
-    const { body: e } = await t.api(a.test).post('/v1/webhook_endpoints', { url, enabled_events: ['*'] });
-    for (const key of [b.test, a.live]) {
-      expect((await t.api(key).get(`/v1/webhook_endpoints/${e.id}`)).status).toBe(404);
-      expect((await t.api(key).post(`/v1/webhook_endpoints/${e.id}`, { description: 'mine' })).status).toBe(404);
-      expect((await t.api(key).del(`/v1/webhook_endpoints/${e.id}`)).status).toBe(404);
-      expect((await t.api(key).get(`/v1/webhook_endpoints/${e.id}/attempts`)).status).toBe(404);
-      expect((await t.api(key).get('/v1/webhook_endpoints')).body.data).toHaveLength(0);
-    }
-    expect((await t.api(a.test).get(`/v1/webhook_endpoints/${e.id}`)).body.description).toBeNull();
-    expect((await new Api(t.app, null).get('/v1/webhook_endpoints')).status).toBe(401);
-    const restricted = await t.services.accounts.createKey(a.id, 'test', true, null);
-    expect((await t.api(restricted.secret).get(`/v1/webhook_endpoints/${e.id}`)).status).toBe(200);
-    expect((await t.api(restricted.secret).post('/v1/webhook_endpoints', { url, enabled_events: ['*'] })).status).toBe(403);
-  });
+  // Another account's or mode's endpoint, keys and restricted keys: test/security/shared-suite.test.ts.
 });
