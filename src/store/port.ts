@@ -159,13 +159,14 @@ export interface PaymentMethodsRepository {
   allOf(scope: Scope, customerId: string): Promise<PaymentMethodRecord[]>;
 }
 
+/** `customerId` undefined: any customer's, in the scope. */
 export interface TaxIdsRepository {
   insert(scope: Scope, taxId: TaxIdRecord): Promise<void>;
-  find(scope: Scope, customerId: string, id: string): Promise<TaxIdRecord | undefined>;
+  find(scope: Scope, customerId: string | undefined, id: string): Promise<TaxIdRecord | undefined>;
   delete(scope: Scope, id: string): Promise<void>;
   countOf(scope: Scope, customerId: string): Promise<number>;
-  cursorOf(scope: Scope, customerId: string, id: string): Promise<Cursor | undefined>;
-  list(scope: Scope, customerId: string, page: PageQuery): Promise<TaxIdRecord[]>;
+  cursorOf(scope: Scope, customerId: string | undefined, id: string): Promise<Cursor | undefined>;
+  list(scope: Scope, customerId: string | undefined, page: PageQuery): Promise<TaxIdRecord[]>;
   /** All tax ids of several customers at once, newest first, for expand[]=tax_ids on lists. */
   listForCustomers(scope: Scope, customerIds: string[]): Promise<TaxIdRecord[]>;
   deleteAllOf(scope: Scope, customerId: string): Promise<TaxIdRecord[]>;

@@ -286,12 +286,12 @@ describe.each(STORES)('Stripe v1 contract (%s)', (kind) => {
     const list = taxIds as { object: string; data: Record<string, unknown>[]; has_more: boolean; url: string };
     expect(Object.keys(list).sort()).toEqual(['data', 'has_more', 'object', 'url']);
     expect(list.data).toHaveLength(1);
-    // SPEC T-2's fields (the contract's owner and customer_account are not part of Clientele).
+    // SPEC T-2's fields and Stripe's owner (the contract's customer_account is not part of Clientele).
     const taxId = list.data[0] as Record<string, unknown>;
-    for (const field of ['id', 'object', 'country', 'created', 'customer', 'livemode', 'type', 'value', 'verification']) {
+    for (const field of ['id', 'object', 'country', 'created', 'customer', 'livemode', 'owner', 'type', 'value', 'verification']) {
       expect(taxId).toHaveProperty(field);
     }
-    expect(taxId).toMatchObject({ object: 'tax_id', customer: created.body.id, type: 'us_ein', value: '12-3456789' });
+    expect(taxId).toMatchObject({ object: 'tax_id', customer: created.body.id, owner: { type: 'customer', customer: created.body.id }, type: 'us_ein', value: '12-3456789' });
 
     const expanded = await call('GET', `/v1/customers/${created.body.id as string}`, { expand: ['tax_ids'] });
     expect(expanded.body).toEqual(created.body);

@@ -271,7 +271,8 @@ export function customerService(deps: CustomerServiceDeps) {
      * SPEC C-8: everything held about one customer, as one document (for access requests and
      * portability). After erasure only the tombstone remains, so the export holds no personal data.
      */
-    async export(scope: Scope, id: string) {
+    async export(scope: Scope, id: string, expand?: readonly string[]) {
+      planFor('customer_export', expand);
       return store.read(async (repos) => {
         const customer = await repos.customers.findById(scope, id);
         if (!customer) throw resourceMissing('customer', id, 'id');
@@ -339,7 +340,9 @@ export function customerService(deps: CustomerServiceDeps) {
       }
     },
 
-    async remove(auth: AuthContext, id: string, ifMatch?: IfMatch): Promise<CustomerRecord> {
+    /** `expand` is validated like everywhere; a tombstone has nothing to expand. */
+    async remove(auth: AuthContext, id: string, ifMatch?: IfMatch, expand?: readonly string[]): Promise<CustomerRecord> {
+      planFor('customer', expand);
       const scope = auth;
       return store.write(async (repos) => {
         // Row lock first, then the hierarchy lock: the same order as an update that re-parents,

@@ -24,3 +24,14 @@ export async function present<R>(
   await applyExpansion(ctx, plan, objects);
   return objects;
 }
+
+/** An object as a request asked to see it: the record (for its ETag, its status) and its API object. */
+export interface Shown<R> {
+  record: R;
+  body: ApiObject;
+}
+
+export async function showOne<R>(ctx: ExpandContext, plan: ReturnType<typeof planFor>, record: R, toApi: (record: R) => unknown): Promise<Shown<R>> {
+  const [body] = await present(ctx, plan, [record], toApi);
+  return { record, body: body as ApiObject };
+}

@@ -1,5 +1,6 @@
 import { recordEvent } from '../events/event-writer.js';
 import { includedListOf } from '../expansion/expansion.js';
+import { customerField } from '../customers/customer-loader.js';
 import type { OwnedResource } from '../owned-resource.js';
 import { toApiIntegration } from './integration-mapper.js';
 
@@ -23,6 +24,7 @@ export const integrationResource: OwnedResource<(typeof EVENT_TYPES)[number]> = 
   },
   // The id in another system identifies the person there.
   redact: (object) => ('provider_id' in object ? { ...object, provider_id: null } : object),
+  expandable: { customer: customerField },
   customerExpansions: {
     integrations: includedListOf('integration', url, ({ repos, scope }, ids) => repos.integrations.listForCustomers(scope, ids), (r) => r.customer_id, toApiIntegration),
   },

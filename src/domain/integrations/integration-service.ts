@@ -9,6 +9,8 @@ import { validateProviderName } from '../payment-methods/payment-method-service.
 import type { IntegrationRecord } from './integration.js';
 import { recordEvent } from '../events/event-writer.js';
 import { toApiIntegration } from './integration-mapper.js';
+import type { ApiObject } from '../expansion/expansion.js';
+import { planFor, present, showOne, type Shown } from '../expansion/expansion-table.js';
 
 export interface IntegrationInput {
   provider: string;
@@ -34,8 +36,9 @@ export function integrationService(deps: { store: Store }) {
   const { store } = deps;
 
   return {
-    async create(auth: AuthContext, customerId: string, input: IntegrationInput): Promise<IntegrationRecord> {
+    async create(auth: AuthContext, customerId: string, input: IntegrationInput, expand?: readonly string[]): Promise<Shown<IntegrationRecord>> {
       const scope = auth;
+      const plan = planFor('integration', expand);
       validateProviderName(input.provider, 'provider');
       try {
         return await store.write(async (repos) => {
@@ -54,7 +57,7 @@ export function integrationService(deps: { store: Store }) {
           };
           await repos.integrations.insert(scope, integration);
           await recordEvent(repos, scope, 'customer.integration.created', toApiIntegration(integration), { customerId });
-          return integration;
+          return showOne({ repos, scope }, plan, integration, toApiIntegration);
         });
       } catch (error) {
         if (error instanceof UniqueViolation && error.target === 'integration') {
@@ -65,8 +68,9 @@ export function integrationService(deps: { store: Store }) {
       }
     },
 
-    async remove(auth: AuthContext, customerId: string, id: string): Promise<IntegrationRecord> {
+    async remove(auth: AuthContext, customerId: string, id: string, expand?: readonly string[]): Promise<IntegrationRecord> {
       const scope = auth;
+      planFor('integration', expand);
       return store.write(async (repos) => {
         await requireLiveCustomer(repos, scope, customerId, true);
         const integration = await repos.integrations.find(scope, customerId, id);
@@ -77,15 +81,17 @@ export function integrationService(deps: { store: Store }) {
       });
     },
 
-    async list(scope: Scope, customerId: string, request: PageRequest): Promise<Page<IntegrationRecord>> {
+    async list(scope: Scope, customerId: string, request: PageRequest, expand?: readonly string[]): Promise<Page<ApiObject>> {
+      const plan = planFor('integration', expand, true);
       return store.read(async (repos) => {
         await requireLiveCustomer(repos, scope, customerId);
-        return pageThrough(
+        const page = await pageThrough(
           'integration',
           request,
           (id) => repos.integrations.cursorOf(scope, customerId, id),
-          (page) => repos.integrations.list(scope, customerId, page),
+          (p) => repos.integrations.list(scope, customerId, p),
         );
+        return { data: await present({ repos, scope }, plan, page.data, toApiIntegration), hasMore: page.hasMore };
       });
     },
   };

@@ -1,5 +1,6 @@
 import { recordEvent } from '../events/event-writer.js';
 import { expandableId, type ApiObject } from '../expansion/expansion.js';
+import { customerField } from '../customers/customer-loader.js';
 import type { OwnedResource } from '../owned-resource.js';
 import { toApiPaymentMethod } from './payment-method-mapper.js';
 import type { PaymentMethodRecord } from './payment-method.js';
@@ -45,6 +46,7 @@ export const paymentMethodResource: OwnedResource<(typeof EVENT_TYPES)[number]> 
     if (card !== null && typeof card === 'object' && 'fingerprint' in card) out.card = { ...card, fingerprint: null };
     return out;
   },
+  expandable: { customer: customerField },
   customerExpansions: {
     'invoice_settings.default_payment_method': expandableId('invoice_settings.default_payment_method', 'payment_method', async ({ repos, scope }, ids) => {
       const methods = await repos.paymentMethods.findByIds(scope, ids);

@@ -1,5 +1,7 @@
 import { newId, nowSeconds } from '../../lib/ids.js';
-import type { Store, WriteRepositories } from '../../store/port.js';
+import type { Repositories, Store, WriteRepositories } from '../../store/port.js';
+import type { ApiObject, ExpandPlan } from '../expansion/expansion.js';
+import { planFor, present, showOne, type Shown } from '../expansion/expansion-table.js';
 import type { AuthContext } from '../accounts/account-service.js';
 import type { Scope } from '../scope.js';
 import { COUNTRY_CODES } from '../customers/countries.js';
@@ -14,7 +16,7 @@ import {
   paymentMethodUnexpectedState,
   resourceMissing,
 } from '../errors.js';
-import { pageThrough, type PageRequest } from '../paging.js';
+import { pageThrough, type Page, type PageRequest } from '../paging.js';
 import { checkIfMatch, etagFor, type IfMatch } from '../preconditions.js';
 import { fingerprint, validateCard, validateExpiry } from './card.js';
 import { toApiCustomer } from '../customers/customer-mapper.js';
@@ -103,6 +105,10 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
   const { store } = deps;
   const now = deps.now ?? (() => new Date());
 
+  /** The method as the request asked to see it, expansions read in the same transaction. */
+  const show = (repos: Repositories, scope: Scope, plan: ExpandPlan, method: PaymentMethodRecord) =>
+    showOne({ repos, scope }, plan, method, toApiPaymentMethod);
+
   /** Loads and row-locks a method, enforcing If-Match against its current version (W-9). */
   async function loadForUpdate(repos: WriteRepositories, scope: Scope, id: string, ifMatch?: IfMatch): Promise<PaymentMethodRecord> {
     const method = await repos.paymentMethods.findById(scope, id, { forUpdate: true });
@@ -112,8 +118,9 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
   }
 
   return {
-    async create(auth: AuthContext, input: CreatePaymentMethodInput): Promise<PaymentMethodRecord> {
+    async create(auth: AuthContext, input: CreatePaymentMethodInput, expand?: readonly string[]): Promise<Shown<PaymentMethodRecord>> {
       const scope: Scope = auth;
+      const plan = planFor('payment_method', expand);
       if (input.type !== 'card') {
         throw parameterInvalid(`Invalid type: '${input.type}' is not supported; use card.`, 'type');
       }
@@ -155,8 +162,10 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
           },
           provider: { name: input.provider.name, reference: input.provider.reference },
         };
-        await store.write((repos) => repos.paymentMethods.insert(scope, method).then(() => method));
-        return method;
+        return store.write(async (repos) => {
+          await repos.paymentMethods.insert(scope, method);
+          return show(repos, scope, plan, method);
+        });
       }
       if (card.number === undefined) throw parameterMissing('card[number]');
       if (card.brand !== undefined || card.last4 !== undefined) {
@@ -184,18 +193,28 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
           provider: null,
         };
         await repos.paymentMethods.insert(scope, method);
-        return method;
+        return show(repos, scope, plan, method);
       });
     },
 
-    async retrieve(scope: Scope, id: string): Promise<PaymentMethodRecord> {
-      const method = await store.read((r) => r.paymentMethods.findById(scope, id));
-      if (!method) throw resourceMissing('payment_method', id, 'payment_method');
-      return method;
+    async retrieve(scope: Scope, id: string, expand?: readonly string[]): Promise<Shown<PaymentMethodRecord>> {
+      const plan = planFor('payment_method', expand);
+      return store.read(async (repos) => {
+        const method = await repos.paymentMethods.findById(scope, id);
+        if (!method) throw resourceMissing('payment_method', id, 'payment_method');
+        return show(repos, scope, plan, method);
+      });
     },
 
-    async update(auth: AuthContext, id: string, input: UpdatePaymentMethodInput, ifMatch?: IfMatch): Promise<PaymentMethodRecord> {
+    async update(
+      auth: AuthContext,
+      id: string,
+      input: UpdatePaymentMethodInput,
+      ifMatch?: IfMatch,
+      expand?: readonly string[],
+    ): Promise<Shown<PaymentMethodRecord>> {
       const scope: Scope = auth;
+      const plan = planFor('payment_method', expand);
       return store.write(async (repos) => {
         const current = await loadForUpdate(repos, scope, id, ifMatch);
         const next: PaymentMethodRecord = {
@@ -220,7 +239,7 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
         if (previous) {
           await recordEvent(repos, scope, 'payment_method.updated', after, { customerId: next.customer_id, previousAttributes: previous });
         }
-        return next;
+        return show(repos, scope, plan, next);
       });
     },
 
@@ -244,19 +263,27 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
       return next;
     },
 
-    async attach(auth: AuthContext, id: string, customerId: string, ifMatch?: IfMatch): Promise<PaymentMethodRecord> {
+    async attach(
+      auth: AuthContext,
+      id: string,
+      customerId: string,
+      ifMatch?: IfMatch,
+      expand?: readonly string[],
+    ): Promise<Shown<PaymentMethodRecord>> {
       const scope: Scope = auth;
+      const plan = planFor('payment_method', expand);
       return store.write(async (repos) => {
         const customer = await repos.customers.findById(scope, customerId, { forUpdate: true });
         if (!customer || customer.deleted) throw resourceMissing('customer', customerId, 'customer');
         if (ifMatch !== undefined) await loadForUpdate(repos, scope, id, ifMatch);
-        return this.attachIn(repos, scope, id, customerId, 'payment_method');
+        return show(repos, scope, plan, await this.attachIn(repos, scope, id, customerId, 'payment_method'));
       });
     },
 
     /** Detaches; if it was the customer's default, the default is cleared in the same transaction. */
-    async detach(auth: AuthContext, id: string, ifMatch?: IfMatch): Promise<PaymentMethodRecord> {
+    async detach(auth: AuthContext, id: string, ifMatch?: IfMatch, expand?: readonly string[]): Promise<Shown<PaymentMethodRecord>> {
       const scope: Scope = auth;
+      const plan = planFor('payment_method', expand);
       return store.write(async (repos) => {
         // Lock the customer before the method: the order customer delete and attach use.
         const unlocked = await repos.paymentMethods.findById(scope, id);
@@ -284,34 +311,40 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
             previousAttributes: { invoice_settings: toApiCustomer(customer).invoice_settings },
           });
         }
-        return next;
+        return show(repos, scope, plan, next);
       });
     },
 
     /** A customer's methods; the customer must exist and not be deleted. */
-    async listForCustomer(scope: Scope, customerId: string, type: string | undefined, request: PageRequest) {
+    async listForCustomer(scope: Scope, customerId: string, type: string | undefined, request: PageRequest, expand?: readonly string[]) {
+      planFor('payment_method', expand, true);
       const customer = await store.read((r) => r.customers.findById(scope, customerId));
       if (!customer || customer.deleted) throw resourceMissing('customer', customerId, 'customer');
-      return this.list(scope, { customerId, ...(type !== undefined && { type }) }, request);
+      return this.list(scope, { customerId, ...(type !== undefined && { type }) }, request, expand);
     },
 
-    async retrieveForCustomer(scope: Scope, customerId: string, id: string): Promise<PaymentMethodRecord> {
-      const customer = await store.read((r) => r.customers.findById(scope, customerId));
-      if (!customer || customer.deleted) throw resourceMissing('customer', customerId, 'customer');
-      const method = await store.read((r) => r.paymentMethods.findById(scope, id));
-      if (!method || method.customer_id !== customerId) throw resourceMissing('payment_method', id, 'payment_method');
-      return method;
+    async retrieveForCustomer(scope: Scope, customerId: string, id: string, expand?: readonly string[]): Promise<Shown<PaymentMethodRecord>> {
+      const plan = planFor('payment_method', expand);
+      return store.read(async (repos) => {
+        const customer = await repos.customers.findById(scope, customerId);
+        if (!customer || customer.deleted) throw resourceMissing('customer', customerId, 'customer');
+        const method = await repos.paymentMethods.findById(scope, id);
+        if (!method || method.customer_id !== customerId) throw resourceMissing('payment_method', id, 'payment_method');
+        return show(repos, scope, plan, method);
+      });
     },
 
-    async list(scope: Scope, filters: { customerId?: string; type?: string }, request: PageRequest) {
-      return store.read((repos) =>
-        pageThrough(
+    async list(scope: Scope, filters: { customerId?: string; type?: string }, request: PageRequest, expand?: readonly string[]): Promise<Page<ApiObject>> {
+      const plan = planFor('payment_method', expand, true);
+      return store.read(async (repos) => {
+        const page = await pageThrough(
           'payment_method',
           request,
           (id) => repos.paymentMethods.cursorOf(scope, id),
-          (page) => repos.paymentMethods.list(scope, filters, page),
-        ),
-      );
+          (p) => repos.paymentMethods.list(scope, filters, p),
+        );
+        return { data: await present({ repos, scope }, plan, page.data, toApiPaymentMethod), hasMore: page.hasMore };
+      });
     },
   };
 }

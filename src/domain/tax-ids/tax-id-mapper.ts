@@ -8,6 +8,8 @@ export function toApiTaxId(t: TaxIdRecord) {
     created: t.created,
     customer: t.customer_id,
     livemode: t.livemode,
+    // Stripe's owner (its account and application fields apply to other owner types only).
+    owner: { customer: t.customer_id, type: 'customer' as const },
     type: t.type,
     value: t.value,
     verification: { status: t.verification_status, verified_address: null, verified_name: null },

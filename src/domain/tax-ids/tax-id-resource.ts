@@ -1,5 +1,6 @@
 import { recordEvent } from '../events/event-writer.js';
-import { includedListOf } from '../expansion/expansion.js';
+import { expandableId, includedListOf } from '../expansion/expansion.js';
+import { customerField, loadCustomers } from '../customers/customer-loader.js';
 import type { OwnedResource } from '../owned-resource.js';
 import { toApiTaxId } from './tax-id-mapper.js';
 
@@ -22,6 +23,7 @@ export const taxIdResource: OwnedResource<(typeof EVENT_TYPES)[number]> = {
     return [];
   },
   redact: (object) => ('value' in object ? { ...object, value: null } : object),
+  expandable: { customer: customerField, 'owner.customer': expandableId('owner.customer', 'customer', loadCustomers) },
   customerExpansions: {
     tax_ids: includedListOf('tax_id', url, ({ repos, scope }, ids) => repos.taxIds.listForCustomers(scope, ids), (r) => r.customer_id, toApiTaxId),
   },

@@ -6,7 +6,9 @@ import { ApiError, customerMaxTaxIds, resourceMissing } from '../errors.js';
 import { pageThrough, type Page, type PageRequest } from '../paging.js';
 import type { TaxIdRecord } from './tax-id.js';
 import { recordEvent } from '../events/event-writer.js';
-import { toApiTaxId } from './tax-id-mapper.js';
+import { toApiTaxId, toDeletedTaxId } from './tax-id-mapper.js';
+import type { ApiObject } from '../expansion/expansion.js';
+import { planFor, present, showOne, type Shown } from '../expansion/expansion-table.js';
 import { validateTaxId } from './tax-id-types.js';
 
 /** Stripe's limit of tax ids per customer. */
@@ -59,48 +61,73 @@ export async function createTaxIdIn(
   return taxId;
 }
 
+/** SPEC T-2 (and Stripe's top-level /v1/tax_ids, whose only owner here is a customer). */
 export function taxIdService(deps: { store: Store }) {
   const { store } = deps;
 
+  /** A tax id by its id, under a customer (the sub-resource routes) or anywhere in the scope. */
+  async function find(repos: Repositories, scope: Scope, customerId: string | undefined, id: string): Promise<TaxIdRecord> {
+    if (customerId !== undefined) await requireLiveCustomer(repos, scope, customerId);
+    const taxId = await repos.taxIds.find(scope, customerId, id);
+    if (!taxId) throw resourceMissing('tax_id', id, 'id');
+    return taxId;
+  }
+
   return {
-    async create(auth: AuthContext, customerId: string, input: TaxIdInput): Promise<TaxIdRecord> {
-      const scope = auth;
+    /**
+     * `ownerParam`: the customer is named by this body parameter (owner[customer] of the top-level
+     * API), so a missing one is the request's fault (400), not the URL's (404).
+     */
+    async create(
+      auth: AuthContext,
+      customerId: string,
+      input: TaxIdInput,
+      expand?: readonly string[],
+      ownerParam?: string,
+    ): Promise<Shown<TaxIdRecord>> {
+      const plan = planFor('tax_id', expand);
       return store.write(async (repos) => {
-        await requireLiveCustomer(repos, scope, customerId, true);
-        return createTaxIdIn(repos, scope, customerId, input);
+        const customer = await repos.customers.findById(auth, customerId, { forUpdate: true });
+        if (!customer || customer.deleted) {
+          throw ownerParam
+            ? resourceMissing('customer', customerId, ownerParam, { status: 400 })
+            : resourceMissing('customer', customerId, 'customer');
+        }
+        return showOne({ repos, scope: auth }, plan, await createTaxIdIn(repos, auth, customerId, input), toApiTaxId);
       });
     },
 
-    async retrieve(scope: Scope, customerId: string, id: string): Promise<TaxIdRecord> {
-      return store.read(async (repos) => {
-        await requireLiveCustomer(repos, scope, customerId);
-        const taxId = await repos.taxIds.find(scope, customerId, id);
-        if (!taxId) throw resourceMissing('tax_id', id, 'id');
-        return taxId;
-      });
+    async retrieve(scope: Scope, customerId: string | undefined, id: string, expand?: readonly string[]): Promise<Shown<TaxIdRecord>> {
+      const plan = planFor('tax_id', expand);
+      return store.read(async (repos) => showOne({ repos, scope }, plan, await find(repos, scope, customerId, id), toApiTaxId));
     },
 
-    async remove(auth: AuthContext, customerId: string, id: string): Promise<TaxIdRecord> {
-      const scope = auth;
+    async remove(auth: AuthContext, customerId: string | undefined, id: string, expand?: readonly string[]): Promise<Shown<TaxIdRecord>> {
+      planFor('tax_id', expand);
       return store.write(async (repos) => {
-        await requireLiveCustomer(repos, scope, customerId, true);
-        const taxId = await repos.taxIds.find(scope, customerId, id);
+        // The owner's row lock before its tax id, as every change to a customer's objects takes it.
+        if (customerId !== undefined) await requireLiveCustomer(repos, auth, customerId, true);
+        const taxId = await repos.taxIds.find(auth, customerId, id);
         if (!taxId) throw resourceMissing('tax_id', id, 'id');
-        await repos.taxIds.delete(scope, id);
-        await recordEvent(repos, scope, 'customer.tax_id.deleted', toApiTaxId(taxId), { customerId });
-        return taxId;
+        if (customerId === undefined) await requireLiveCustomer(repos, auth, taxId.customer_id, true);
+        await repos.taxIds.delete(auth, id);
+        await recordEvent(repos, auth, 'customer.tax_id.deleted', toApiTaxId(taxId), { customerId: taxId.customer_id });
+        return { record: taxId, body: toDeletedTaxId(taxId) };
       });
     },
 
-    async list(scope: Scope, customerId: string, request: PageRequest): Promise<Page<TaxIdRecord>> {
+    /** One customer's tax ids, or (customerId undefined) every tax id in the scope; newest first. */
+    async list(scope: Scope, customerId: string | undefined, request: PageRequest, expand?: readonly string[]): Promise<Page<ApiObject>> {
+      const plan = planFor('tax_id', expand, true);
       return store.read(async (repos) => {
-        await requireLiveCustomer(repos, scope, customerId);
-        return pageThrough(
+        if (customerId !== undefined) await requireLiveCustomer(repos, scope, customerId);
+        const page = await pageThrough(
           'tax_id',
           request,
           (id) => repos.taxIds.cursorOf(scope, customerId, id),
-          (page) => repos.taxIds.list(scope, customerId, page),
+          (p) => repos.taxIds.list(scope, customerId, p),
         );
+        return { data: await present({ repos, scope }, plan, page.data, toApiTaxId), hasMore: page.hasMore };
       });
     },
   };

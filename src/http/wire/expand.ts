@@ -1,20 +1,10 @@
-import { expandInvalid } from '../../domain/errors.js';
-
-/** For resources with nothing to expand: any expand[] given is refused. */
-export const NO_EXPANSIONS: readonly string[] = [];
+import { planFor } from '../../domain/expansion/expansion-table.js';
 
 /**
- * Validates expand[] against what a resource can expand. List endpoints take the same paths
- * behind `data.`. Returns the set of requested paths (without the prefix).
+ * For endpoints whose objects have nothing to expand (events, webhook endpoints): `expand` is
+ * accepted and validated like everywhere else, so any path is refused with expand_invalid.
+ * List endpoints take paths behind `data.`.
  */
-export function expandPaths(requested: string[] | undefined, allowed: readonly string[], list = false): Set<string> {
-  const out = new Set<string>();
-  for (const raw of requested ?? []) {
-    const path = list ? (raw.startsWith('data.') ? raw.slice(5) : null) : raw;
-    if (path === null || !allowed.includes(path)) {
-      throw expandInvalid(raw);
-    }
-    out.add(path);
-  }
-  return out;
+export function validateExpand(type: string, requested: readonly string[] | undefined, list = false): void {
+  planFor(type, requested, list);
 }

@@ -19,8 +19,10 @@ function toRecord(row: Selectable<TaxIdsTable>): TaxIdRecord {
 }
 
 export function taxIdsRepository(tenant: TenantDb): TaxIdsRepository {
-  const ofCustomer = (scope: Parameters<TenantDb>[0], customerId: string) =>
-    tenant(scope).selectFrom('tax_ids').selectAll().where('customer_id', '=', customerId);
+  const ofCustomer = (scope: Parameters<TenantDb>[0], customerId: string | undefined) => {
+    const all = tenant(scope).selectFrom('tax_ids').selectAll();
+    return customerId === undefined ? all : all.where('customer_id', '=', customerId);
+  };
 
   return {
     async insert(scope, t) {

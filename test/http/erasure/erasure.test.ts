@@ -205,8 +205,9 @@ describe.each(STORES)('export (%s)', (kind) => {
     expect(res.body.children.sort()).toEqual([a.id, b.id].sort());
   });
 
-  it('takes no parameters', async () => {
+  it('takes expand like every endpoint, with nothing to expand, and no other parameter', async () => {
     const c = await createCustomer(t.api());
-    expectError(await t.api().get(`/v1/customers/${c.id}/export`, { expand: ['tax_ids'] }), 400, { code: 'parameter_unknown', param: 'expand' });
+    expectError(await t.api().get(`/v1/customers/${c.id}/export`, { expand: ['tax_ids'] }), 400, { code: 'expand_invalid', param: 'expand' });
+    expectError(await t.api().get(`/v1/customers/${c.id}/export`, { format: 'csv' }), 400, { code: 'parameter_unknown', param: 'format' });
   });
 });

@@ -40,4 +40,4 @@ export const EU_VAT_EXAMPLES: ReadonlyArray<{ input: string; value: string; coun
   { input: 'IT00743110157', value: 'IT00743110157', country: 'IT', invalid: 'IT00743110158', format: 'IT12345678912' },
 ];
 
-export const TAX_ID_FIELDS = ['country', 'created', 'customer', 'id', 'livemode', 'object', 'type', 'value', 'verification'];
+export const TAX_ID_FIELDS = ['country', 'created', 'customer', 'id', 'livemode', 'object', 'owner', 'type', 'value', 'verification'];

@@ -38,6 +38,7 @@ describe.each(STORES)('tax ids (%s)', (kind) => {
         created: expect.any(Number),
         customer: customer.id,
         livemode: false,
+        owner: { type: 'customer', customer: customer.id },
         type,
         value,
         verification: { status: 'unverified', verified_address: null, verified_name: null },

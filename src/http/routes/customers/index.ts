@@ -132,6 +132,7 @@ export const customerRoutes: RouteModule = {
           tags,
           summary: 'Delete a customer: erases personal data, detaches payment methods, keeps a tombstone',
           params: CustomerIdParams,
+          querystring: ExpandQuery,
           response: { 200: Type.Ref(DeletedCustomer), ...errorResponses },
         },
       },
@@ -139,7 +140,7 @@ export const customerRoutes: RouteModule = {
         respond(
           request,
           reply,
-          () => customers.remove(authOf(request), request.params.id, ifMatchOf(request)),
+          () => customers.remove(authOf(request), request.params.id, ifMatchOf(request), request.query.expand),
           (customer) => ({ status: 200, body: toDeletedCustomer(customer), etag: customerEtag(customer) }),
         ),
     );
@@ -168,10 +169,11 @@ export const customerRoutes: RouteModule = {
           tags,
           summary: 'Export everything held about a customer as one JSON document',
           params: CustomerIdParams,
+          querystring: ExpandQuery,
           response: { 200: CustomerExport, ...errorResponses },
         },
       },
-      async (request) => customers.export(authOf(request), request.params.id),
+      async (request) => customers.export(authOf(request), request.params.id, request.query.expand),
     );
 
     app.get(

@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { parameterInvalid, parametersExclusive } from '../../../domain/errors.js';
 import { EVENT_TYPES } from '../../../domain/owned-resources.js';
 import { toApiEvent } from '../../../domain/events/event-service.js';
-import { expandPaths, NO_EXPANSIONS } from '../../wire/expand.js';
+import { validateExpand } from '../../wire/expand.js';
 import { listEnvelope, listParams, pageRequest } from '../../wire/list.js';
 import { errorResponses, ExpandParam, ListOf, Nullable, Str, Strict } from '../../wire/schema-kit.js';
 import type { RouteModule } from '../route-module.js';
@@ -64,7 +64,7 @@ export const eventRoutes: RouteModule = {
       },
       async (request) => {
         const q = request.query;
-        expandPaths(q.expand, NO_EXPANSIONS, true);
+        validateExpand('event', q.expand, true);
         if (q.type !== undefined && q.types !== undefined) {
           throw parametersExclusive(['type', 'types']);
         }
@@ -82,10 +82,14 @@ export const eventRoutes: RouteModule = {
           tags,
           summary: 'Retrieve an event',
           params: Strict({ id: Str(255) }),
+          querystring: Strict({ expand: Type.Optional(ExpandParam) }),
           response: { 200: Type.Ref(Event), ...errorResponses },
         },
       },
-      async (request) => toApiEvent(await events.retrieve(authOf(request), request.params.id)),
+      async (request) => {
+        validateExpand('event', request.query.expand);
+        return toApiEvent(await events.retrieve(authOf(request), request.params.id));
+      },
     );
   },
 };

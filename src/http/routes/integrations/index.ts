@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { customerEtag } from '../../../domain/customers/customer-service.js';
-import { toApiIntegration, toDeletedIntegration } from '../../../domain/integrations/integration-mapper.js';
-import { expandPaths, NO_EXPANSIONS } from '../../wire/expand.js';
+import { toDeletedIntegration } from '../../../domain/integrations/integration-mapper.js';
 import { listEnvelope, pageRequest } from '../../wire/list.js';
 import { errorResponses, ListOf } from '../../wire/schema-kit.js';
 import { IncludedList } from '../customers/schemas.js';
@@ -49,11 +48,10 @@ export const integrationRoutes: RouteModule = {
           request,
           reply,
           () => {
-            expandPaths(request.body.expand, NO_EXPANSIONS);
-            const { provider, provider_id, metadata } = request.body;
-            return integrations.create(authOf(request), request.params.id, { provider, provider_id, ...(metadata !== undefined && { metadata }) });
+            const { provider, provider_id, metadata, expand } = request.body;
+            return integrations.create(authOf(request), request.params.id, { provider, provider_id, ...(metadata !== undefined && { metadata }) }, expand);
           },
-          (integration) => ({ status: 200, body: toApiIntegration(integration) }),
+          (shown) => ({ status: 200, body: shown.body }),
         ),
     );
 
@@ -69,22 +67,27 @@ export const integrationRoutes: RouteModule = {
         },
       },
       async (request) => {
-        expandPaths(request.query.expand, NO_EXPANSIONS, true);
-        const page = await integrations.list(authOf(request), request.params.id, pageRequest(request.query));
-        return listEnvelope(`/v1/customers/${request.params.id}/integrations`, page.data.map(toApiIntegration), page.hasMore);
+        const page = await integrations.list(authOf(request), request.params.id, pageRequest(request.query), request.query.expand);
+        return listEnvelope(`/v1/customers/${request.params.id}/integrations`, page.data, page.hasMore);
       },
     );
 
     app.delete(
       '/customers/:id/integrations/:integration',
       {
-        schema: { tags, summary: 'Remove an integration', params: IntegrationParams, response: { 200: DeletedIntegration, ...errorResponses } },
+        schema: {
+          tags,
+          summary: 'Remove an integration',
+          params: IntegrationParams,
+          querystring: LookupQuery,
+          response: { 200: DeletedIntegration, ...errorResponses },
+        },
       },
       async (request, reply) =>
         respond(
           request,
           reply,
-          () => integrations.remove(authOf(request), request.params.id, request.params.integration),
+          () => integrations.remove(authOf(request), request.params.id, request.params.integration, request.query.expand),
           (integration) => ({ status: 200, body: toDeletedIntegration(integration) }),
         ),
     );

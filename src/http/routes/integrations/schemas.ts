@@ -7,7 +7,7 @@ export const Integration = Type.Object(
     id: Type.String({ description: '`int_` followed by 24 random base62 characters.' }),
     object: Type.Literal('integration'),
     created: Type.Integer(),
-    customer: Type.String(),
+    customer: Type.Union([Type.String(), Type.Ref('Customer')], { description: 'The customer id, or the customer with expand[]=customer.' }),
     livemode: Type.Boolean(),
     metadata: Metadata,
     provider: Type.String(),

@@ -2,11 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { CreatePaymentMethodInput, UpdatePaymentMethodInput } from '../../../domain/payment-methods/payment-method-input.js';
-import { toApiPaymentMethod } from '../../../domain/payment-methods/payment-method-mapper.js';
+import type { Shown } from '../../../domain/expansion/expansion-table.js';
 import { paymentMethodEtag } from '../../../domain/payment-methods/payment-method-service.js';
 import type { PaymentMethodRecord } from '../../../domain/payment-methods/payment-method.js';
 import type { Presented } from '../../respond.js';
-import { expandPaths, NO_EXPANSIONS } from '../../wire/expand.js';
 import { listEnvelope, pageRequest } from '../../wire/list.js';
 import { errorResponses, ListOf } from '../../wire/schema-kit.js';
 import type { RouteModule } from '../route-module.js';
@@ -16,6 +15,7 @@ import {
   CreatePaymentMethodBody,
   CustomerPaymentMethodParams,
   DetachBody,
+  ExpandQuery,
   ListCustomerPaymentMethodsQuery,
   ListPaymentMethodsQuery,
   PaymentMethod,
@@ -25,8 +25,8 @@ import {
 
 const tags = ['Payment methods'];
 
-function present(method: PaymentMethodRecord): Presented {
-  return { status: 200, body: toApiPaymentMethod(method), etag: paymentMethodEtag(method) };
+function present(shown: Shown<PaymentMethodRecord>): Presented {
+  return { status: 200, body: shown.body, etag: paymentMethodEtag(shown.record) };
 }
 
 /** SPEC PM-1 … PM-4. Card numbers are reduced to display details before anything is stored. */
@@ -46,8 +46,7 @@ export const paymentMethodRoutes: RouteModule = {
           request,
           reply,
           () => {
-            expandPaths(request.body.expand, NO_EXPANSIONS);
-            return methods.create(authOf(request), fieldsOf<CreatePaymentMethodInput>(request.body));
+            return methods.create(authOf(request), fieldsOf<CreatePaymentMethodInput>(request.body), request.body.expand);
           },
           present,
         ),
@@ -58,22 +57,22 @@ export const paymentMethodRoutes: RouteModule = {
       { schema: { tags, summary: "List payment methods (optionally one customer's)", querystring: ListPaymentMethodsQuery, response: list('/v1/payment_methods') } },
       async (request) => {
         const q = request.query;
-        expandPaths(q.expand, NO_EXPANSIONS, true);
         const page = await methods.list(
           authOf(request),
           { ...(q.customer !== undefined && { customerId: q.customer }), ...(q.type !== undefined && { type: q.type }) },
           pageRequest(q),
+          q.expand,
         );
-        return listEnvelope('/v1/payment_methods', page.data.map(toApiPaymentMethod), page.hasMore);
+        return listEnvelope('/v1/payment_methods', page.data, page.hasMore);
       },
     );
 
     app.get(
       '/payment_methods/:id',
-      { schema: { tags, summary: 'Retrieve a payment method', params: PaymentMethodIdParams, response: one } },
+      { schema: { tags, summary: 'Retrieve a payment method', params: PaymentMethodIdParams, querystring: ExpandQuery, response: one } },
       async (request, reply) => {
-        const method = await methods.retrieve(authOf(request), request.params.id);
-        return reply.header('etag', paymentMethodEtag(method)).send(toApiPaymentMethod(method));
+        const shown = await methods.retrieve(authOf(request), request.params.id, request.query.expand);
+        return reply.header('etag', paymentMethodEtag(shown.record)).send(shown.body);
       },
     );
 
@@ -93,8 +92,7 @@ export const paymentMethodRoutes: RouteModule = {
           request,
           reply,
           () => {
-            expandPaths(request.body.expand, NO_EXPANSIONS);
-            return methods.update(authOf(request), request.params.id, fieldsOf<UpdatePaymentMethodInput>(request.body), ifMatchOf(request));
+            return methods.update(authOf(request), request.params.id, fieldsOf<UpdatePaymentMethodInput>(request.body), ifMatchOf(request), request.body.expand);
           },
           present,
         ),
@@ -108,8 +106,7 @@ export const paymentMethodRoutes: RouteModule = {
           request,
           reply,
           () => {
-            expandPaths(request.body.expand, NO_EXPANSIONS);
-            return methods.attach(authOf(request), request.params.id, request.body.customer, ifMatchOf(request));
+            return methods.attach(authOf(request), request.params.id, request.body.customer, ifMatchOf(request), request.body.expand);
           },
           present,
         ),
@@ -131,8 +128,7 @@ export const paymentMethodRoutes: RouteModule = {
           request,
           reply,
           () => {
-            expandPaths(request.body.expand, NO_EXPANSIONS);
-            return methods.detach(authOf(request), request.params.id, ifMatchOf(request));
+            return methods.detach(authOf(request), request.params.id, ifMatchOf(request), request.body.expand);
           },
           present,
         ),
@@ -151,9 +147,8 @@ export const paymentMethodRoutes: RouteModule = {
       },
       async (request) => {
         const q = request.query;
-        expandPaths(q.expand, NO_EXPANSIONS, true);
-        const page = await methods.listForCustomer(authOf(request), request.params.id, q.type, pageRequest(q));
-        return listEnvelope(`/v1/customers/${request.params.id}/payment_methods`, page.data.map(toApiPaymentMethod), page.hasMore);
+        const page = await methods.listForCustomer(authOf(request), request.params.id, q.type, pageRequest(q), q.expand);
+        return listEnvelope(`/v1/customers/${request.params.id}/payment_methods`, page.data, page.hasMore);
       },
     );
 
@@ -164,12 +159,13 @@ export const paymentMethodRoutes: RouteModule = {
           tags,
           summary: "Retrieve one of a customer's payment methods",
           params: CustomerPaymentMethodParams,
+          querystring: ExpandQuery,
           response: one,
         },
       },
       async (request, reply) => {
-        const method = await methods.retrieveForCustomer(authOf(request), request.params.id, request.params.payment_method);
-        return reply.header('etag', paymentMethodEtag(method)).send(toApiPaymentMethod(method));
+        const shown = await methods.retrieveForCustomer(authOf(request), request.params.id, request.params.payment_method, request.query.expand);
+        return reply.header('etag', paymentMethodEtag(shown.record)).send(shown.body);
       },
     );
   },

@@ -31,7 +31,7 @@ export const PaymentMethod = Type.Object(
       }),
     ),
     created: Type.Integer(),
-    customer: NullableString,
+    customer: Type.Union([Type.String(), Type.Ref('Customer'), Type.Null()], { description: 'The customer id, or the customer with expand[]=customer.' }),
     livemode: Type.Boolean(),
     metadata: Metadata,
     provider: Nullable(
@@ -104,6 +104,7 @@ export const AttachBody = Strict({
 });
 
 export const DetachBody = Strict({ expand: Type.Optional(ExpandParam) });
+export const ExpandQuery = Strict({ expand: Type.Optional(ExpandParam) });
 
 export const PaymentMethodIdParams = Strict({ id: Str(255) });
 export const CustomerPaymentMethodParams = Strict({ id: Str(255), payment_method: Str(255) });

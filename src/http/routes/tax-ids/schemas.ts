@@ -8,8 +8,15 @@ export const TaxId = Type.Object(
     object: Type.Literal('tax_id'),
     country: Nullable(Type.String()),
     created: Type.Integer(),
-    customer: Type.String(),
+    customer: Type.Union([Type.String(), Type.Ref('Customer')], { description: 'The owning customer, or the customer with expand[]=customer.' }),
     livemode: Type.Boolean(),
+    owner: Type.Object(
+      {
+        customer: Type.Union([Type.String(), Type.Ref('Customer')], { description: 'The customer, or the object with expand[]=owner.customer.' }),
+        type: Type.Literal('customer'),
+      },
+      { description: "Stripe's owner: always a customer here." },
+    ),
     type: Type.String(),
     value: Type.String({ description: 'Normalised (upper case, separators removed where the format has none).' }),
     verification: Type.Object({
@@ -32,10 +39,29 @@ export const CreateTaxIdBody = Strict({ type: Str(32), value: Str(64, { minLengt
 
 export const TaxIdParams = Strict({ id: Str(255), tax_id: Str(255) });
 export const CustomerParams = Strict({ id: Str(255) });
+export const TaxIdOnlyParams = Strict({ id: Str(255) });
+export const ExpandQuery = Strict({ expand: Type.Optional(ExpandParam) });
 
-export const ListTaxIdsQuery = Strict({
+const pageParams = {
   limit: Type.Optional(listParams.limit),
   starting_after: Type.Optional(listParams.starting_after),
   ending_before: Type.Optional(listParams.ending_before),
   expand: Type.Optional(ExpandParam),
+};
+
+export const ListTaxIdsQuery = Strict(pageParams);
+
+/** Stripe's owner: here always a customer (Clientele has no account or application owners). */
+const Owner = Strict({
+  type: Str(32, { description: 'Only `customer`.' }),
+  customer: Type.Optional(Str(255)),
 });
+
+export const CreateTopLevelTaxIdBody = Strict({
+  type: Str(32),
+  value: Str(64, { minLength: 1 }),
+  owner: Owner,
+  expand: Type.Optional(ExpandParam),
+});
+
+export const ListTopLevelTaxIdsQuery = Strict({ ...pageParams, owner: Type.Optional(Owner) });

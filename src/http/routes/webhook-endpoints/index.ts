@@ -6,7 +6,7 @@ import {
   toApiWebhookEndpoint,
   toDeletedWebhookEndpoint,
 } from '../../../domain/webhooks/webhook-endpoint-mapper.js';
-import { expandPaths, NO_EXPANSIONS } from '../../wire/expand.js';
+import { validateExpand } from '../../wire/expand.js';
 import { listEnvelope, pageRequest } from '../../wire/list.js';
 import { errorResponses, ListOf } from '../../wire/schema-kit.js';
 import type { RouteModule } from '../route-module.js';
@@ -48,7 +48,7 @@ export const webhookEndpointRoutes: RouteModule = {
           reply,
           () => {
             const { expand, ...input } = request.body;
-            expandPaths(expand, NO_EXPANSIONS);
+            validateExpand('webhook_endpoint', expand);
             return endpoints.create(authOf(request), input);
           },
           (endpoint) => ({ status: 200, body: toApiWebhookEndpoint(endpoint, { withSecret: true }) }),
@@ -66,7 +66,7 @@ export const webhookEndpointRoutes: RouteModule = {
         },
       },
       async (request) => {
-        expandPaths(request.query.expand, NO_EXPANSIONS, true);
+        validateExpand('webhook_endpoint', request.query.expand, true);
         const page = await endpoints.list(authOf(request), pageRequest(request.query));
         return listEnvelope('/v1/webhook_endpoints', page.data.map((e) => toApiWebhookEndpoint(e)), page.hasMore);
       },
@@ -84,7 +84,7 @@ export const webhookEndpointRoutes: RouteModule = {
         },
       },
       async (request) => {
-        expandPaths(request.query.expand, NO_EXPANSIONS);
+        validateExpand('webhook_endpoint', request.query.expand);
         return toApiWebhookEndpoint(await endpoints.retrieve(authOf(request), request.params.id));
       },
     );
@@ -106,7 +106,7 @@ export const webhookEndpointRoutes: RouteModule = {
           reply,
           () => {
             const { expand, ...input } = request.body;
-            expandPaths(expand, NO_EXPANSIONS);
+            validateExpand('webhook_endpoint', expand);
             return endpoints.update(authOf(request), request.params.id, input);
           },
           (endpoint) => ({ status: 200, body: toApiWebhookEndpoint(endpoint) }),
@@ -120,6 +120,7 @@ export const webhookEndpointRoutes: RouteModule = {
           tags,
           summary: 'Delete a webhook endpoint (deliveries not yet made to it are dropped)',
           params: EndpointParams,
+          querystring: RetrieveQuery,
           response: { 200: DeletedWebhookEndpoint, ...errorResponses },
         },
       },
@@ -127,7 +128,10 @@ export const webhookEndpointRoutes: RouteModule = {
         respond(
           request,
           reply,
-          () => endpoints.remove(authOf(request), request.params.id),
+          () => {
+            validateExpand('webhook_endpoint', request.query.expand);
+            return endpoints.remove(authOf(request), request.params.id);
+          },
           (endpoint) => ({ status: 200, body: toDeletedWebhookEndpoint(endpoint) }),
         ),
     );
@@ -145,7 +149,7 @@ export const webhookEndpointRoutes: RouteModule = {
       },
       async (request) => {
         const q = request.query;
-        expandPaths(q.expand, NO_EXPANSIONS, true);
+        validateExpand('webhook_endpoint_attempt', q.expand, true);
         const id = request.params.id;
         const page = await endpoints.listAttempts(authOf(request), id, { ...(q.event !== undefined && { eventId: q.event }) }, pageRequest(q));
         return listEnvelope(`/v1/webhook_endpoints/${id}/attempts`, page.data.map(toApiWebhookAttempt), page.hasMore);
