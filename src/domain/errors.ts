@@ -242,8 +242,9 @@ export function hierarchyTooDeep(depth: number, maxDepth: number, param: string)
   });
 }
 
-export function taxIdInvalid(type: string, expected: string): ApiError {
-  return build('tax_id_invalid', `Invalid value for ${type}: expected ${expected}.`, { param: 'value' });
+/** `why`: which rule the value failed (its format, or its check digit), with a valid example. */
+export function taxIdInvalid(type: string, why: string): ApiError {
+  return build('tax_id_invalid', `Invalid value for ${type}: ${why}.`, { param: 'value' });
 }
 
 export function customerMaxTaxIds(limit: number, param: string): ApiError {

@@ -23,8 +23,10 @@ export interface TaxIdType {
   country: string | null;
   /** What the number is, as a noun phrase: "Australian Business Number (ABN)". */
   description: string;
-  /** A placeholder in the canonical form, shown in error messages: 'DE123456789'. */
+  /** The canonical form as a placeholder: 'DE123456789' (its digits are not a valid number). */
   format: string;
+  /** A real number that passes every check, in its normalised form, for error messages: 'DE136695976'. */
+  example: string;
   /** The check digit algorithm applied, or null when only the format is checked. */
   checksum: string | null;
 }
@@ -33,6 +35,7 @@ export interface EuVatCountry {
   country: string;
   description: string;
   format: string;
+  example: string;
   checksum: string | null;
 }
 
@@ -45,6 +48,14 @@ export interface ValidTaxId {
 
 /** No tax id in any supported format is longer; anything longer is rejected before any parsing. */
 const MAX_INPUT_LENGTH = 64;
+
+/**
+ * What a validator found: the normalised value; null when the value is not in the type's
+ * format; BAD_CHECK when it is in the format but its check digit (or check letter) is wrong,
+ * so the error can say which rule failed.
+ */
+const BAD_CHECK: unique symbol = Symbol('bad check digit');
+type Checked = string | null | typeof BAD_CHECK;
 
 // ---------------------------------------------------------------------------------------------
 // Check digit building blocks
@@ -111,7 +122,7 @@ function allSameDigit(digits: string): boolean {
 // Each receives the part after the prefix and returns it normalised, or null when invalid.
 // ---------------------------------------------------------------------------------------------
 
-type NationalValidator = (n: string) => string | null;
+type NationalValidator = (n: string) => Checked;
 
 interface EuVatRule extends EuVatCountry {
   validate: NationalValidator;
@@ -135,52 +146,52 @@ function isCalendarDate(year: number, month: number, day: number): boolean {
 const DNI_LETTERS = 'TRWAGMYFPDXBNJZSQVHLCKE';
 
 /** Spain: NIF of residents (DNI), foreigners (NIE), special NIFs (K/L/M) and entities (CIF). */
-function spanishNif(n: string): string | null {
+function spanishNif(n: string): Checked {
   if (!/^[0-9A-Z]\d{7}[0-9A-Z]$/.test(n)) return null;
   const first = n[0] as string;
   const last = n[8];
-  if (/\d/.test(first)) return DNI_LETTERS[Number(n.slice(0, 8)) % 23] === last ? n : null;
+  if (/\d/.test(first)) return DNI_LETTERS[Number(n.slice(0, 8)) % 23] === last ? n : BAD_CHECK;
   if ('XYZ'.includes(first)) {
     const digits = String('XYZ'.indexOf(first)) + n.slice(1, 8);
-    return DNI_LETTERS[Number(digits) % 23] === last ? n : null;
+    return DNI_LETTERS[Number(digits) % 23] === last ? n : BAD_CHECK;
   }
-  if ('KLM'.includes(first)) return DNI_LETTERS[Number(n.slice(1, 8)) % 23] === last ? n : null;
+  if ('KLM'.includes(first)) return DNI_LETTERS[Number(n.slice(1, 8)) % 23] === last ? n : BAD_CHECK;
   if ('ABCDEFGHJNPQRSUVW'.includes(first)) {
     // CIF: Luhn over the 7 digits; the control is that digit or the letter 'JABCDEFGHI'[digit]
     // (the AEAT assigns one or the other by entity type; sources disagree on which, so both).
     const check = luhnCheckDigit(n.slice(1, 8));
-    return last === String(check) || last === 'JABCDEFGHI'[check] ? n : null;
+    return last === String(check) || last === 'JABCDEFGHI'[check] ? n : BAD_CHECK;
   }
   return null;
 }
 
 /** Ireland: 7 digits + check letter (+ optional second letter), or the pre-2013 form 9X99999X. */
-function irishVat(n: string): string | null {
+function irishVat(n: string): Checked {
   const alphabet = 'WABCDEFGHIJKLMNOPQRSTUV';
   const check = (seven: string, extra: string, expected: string | undefined) => {
     const sum = weightedSum(seven, [8, 7, 6, 5, 4, 3, 2]) + 9 * (extra ? alphabet.indexOf(extra) : 0);
     return alphabet[sum % 23] === expected;
   };
   let m = /^(\d{7})([A-W])([A-W]?)$/.exec(n);
-  if (m) return check(m[1] as string, m[3] as string, m[2]) ? n : null;
+  if (m) return check(m[1] as string, m[3] as string, m[2]) ? n : BAD_CHECK;
   m = /^(\d)([A-Z+*])(\d{5})([A-W])$/.exec(n);
-  if (m) return check(`0${m[3] as string}${m[1] as string}`, '', m[4]) ? n : null;
+  if (m) return check(`0${m[3] as string}${m[1] as string}`, '', m[4]) ? n : BAD_CHECK;
   return null;
 }
 
 /** Netherlands: RSIN/BSN 11-test (mod 11), or the 2020 sole-trader number (mod 97 over "NL…"). */
-function dutchBtw(n: string): string | null {
+function dutchBtw(n: string): Checked {
   if (!/^\d{9}B\d{2}$/.test(n) || n.endsWith('B00')) return null;
   const elevenTest = (weightedSum(n, [9, 8, 7, 6, 5, 4, 3, 2]) - digitAt(n, 8)) % 11 === 0;
-  return elevenTest || mod97(`NL${n}`) === 1 ? n : null;
+  return elevenTest || mod97(`NL${n}`) === 1 ? n : BAD_CHECK;
 }
 
 /** United Kingdom (also XI): HMRC's weighted mod 97, in its original and "minus 55" forms. */
-function ukVat(n: string): string | null {
+function ukVat(n: string): Checked {
   if (/^GD[0-4]\d{2}$/.test(n) || /^HA[5-9]\d{2}$/.test(n)) return n; // government departments, health authorities
   if (!/^\d{9}(\d{3})?$/.test(n) || /^0{9}/.test(n)) return null;
   const r = (weightedSum(n, [8, 7, 6, 5, 4, 3, 2]) + Number(n.slice(7, 9))) % 97;
-  return r === 0 || r === 42 ? n : null; // 42 ≡ -55 (mod 97): the scheme for numbers issued since 2010
+  return r === 0 || r === 42 ? n : BAD_CHECK; // 42 ≡ -55 (mod 97): the scheme for numbers issued since 2010
 }
 
 const EU_VAT_RULES: Record<string, EuVatRule> = {
@@ -188,25 +199,28 @@ const EU_VAT_RULES: Record<string, EuVatRule> = {
     country: 'AT',
     description: 'Austrian VAT number',
     format: 'ATU12345678',
+    example: 'ATU13585627',
     checksum: 'Luhn-based check digit (Bundesministerium für Finanzen)',
     validate: (n) =>
-      /^U\d{8}$/.test(n) && (((6 - luhnRemainder(n.slice(1, 8))) % 10) + 10) % 10 === digitAt(n, 8) ? n : null,
+      /^U\d{8}$/.test(n) ? ((((6 - luhnRemainder(n.slice(1, 8))) % 10) + 10) % 10 === digitAt(n, 8) ? n : BAD_CHECK) : null,
   },
   BE: {
     country: 'BE',
     description: 'Belgian VAT number',
     format: 'BE0123456789',
+    example: 'BE0403170701',
     checksum: '97 − (first 8 digits mod 97) (SPF Finances)',
     validate: (raw) => {
       const n = /^\d{9}$/.test(raw) ? `0${raw}` : raw; // pre-2005 numbers had 9 digits
       if (!/^[01]\d{9}$/.test(n)) return null;
-      return 97 - (Number(n.slice(0, 8)) % 97) === Number(n.slice(8)) ? n : null;
+      return 97 - (Number(n.slice(0, 8)) % 97) === Number(n.slice(8)) ? n : BAD_CHECK;
     },
   },
   BG: {
     country: 'BG',
     description: 'Bulgarian VAT number',
     format: 'BG0123456789',
+    example: 'BG175074752',
     checksum: 'weighted mod 11 (legal entities); EGN, PNF or "other" check digit for 10 digits (НАП)',
     validate: (n) => {
       if (/^\d{10}$/.test(n)) {
@@ -216,47 +230,49 @@ const EU_VAT_RULES: Record<string, EuVatRule> = {
         const egn = bulgarianBirthDateValid(n) ? (weightedSum(n, [2, 4, 8, 5, 10, 9, 7, 3, 6]) % 11) % 10 : -1;
         const pnf = weightedSum(n, [21, 19, 17, 13, 11, 9, 7, 3, 1]) % 10;
         const other = (11 - (weightedSum(n, [4, 3, 2, 7, 6, 5, 4, 3, 2]) % 11)) % 11;
-        return egn === last || pnf === last || other === last ? n : null;
+        return egn === last || pnf === last || other === last ? n : BAD_CHECK;
       }
       if (!/^\d{9}$/.test(n)) return null;
       let check = weightedSum(n, [1, 2, 3, 4, 5, 6, 7, 8]) % 11;
       if (check === 10) check = weightedSum(n, [3, 4, 5, 6, 7, 8, 9, 10]) % 11;
-      return check % 10 === digitAt(n, 8) ? n : null;
+      return check % 10 === digitAt(n, 8) ? n : BAD_CHECK;
     },
   },
   CY: {
     country: 'CY',
     description: 'Cypriot VAT number',
     format: 'CY12345678Z',
+    example: 'CY10259033P',
     checksum: 'check letter (Tax Department of Cyprus)',
     validate: (n) => {
       if (!/^\d{8}[A-Z]$/.test(n) || n.startsWith('12')) return null;
       const odd = [1, 0, 5, 7, 9, 13, 15, 17, 19, 21];
       let sum = 0;
       for (let i = 0; i < 8; i++) sum += i % 2 === 0 ? (odd[digitAt(n, i)] ?? 0) : digitAt(n, i);
-      return String.fromCharCode(65 + (sum % 26)) === n[8] ? n : null;
+      return String.fromCharCode(65 + (sum % 26)) === n[8] ? n : BAD_CHECK;
     },
   },
   CZ: {
     country: 'CZ',
     description: 'Czech VAT number',
     format: 'CZ1234567890',
+    example: 'CZ25123891',
     checksum: 'weighted mod 11 (entities, persons without a birth number); birth number mod 11 (Finanční správa)',
     validate: (n) => {
       if (/^[0-8]\d{7}$/.test(n)) {
         // legal entities (IČO)
         const check = (11 - (weightedSum(n, [8, 7, 6, 5, 4, 3, 2]) % 11)) % 11;
-        return (check === 0 ? 1 : check) % 10 === digitAt(n, 7) ? n : null;
+        return (check === 0 ? 1 : check) % 10 === digitAt(n, 7) ? n : BAD_CHECK;
       }
       if (/^6\d{8}$/.test(n)) {
         // individuals without a birth number: weights over digits 2–8
         const r = weightedSum(n.slice(1), [8, 7, 6, 5, 4, 3, 2]) % 11;
-        return (8 - ((10 - r) % 11) + 10) % 10 === digitAt(n, 8) ? n : null;
+        return (8 - ((10 - r) % 11) + 10) % 10 === digitAt(n, 8) ? n : BAD_CHECK;
       }
       if (/^\d{9}$/.test(n)) return n; // birth numbers issued before 1954 carry no check digit
       if (/^\d{10}$/.test(n)) {
         // birth numbers: divisible by 11, except that a remainder of 10 was written as 0 before 1985
-        return (Number(n.slice(0, 9)) % 11) % 10 === digitAt(n, 9) ? n : null;
+        return (Number(n.slice(0, 9)) % 11) % 10 === digitAt(n, 9) ? n : BAD_CHECK;
       }
       return null;
     },
@@ -265,39 +281,44 @@ const EU_VAT_RULES: Record<string, EuVatRule> = {
     country: 'DE',
     description: 'German VAT number',
     format: 'DE123456789',
+    example: 'DE136695976',
     checksum: 'ISO 7064 MOD 11,10 (Bundeszentralamt für Steuern)',
-    validate: (n) => (/^[1-9]\d{8}$/.test(n) && iso7064Mod11_10(n.slice(0, 8)) === digitAt(n, 8) ? n : null),
+    validate: (n) => (/^[1-9]\d{8}$/.test(n) ? (iso7064Mod11_10(n.slice(0, 8)) === digitAt(n, 8) ? n : BAD_CHECK) : null),
   },
   DK: {
     country: 'DK',
     description: 'Danish VAT number',
     format: 'DK12345678',
+    example: 'DK13585628',
     checksum: 'weighted mod 11 (Erhvervsstyrelsen, CVR)',
-    validate: (n) => (/^[1-9]\d{7}$/.test(n) && weightedSum(n, [2, 7, 6, 5, 4, 3, 2, 1]) % 11 === 0 ? n : null),
+    validate: (n) => (/^[1-9]\d{7}$/.test(n) ? (weightedSum(n, [2, 7, 6, 5, 4, 3, 2, 1]) % 11 === 0 ? n : BAD_CHECK) : null),
   },
   EE: {
     country: 'EE',
     description: 'Estonian VAT number',
     format: 'EE123456789',
+    example: 'EE100594102',
     checksum: 'weighted mod 10 (Maksu- ja Tolliamet)',
-    validate: (n) => (/^10\d{7}$/.test(n) && weightedSum(n, [3, 7, 1, 3, 7, 1, 3, 7, 1]) % 10 === 0 ? n : null),
+    validate: (n) => (/^10\d{7}$/.test(n) ? (weightedSum(n, [3, 7, 1, 3, 7, 1, 3, 7, 1]) % 10 === 0 ? n : BAD_CHECK) : null),
   },
   EL: {
     country: 'GR',
     description: 'Greek VAT number',
     format: 'EL123456789',
+    example: 'EL094259216',
     checksum: 'powers-of-two mod 11 (ΑΑΔΕ)',
     validate: (n) => {
       if (!/^\d{9}$/.test(n)) return null;
       let sum = 0;
       for (let i = 0; i < 8; i++) sum = sum * 2 + digitAt(n, i);
-      return ((sum * 2) % 11) % 10 === digitAt(n, 8) ? n : null;
+      return ((sum * 2) % 11) % 10 === digitAt(n, 8) ? n : BAD_CHECK;
     },
   },
   ES: {
     country: 'ES',
     description: 'Spanish VAT number (NIF)',
     format: 'ESA1234567Z',
+    example: 'ESA28015865',
     checksum: 'NIF/NIE control letter and CIF control character (Agencia Tributaria)',
     validate: spanishNif,
   },
@@ -305,38 +326,43 @@ const EU_VAT_RULES: Record<string, EuVatRule> = {
     country: 'FI',
     description: 'Finnish VAT number',
     format: 'FI12345678',
+    example: 'FI20774740',
     checksum: 'weighted mod 11 (Verohallinto, Y-tunnus)',
-    validate: (n) => (/^\d{8}$/.test(n) && weightedSum(n, [7, 9, 10, 5, 8, 4, 2, 1]) % 11 === 0 ? n : null),
+    validate: (n) => (/^\d{8}$/.test(n) ? (weightedSum(n, [7, 9, 10, 5, 8, 4, 2, 1]) % 11 === 0 ? n : BAD_CHECK) : null),
   },
   FR: {
     country: 'FR',
     description: 'French VAT number',
     format: 'FRAB123456789',
+    example: 'FR40303265045',
     checksum: 'key = (12 + 3 × (SIREN mod 97)) mod 97 for numeric keys (DGFiP)',
     validate: (n) => {
       if (!/^[0-9A-HJ-NP-Z]{2}\d{9}$/.test(n)) return null; // the key never uses I or O
       if (!/^\d{2}/.test(n)) return n; // alphabetic keys: format only
-      return Number(n.slice(0, 2)) === (12 + 3 * (Number(n.slice(2)) % 97)) % 97 ? n : null;
+      return Number(n.slice(0, 2)) === (12 + 3 * (Number(n.slice(2)) % 97)) % 97 ? n : BAD_CHECK;
     },
   },
   HR: {
     country: 'HR',
     description: 'Croatian VAT number (OIB)',
     format: 'HR12345678912',
+    example: 'HR33392005961',
     checksum: 'ISO 7064 MOD 11,10 (Porezna uprava)',
-    validate: (n) => (/^\d{11}$/.test(n) && iso7064Mod11_10(n.slice(0, 10)) === digitAt(n, 10) ? n : null),
+    validate: (n) => (/^\d{11}$/.test(n) ? (iso7064Mod11_10(n.slice(0, 10)) === digitAt(n, 10) ? n : BAD_CHECK) : null),
   },
   HU: {
     country: 'HU',
     description: 'Hungarian VAT number',
     format: 'HU12345678',
+    example: 'HU12892312',
     checksum: 'weighted mod 10 (Nemzeti Adó- és Vámhivatal)',
-    validate: (n) => (/^\d{8}$/.test(n) && weightedSum(n, [9, 7, 3, 1, 9, 7, 3, 1]) % 10 === 0 ? n : null),
+    validate: (n) => (/^\d{8}$/.test(n) ? (weightedSum(n, [9, 7, 3, 1, 9, 7, 3, 1]) % 10 === 0 ? n : BAD_CHECK) : null),
   },
   IE: {
     country: 'IE',
     description: 'Irish VAT number',
     format: 'IE1234567AB',
+    example: 'IE6433435F',
     checksum: 'weighted mod 23 check letter (Revenue)',
     validate: irishVat,
   },
@@ -344,13 +370,15 @@ const EU_VAT_RULES: Record<string, EuVatRule> = {
     country: 'IT',
     description: 'Italian VAT number (partita IVA)',
     format: 'IT12345678912',
+    example: 'IT00743110157',
     checksum: 'Luhn (Agenzia delle Entrate)',
-    validate: (n) => (/^\d{11}$/.test(n) && !/^0{7}/.test(n) && luhnRemainder(n) === 0 ? n : null),
+    validate: (n) => (/^\d{11}$/.test(n) && !/^0{7}/.test(n) ? (luhnRemainder(n) === 0 ? n : BAD_CHECK) : null),
   },
   LT: {
     country: 'LT',
     description: 'Lithuanian VAT number',
     format: 'LT123456789123',
+    example: 'LT119511515',
     checksum: 'two-pass weighted mod 11 (Valstybinė mokesčių inspekcija)',
     validate: (n) => {
       if (!/^(\d{7}1\d|\d{10}1\d)$/.test(n)) return null; // the 2nd-last digit is always 1
@@ -363,38 +391,42 @@ const EU_VAT_RULES: Record<string, EuVatRule> = {
         for (let i = 0; i < body.length; i++) check += (1 + ((i + 2) % 9)) * digitAt(body, i);
         check %= 11;
       }
-      return check % 10 === digitAt(n, n.length - 1) ? n : null;
+      return check % 10 === digitAt(n, n.length - 1) ? n : BAD_CHECK;
     },
   },
   LU: {
     country: 'LU',
     description: 'Luxembourg VAT number',
     format: 'LU12345678',
+    example: 'LU15027442',
     checksum: 'first 6 digits mod 89 (Administration de l’enregistrement)',
-    validate: (n) => (/^\d{8}$/.test(n) && Number(n.slice(0, 6)) % 89 === Number(n.slice(6)) ? n : null),
+    validate: (n) => (/^\d{8}$/.test(n) ? (Number(n.slice(0, 6)) % 89 === Number(n.slice(6)) ? n : BAD_CHECK) : null),
   },
   LV: {
     country: 'LV',
     description: 'Latvian VAT number',
     format: 'LV12345678912',
+    example: 'LV40003521600',
     checksum: 'weighted mod 11 for legal entities (Valsts ieņēmumu dienests)',
     validate: (n) => {
       if (!/^\d{11}$/.test(n)) return null;
       if (digitAt(n, 0) <= 3) return n; // personal codes: format only
-      return weightedSum(n, [9, 1, 4, 8, 3, 10, 2, 5, 7, 6, 1]) % 11 === 3 ? n : null;
+      return weightedSum(n, [9, 1, 4, 8, 3, 10, 2, 5, 7, 6, 1]) % 11 === 3 ? n : BAD_CHECK;
     },
   },
   MT: {
     country: 'MT',
     description: 'Maltese VAT number',
     format: 'MT12345678',
+    example: 'MT11679112',
     checksum: 'weighted mod 37 (Commissioner for Revenue)',
-    validate: (n) => (/^[1-9]\d{7}$/.test(n) && weightedSum(n, [3, 4, 6, 7, 8, 9, 10, 1]) % 37 === 0 ? n : null),
+    validate: (n) => (/^[1-9]\d{7}$/.test(n) ? (weightedSum(n, [3, 4, 6, 7, 8, 9, 10, 1]) % 37 === 0 ? n : BAD_CHECK) : null),
   },
   NL: {
     country: 'NL',
     description: 'Dutch VAT number',
     format: 'NL123456789B12',
+    example: 'NL004495445B01',
     checksum: '11-test of the RSIN, or mod 97 of the sole-trader number (Belastingdienst)',
     validate: dutchBtw,
   },
@@ -402,62 +434,69 @@ const EU_VAT_RULES: Record<string, EuVatRule> = {
     country: 'PL',
     description: 'Polish VAT number (NIP)',
     format: 'PL1234567890',
+    example: 'PL5260250995',
     checksum: 'weighted mod 11 (Ministerstwo Finansów)',
     validate: (n) =>
-      /^\d{10}$/.test(n) && weightedSum(n, [6, 5, 7, 2, 3, 4, 5, 6, 7]) % 11 === digitAt(n, 9) ? n : null,
+      /^\d{10}$/.test(n) ? (weightedSum(n, [6, 5, 7, 2, 3, 4, 5, 6, 7]) % 11 === digitAt(n, 9) ? n : BAD_CHECK) : null,
   },
   PT: {
     country: 'PT',
     description: 'Portuguese VAT number (NIF)',
     format: 'PT123456789',
+    example: 'PT501964843',
     checksum: 'weighted mod 11 (Autoridade Tributária)',
     validate: (n) => {
       if (!/^[1-9]\d{8}$/.test(n)) return null;
       const check = 11 - (weightedSum(n, [9, 8, 7, 6, 5, 4, 3, 2]) % 11);
-      return (check >= 10 ? 0 : check) === digitAt(n, 8) ? n : null;
+      return (check >= 10 ? 0 : check) === digitAt(n, 8) ? n : BAD_CHECK;
     },
   },
   RO: {
     country: 'RO',
     description: 'Romanian VAT number (CIF)',
     format: 'RO1234567891',
+    example: 'RO18547290',
     checksum: 'weighted mod 11 (ANAF)',
     validate: (n) => {
       if (!/^[1-9]\d{1,9}$/.test(n)) return null;
       const body = n.slice(0, -1).padStart(9, '0');
-      return ((10 * weightedSum(body, [7, 5, 3, 2, 1, 7, 5, 3, 2])) % 11) % 10 === digitAt(n, n.length - 1) ? n : null;
+      return ((10 * weightedSum(body, [7, 5, 3, 2, 1, 7, 5, 3, 2])) % 11) % 10 === digitAt(n, n.length - 1) ? n : BAD_CHECK;
     },
   },
   SE: {
     country: 'SE',
     description: 'Swedish VAT number',
     format: 'SE123456789101',
+    example: 'SE123456789701',
     checksum: 'Luhn over the organisation number (Skatteverket)',
-    validate: (n) => (/^\d{10}01$/.test(n) && luhnRemainder(n.slice(0, 10)) === 0 ? n : null),
+    validate: (n) => (/^\d{10}01$/.test(n) ? (luhnRemainder(n.slice(0, 10)) === 0 ? n : BAD_CHECK) : null),
   },
   SI: {
     country: 'SI',
     description: 'Slovenian VAT number',
     format: 'SI12345678',
+    example: 'SI50223054',
     checksum: 'weighted mod 11 (Finančna uprava)',
     validate: (n) => {
       if (!/^[1-9]\d{7}$/.test(n)) return null;
       const check = 11 - (weightedSum(n, [8, 7, 6, 5, 4, 3, 2]) % 11);
-      if (check === 11) return null; // never issued
-      return check % 10 === digitAt(n, 7) ? n : null;
+      if (check === 11) return BAD_CHECK; // never issued
+      return check % 10 === digitAt(n, 7) ? n : BAD_CHECK;
     },
   },
   SK: {
     country: 'SK',
     description: 'Slovak VAT number',
     format: 'SK1234567891',
+    example: 'SK2022749619',
     checksum: 'whole number mod 11 (Finančná správa)',
-    validate: (n) => (/^[1-9]\d[234789]\d{7}$/.test(n) && Number(n) % 11 === 0 ? n : null),
+    validate: (n) => (/^[1-9]\d[234789]\d{7}$/.test(n) ? (Number(n) % 11 === 0 ? n : BAD_CHECK) : null),
   },
   XI: {
     country: 'GB',
     description: 'Northern Ireland VAT number',
     format: 'XI123456789',
+    example: 'XI980780684',
     checksum: 'weighted mod 97 (HMRC)',
     validate: ukVat,
   },
@@ -466,12 +505,21 @@ const EU_VAT_RULES: Record<string, EuVatRule> = {
 /** The EU VAT prefixes (VIES), with the country each one means: EL is Greece, XI is Northern Ireland. */
 export const EU_VAT_COUNTRIES: Readonly<Record<string, EuVatCountry>> = Object.freeze(
   Object.fromEntries(
-    Object.entries(EU_VAT_RULES).map(([prefix, { country, description, format, checksum }]) => [
+    Object.entries(EU_VAT_RULES).map(([prefix, { country, description, format, example, checksum }]) => [
       prefix,
-      Object.freeze({ country, description, format, checksum }),
+      Object.freeze({ country, description, format, example, checksum }),
     ]),
   ),
 );
+
+/** Why a value failed its rule, as the error message says it (after "Invalid value for <type>: "). */
+function failure(rule: Pick<TaxIdType, 'description' | 'example' | 'checksum'>, found: null | typeof BAD_CHECK): string {
+  if (found === BAD_CHECK) {
+    const what = rule.checksum?.includes('letter') ? 'check letter' : 'check digit';
+    return `it has the format of ${withArticle(rule.description)}, but its ${what} is wrong, so it is probably mistyped (a valid one looks like ${rule.example})`;
+  }
+  return `not in the format of ${withArticle(rule.description)} (for example ${rule.example})`;
+}
 
 function euVat(value: string): ValidTaxId | string {
   let prefix = value.slice(0, 2);
@@ -479,10 +527,10 @@ function euVat(value: string): ValidTaxId | string {
   const rule = Object.hasOwn(EU_VAT_RULES, prefix) ? EU_VAT_RULES[prefix] : undefined;
   if (!rule) {
     const prefixes = Object.keys(EU_VAT_RULES).join(', ');
-    return `a European VAT number starting with a member state prefix (${prefixes}), like DE123456789`;
+    return `a European VAT number starts with a member state prefix (${prefixes}), for example DE136695976`;
   }
   const national = rule.validate(value.slice(2));
-  if (national === null) return `${withArticle(rule.description)} like ${rule.format}`;
+  if (typeof national !== 'string') return failure(rule, national);
   return { value: `${prefix}${national}`, country: rule.country };
 }
 
@@ -519,19 +567,19 @@ function brazilCheckDigit(digits: string, weights: readonly number[]): number {
   return r < 2 ? 0 : 11 - r;
 }
 
-function brCnpj(n: string): string | null {
+function brCnpj(n: string): Checked {
   if (!/^\d{14}$/.test(n) || allSameDigit(n)) return null;
   const d1 = brazilCheckDigit(n, [5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2]);
   const d2 = brazilCheckDigit(n, [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2]);
-  if (d1 !== digitAt(n, 12) || d2 !== digitAt(n, 13)) return null;
+  if (d1 !== digitAt(n, 12) || d2 !== digitAt(n, 13)) return BAD_CHECK;
   return `${n.slice(0, 2)}.${n.slice(2, 5)}.${n.slice(5, 8)}/${n.slice(8, 12)}-${n.slice(12)}`;
 }
 
-function brCpf(n: string): string | null {
+function brCpf(n: string): Checked {
   if (!/^\d{11}$/.test(n) || allSameDigit(n)) return null;
   const d1 = brazilCheckDigit(n, [10, 9, 8, 7, 6, 5, 4, 3, 2]);
   const d2 = brazilCheckDigit(n, [11, 10, 9, 8, 7, 6, 5, 4, 3, 2]);
-  if (d1 !== digitAt(n, 9) || d2 !== digitAt(n, 10)) return null;
+  if (d1 !== digitAt(n, 9) || d2 !== digitAt(n, 10)) return BAD_CHECK;
   return `${n.slice(0, 3)}.${n.slice(3, 6)}.${n.slice(6, 9)}-${n.slice(9)}`;
 }
 
@@ -558,7 +606,7 @@ function sgUen(raw: string): string | null {
 
 interface TypeRule extends TaxIdType {
   country: string;
-  validate: (normalised: string) => string | null;
+  validate: (normalised: string) => Checked;
 }
 
 const TYPE_RULES: Record<string, TypeRule> = {
@@ -566,23 +614,25 @@ const TYPE_RULES: Record<string, TypeRule> = {
     country: 'GB',
     description: 'UK VAT number',
     format: 'GB123456789',
+    example: 'GB980780684',
     checksum: 'weighted mod 97, original and 9755 schemes (HMRC)',
     validate: (v) => {
       const national = ukVat(v.startsWith('GB') ? v.slice(2) : v);
-      return national === null ? null : `GB${national}`;
+      return typeof national === 'string' ? `GB${national}` : national;
     },
   },
   ch_vat: {
     country: 'CH',
     description: 'Swiss VAT number',
     format: 'CHE-123.456.789 MWST',
+    example: 'CHE-116.281.710 MWST',
     checksum: 'weighted mod 11 of the UID (Bundesamt für Statistik)',
     validate: (v) => {
       const m = /^(?:CHE)?(\d{9})(MWST|TVA|IVA|TPV)?$/.exec(v);
       if (!m) return null;
       const digits = m[1] as string;
       const check = (11 - (weightedSum(digits, [5, 4, 3, 2, 7, 6, 5, 4]) % 11)) % 11;
-      if (check !== digitAt(digits, 8)) return null; // a remainder giving 10 is never issued
+      if (check !== digitAt(digits, 8)) return BAD_CHECK; // a remainder giving 10 is never issued
       const uid = `CHE-${digits.slice(0, 3)}.${digits.slice(3, 6)}.${digits.slice(6)}`;
       return m[2] ? `${uid} ${m[2]}` : uid;
     },
@@ -591,18 +641,20 @@ const TYPE_RULES: Record<string, TypeRule> = {
     country: 'NO',
     description: 'Norwegian VAT number',
     format: '123456789MVA',
+    example: '965920358MVA',
     checksum: 'weighted mod 11 of the organisation number (Brønnøysundregistrene)',
     validate: (v) => {
       const m = /^(?:NO)?(\d{9})(?:MVA)?$/.exec(v);
       if (!m) return null;
       const digits = m[1] as string;
-      return weightedSum(digits, [3, 2, 7, 6, 5, 4, 3, 2, 1]) % 11 === 0 ? `${digits}MVA` : null;
+      return weightedSum(digits, [3, 2, 7, 6, 5, 4, 3, 2, 1]) % 11 === 0 ? `${digits}MVA` : BAD_CHECK;
     },
   },
   us_ein: {
     country: 'US',
     description: 'US Employer Identification Number (EIN)',
     format: '12-3456789',
+    example: '12-3456789',
     checksum: null,
     validate: (v) =>
       /^\d{9}$/.test(v) && !INVALID_EIN_PREFIXES.has(v.slice(0, 2)) ? `${v.slice(0, 2)}-${v.slice(2)}` : null,
@@ -611,6 +663,7 @@ const TYPE_RULES: Record<string, TypeRule> = {
     country: 'CA',
     description: 'Canadian Business Number (BN)',
     format: '123456789',
+    example: '123456789',
     checksum: null,
     validate: (v) => (/^\d{9}$/.test(v) ? v : null),
   },
@@ -618,6 +671,7 @@ const TYPE_RULES: Record<string, TypeRule> = {
     country: 'CA',
     description: 'Canadian GST/HST number',
     format: '123456789RT0002',
+    example: '123456789RT0001',
     checksum: null,
     validate: (v) => (/^\d{9}RT\d{4}$/.test(v) ? v : null),
   },
@@ -625,27 +679,30 @@ const TYPE_RULES: Record<string, TypeRule> = {
     country: 'AU',
     description: 'Australian Business Number (ABN)',
     format: '12345678912',
+    example: '51824753556',
     checksum: 'weighted mod 89 (Australian Business Register)',
     validate: (v) => {
       if (!/^[1-9]\d{10}$/.test(v)) return null;
       const adjusted = `${digitAt(v, 0) - 1}${v.slice(1)}`;
-      return weightedSum(adjusted, [10, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19]) % 89 === 0 ? v : null;
+      return weightedSum(adjusted, [10, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19]) % 89 === 0 ? v : BAD_CHECK;
     },
   },
   in_gst: {
     country: 'IN',
     description: 'Indian GST number (GSTIN)',
     format: '12ABCDE3456FGZH',
+    example: '27AAPFU0939F1ZV',
     checksum: 'Luhn mod 36 check character (GSTN)',
     validate: (v) => {
       if (!/^\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]$/.test(v) || !isGstStateCode(v.slice(0, 2))) return null;
-      return gstinCheckChar(v.slice(0, 14)) === v[14] ? v : null;
+      return gstinCheckChar(v.slice(0, 14)) === v[14] ? v : BAD_CHECK;
     },
   },
   br_cnpj: {
     country: 'BR',
     description: 'Brazilian CNPJ number',
     format: '01.234.456/5432-10',
+    example: '11.222.333/0001-81',
     checksum: 'two mod 11 check digits (Receita Federal)',
     validate: brCnpj,
   },
@@ -653,6 +710,7 @@ const TYPE_RULES: Record<string, TypeRule> = {
     country: 'BR',
     description: 'Brazilian CPF number',
     format: '123.456.789-87',
+    example: '529.982.247-25',
     checksum: 'two mod 11 check digits (Receita Federal)',
     validate: brCpf,
   },
@@ -660,6 +718,7 @@ const TYPE_RULES: Record<string, TypeRule> = {
     country: 'MX',
     description: 'Mexican RFC number',
     format: 'ABC010203AB9',
+    example: 'MAB9307148T4',
     checksum: null,
     validate: mxRfc,
   },
@@ -667,19 +726,21 @@ const TYPE_RULES: Record<string, TypeRule> = {
     country: 'JP',
     description: 'Japanese Corporate Number (Hōjin Bangō)',
     format: '1234567891234',
+    example: '5835678256246',
     checksum: 'leading check digit, 9 − (weighted sum mod 9) (National Tax Agency)',
     validate: (v) => {
       if (!/^\d{13}$/.test(v)) return null;
       let sum = 0;
       // Weights 1, 2, 1, 2, … counted from the rightmost digit of the 12-digit base number.
       for (let i = 12, w = 1; i >= 1; i--, w = 3 - w) sum += digitAt(v, i) * w;
-      return 9 - (sum % 9) === digitAt(v, 0) ? v : null;
+      return 9 - (sum % 9) === digitAt(v, 0) ? v : BAD_CHECK;
     },
   },
   sg_uen: {
     country: 'SG',
     description: 'Singaporean UEN',
     format: '123456789F',
+    example: 'T01FC6132D',
     checksum: null,
     validate: sgUen,
   },
@@ -687,13 +748,14 @@ const TYPE_RULES: Record<string, TypeRule> = {
     country: 'ZA',
     description: 'South African VAT number',
     format: '4123456789',
+    example: '4123456789',
     checksum: null,
     validate: (v) => (/^4\d{9}$/.test(v) ? v : null),
   },
 };
 
-function publicEntry({ country, description, format, checksum }: TaxIdType): TaxIdType {
-  return Object.freeze({ country, description, format, checksum });
+function publicEntry({ country, description, format, example, checksum }: TaxIdType): TaxIdType {
+  return Object.freeze({ country, description, format, example, checksum });
 }
 
 /** Every supported type, in the order error messages list them. */
@@ -702,6 +764,7 @@ export const TAX_ID_TYPES: Readonly<Record<string, TaxIdType>> = Object.freeze({
     country: null,
     description: 'European VAT number',
     format: 'DE123456789',
+    example: 'DE136695976',
     checksum: 'per member state; see EU_VAT_COUNTRIES',
   }),
   ...Object.fromEntries(Object.entries(TYPE_RULES).map(([type, rule]) => [type, publicEntry(rule)])),
@@ -725,23 +788,20 @@ export function validateTaxId(type: string, value: string): ValidTaxId {
   if (!isTaxIdType(type)) {
     throw parameterInvalid(`Invalid type: must be one of ${Object.keys(TAX_ID_TYPES).join(', ')}.`, 'type');
   }
-  const invalid = (expected: string) => taxIdInvalid(type, expected);
-
   const rule = type === 'eu_vat' ? undefined : TYPE_RULES[type];
-  const expected = rule
-    ? `${withArticle(rule.description)} like ${rule.format}`
-    : 'a European VAT number like DE123456789';
-  if (typeof value !== 'string' || value.length > MAX_INPUT_LENGTH) throw invalid(expected);
+  const described = rule ?? (TAX_ID_TYPES.eu_vat as TaxIdType);
+  const notInFormat = () => taxIdInvalid(type, failure(described, null));
+  if (typeof value !== 'string' || value.length > MAX_INPUT_LENGTH) throw notInFormat();
 
   const stripped = value.trim().toUpperCase().replace(type === 'br_cnpj' ? /[\s.\-/]/g : /[\s.-]/g, '');
-  if (stripped === '') throw invalid(expected);
+  if (stripped === '') throw notInFormat();
 
   if (!rule) {
     const result = euVat(stripped);
-    if (typeof result === 'string') throw invalid(result);
+    if (typeof result === 'string') throw taxIdInvalid(type, result);
     return result;
   }
   const normalised = rule.validate(stripped);
-  if (normalised === null) throw invalid(expected);
+  if (typeof normalised !== 'string') throw taxIdInvalid(type, failure(rule, normalised));
   return { value: normalised, country: rule.country };
 }

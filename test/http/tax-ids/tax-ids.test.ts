@@ -135,26 +135,42 @@ describe.each(STORES)('tax ids (%s)', (kind) => {
     });
   });
 
-  describe('invalid values: 400 tax_id_invalid naming the expected format', () => {
+  describe('invalid values: 400 tax_id_invalid saying which rule failed, with an example that passes', () => {
     it.each(TAX_ID_EXAMPLES)('$type refuses $invalid', async ({ type, invalid }) => {
       const { api } = await freshAccount(t);
       const customer = await createCustomer(api);
       const res = await addTaxId(api, customer.id, type, invalid);
       expectError(res, 400, { type: 'invalid_request_error', code: 'tax_id_invalid', param: 'value' });
-      // The message names what was expected: the type's (for eu_vat, the member state's) description and format.
+      // The message names the type (for eu_vat, the member state), which rule failed and a value that passes.
       const expected = type === 'eu_vat' ? EU_VAT_COUNTRIES.DE : TAX_ID_TYPES[type];
       if (!expected) throw new Error(`no table entry for ${type}`);
       expect(res.body.error.message).toMatch(
-        new RegExp(`^Invalid value for ${type}: expected an? ${escapeRegExp(expected.description)} like ${escapeRegExp(expected.format)}\\.$`),
+        new RegExp(
+          `^Invalid value for ${type}: (not in the format of an? ${escapeRegExp(expected.description)} \\(for example ${escapeRegExp(expected.example)}\\)` +
+            `|it has the format of an? ${escapeRegExp(expected.description)}, but its check (digit|letter) is wrong, so it is probably mistyped \\(a valid one looks like ${escapeRegExp(expected.example)}\\))\\.$`,
+        ),
       );
       expect(await allIds(api, `/v1/customers/${customer.id}/tax_ids`)).toEqual([]);
+      // The example given passes.
+      expect((await addTaxId(api, customer.id, type, expected.example)).status).toBe(200);
     });
 
-    it.each(EU_VAT_EXAMPLES)('eu_vat $invalid: the message names that member state’s format ($format)', async ({ invalid, format }) => {
+    it.each(EU_VAT_EXAMPLES)('eu_vat $invalid: the message names that member state and a number of it that passes', async ({ invalid, value }) => {
       const customer = await createCustomer(t.api());
       const res = await addTaxId(t.api(), customer.id, 'eu_vat', invalid);
       expectError(res, 400, { code: 'tax_id_invalid', param: 'value' });
-      expect(res.body.error.message.endsWith(` like ${format}.`)).toBe(true);
+      const state = EU_VAT_COUNTRIES[value.slice(0, 2)];
+      expect(res.body.error.message).toContain(state?.description);
+      expect(res.body.error.message.endsWith(`looks like ${state?.example}).`)).toBe(true);
+    });
+
+    it("Stripe's documentation example DE123456789 is refused for its check digit, and the message says so", async () => {
+      const customer = await createCustomer(t.api());
+      const res = await addTaxId(t.api(), customer.id, 'eu_vat', 'DE123456789');
+      expectError(res, 400, { code: 'tax_id_invalid', param: 'value' });
+      expect(res.body.error.message).toBe(
+        'Invalid value for eu_vat: it has the format of a German VAT number, but its check digit is wrong, so it is probably mistyped (a valid one looks like DE136695976).',
+      );
     });
 
     it('eu_vat with a prefix that is not a member state lists the prefixes', async () => {
@@ -223,7 +239,7 @@ describe.each(STORES)('tax ids (%s)', (kind) => {
         ],
       });
       expectError(res, 400, { code: 'tax_id_invalid', param: 'tax_id_data[1][value]' });
-      expect(res.body.error.message.endsWith(` like ${TAX_ID_TYPES.au_abn?.format}.`)).toBe(true);
+      expect(res.body.error.message.endsWith(`looks like ${TAX_ID_TYPES.au_abn?.example}).`)).toBe(true);
       const unknownType = await api.post('/v1/customers', { tax_id_data: [{ type: 'zz_tin', value: '1' }] });
       expectError(unknownType, 400, { code: 'parameter_invalid', param: 'tax_id_data[0][type]' });
       const missingValue = await api.post('/v1/customers', { tax_id_data: [{ type: 'eu_vat' }] });
