@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { invalidCharacters, parameterUnknown } from '../../domain/errors.js';
+import { parameterUnknown } from '../../domain/errors.js';
 import { randomBase62 } from '../../lib/ids.js';
-import { parseForm, parseJsonBody } from '../wire/body-parsers.js';
-import { FORBIDDEN_CONTROL, normalizeParams, type SchemaNode } from '../wire/normalize.js';
+import { parseForm, parseJsonBody, utf8Text } from '../wire/body-parsers.js';
+import { checkCharacters, normalizeParams, type SchemaNode } from '../wire/normalize.js';
 
 export function newRequestId(): string {
   return `req_${randomBase62(24)}`;
@@ -22,19 +22,19 @@ export function registerWire(app: FastifyInstance, options: { bodyLimit: number 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
-    { parseAs: 'string', bodyLimit: options.bodyLimit },
+    { parseAs: 'buffer', bodyLimit: options.bodyLimit },
     (request, body, done) => {
       request.bodyIsForm = true;
       try {
-        done(null, parseForm(body as string));
+        done(null, parseForm(utf8Text(body as Buffer)));
       } catch (error) {
         done(error as Error, undefined);
       }
     },
   );
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: options.bodyLimit }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (_request, body, done) => {
     try {
-      done(null, parseJsonBody(body as string));
+      done(null, parseJsonBody(utf8Text(body as Buffer)));
     } catch (error) {
       done(error as Error, undefined);
     }
@@ -92,9 +92,7 @@ function rejectUndeclared(params: unknown): void {
 function rejectControlInPath(params: unknown): void {
   if (typeof params !== 'object' || params === null) return;
   for (const [name, value] of Object.entries(params)) {
-    if (typeof value === 'string' && FORBIDDEN_CONTROL.test(value)) {
-      throw invalidCharacters(`Invalid ${name}: control characters (such as null bytes) are not allowed.`, name);
-    }
+    if (typeof value === 'string') checkCharacters(value, name);
   }
 }
 

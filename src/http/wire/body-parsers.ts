@@ -1,6 +1,7 @@
+import { isUtf8 } from 'node:buffer';
 import qs from 'qs';
 import secureJson from 'secure-json-parse';
-import { bodyInvalid, parameterUnknown } from '../../domain/errors.js';
+import { bodyInvalid, invalidCharacters, parameterUnknown } from '../../domain/errors.js';
 
 /** Bracket-notation parsing with hard bounds (depth, parameter count, array size). */
 const QS_OPTIONS: qs.IParseOptions = {
@@ -38,11 +39,45 @@ function rejectPrototypeKeys(text: string): void {
   }
 }
 
+/** A percent-encoded name or value that does not decode to UTF-8 (`%ED%A0%BD`, a lone `%`). */
+class UndecodableParameter extends Error {
+  constructor(readonly param: string | null) {
+    super('undecodable parameter');
+  }
+}
+
+/**
+ * Body bytes that are not UTF-8: refused, never turned into U+FFFD replacement characters that
+ * would be stored as if the client had sent them.
+ */
+export function utf8Text(body: Buffer): string {
+  if (!isUtf8(body)) throw invalidCharacters('Invalid request body: it is not valid UTF-8 text.', null);
+  return body.toString('utf8');
+}
+
 export function parseForm(text: string): Record<string, unknown> {
   rejectPrototypeKeys(text);
+  // qs leaves a sequence decodeURIComponent refuses as it was; refuse it instead, naming the
+  // parameter (qs decodes each name just before its value).
+  let lastKey: string | null = null;
+  const decoder: qs.IParseOptions['decoder'] = (str, _default, _charset, type) => {
+    try {
+      const decoded = decodeURIComponent(str.replace(/\+/g, ' '));
+      if (type === 'key') lastKey = decoded;
+      return decoded;
+    } catch {
+      throw new UndecodableParameter(type === 'key' ? null : lastKey);
+    }
+  };
   try {
-    return qs.parse(text, QS_OPTIONS) as Record<string, unknown>;
+    return qs.parse(text, { ...QS_OPTIONS, decoder }) as Record<string, unknown>;
   } catch (error) {
+    if (error instanceof UndecodableParameter) {
+      throw invalidCharacters(
+        `Invalid ${error.param ?? 'parameter name'}: it is not correctly percent-encoded UTF-8 text.`,
+        error.param,
+      );
+    }
     const message = error instanceof Error ? error.message : '';
     if (/depth/i.test(message)) {
       throw bodyInvalid('Invalid request: parameters are nested too deeply (at most 6 levels).');

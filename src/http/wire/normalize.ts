@@ -15,6 +15,24 @@ export interface SchemaNode {
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 export const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
+/**
+ * Every string a client sends (values and names) is well-formed Unicode without control
+ * characters, checked here once for both stores: SQLite would store a lone surrogate as given
+ * and PostgreSQL's jsonb refuses it.
+ */
+export function checkCharacters(text: string, param: string | null, what: 'values' | 'names' = 'values'): void {
+  if (FORBIDDEN_CONTROL.test(text)) {
+    const name = param ?? 'parameter';
+    throw invalidCharacters(
+      what === 'names' ? `Invalid ${name}: control characters (such as null bytes) are not allowed in names.` : `Invalid ${name}: control characters (such as null bytes) are not allowed.`,
+      param,
+    );
+  }
+  if (!text.isWellFormed()) {
+    throw invalidCharacters(`Invalid ${param ?? 'parameter'}: the ${what === 'names' ? 'name' : 'value'} is not well-formed Unicode (it contains a lone UTF-16 surrogate).`, param);
+  }
+}
+
 export function paramName(path: readonly (string | number)[]): string {
   if (path.length === 0) return '';
   const [head, ...rest] = path;
@@ -65,9 +83,7 @@ export function normalizeParams(value: unknown, schema: SchemaNode | undefined, 
   if (!schema) return value;
   const types = typesOf(schema);
   if (typeof value === 'string') {
-    if (FORBIDDEN_CONTROL.test(value)) {
-      throw invalidCharacters(`Invalid ${paramName(path)}: control characters (such as null bytes) are not allowed.`, paramName(path));
-    }
+    checkCharacters(value, paramName(path));
     if (value === '' && path.length > 0) {
       if (types.includes('null')) return null;
       if (schema.enum?.includes('')) return value;
@@ -96,12 +112,7 @@ export function normalizeParams(value: unknown, schema: SchemaNode | undefined, 
     }
     const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const [key, child] of Object.entries(value)) {
-      if (FORBIDDEN_CONTROL.test(key)) {
-        throw invalidCharacters(
-          `Invalid ${paramName(path) || 'parameter'}: control characters (such as null bytes) are not allowed in names.`,
-          paramName(path) || null,
-        );
-      }
+      checkCharacters(key, paramName(path) || null, 'names');
       out[key] = normalizeParams(child, propertySchema(schema, key), coerce, [...path, key]);
     }
     return out;
