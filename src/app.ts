@@ -8,6 +8,7 @@ import { registerAuth } from './http/plugins/auth.js';
 import { requestInvalid, requestTimeout, urlInvalidEncoding, urlTooLong } from './domain/errors.js';
 import { errorRenderer, registerErrorHandling } from './http/plugins/errors.js';
 import { registerIdempotency } from './http/plugins/idempotency.js';
+import { registerRequestBodies } from './http/plugins/request-body.js';
 import { newRequestId, parseQueryString, registerWire } from './http/plugins/wire.js';
 import { registerDocsRoutes } from './http/routes/docs.js';
 import { runWithRequestContext } from './lib/request-context.js';
@@ -98,6 +99,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerWire(app, { bodyLimit: deps.config.bodyLimitBytes });
+  // After the wire's hooks: its refusals carry the Request-Id too.
+  await registerRequestBodies(app);
   registerErrorHandling(app, renderError);
   app.addSchema(ErrorEnvelope);
 

@@ -66,6 +66,9 @@ export const ERROR_CATALOGUE = {
   body_invalid: { statuses: [400], type: INVALID, stripe: false },
   body_too_large: { statuses: [413], type: INVALID, stripe: false },
   content_type_unsupported: { statuses: [415], type: INVALID, stripe: false },
+  content_encoding_unsupported: { statuses: [415], type: INVALID, stripe: false },
+  body_not_allowed: { statuses: [400], type: INVALID, stripe: false },
+  legacy_api_unsupported: { statuses: [404, 400], type: INVALID, stripe: false },
   url_too_long: { statuses: [414], type: INVALID, stripe: false },
   url_invalid_encoding: { statuses: [400], type: INVALID, stripe: false },
   request_timeout: { statuses: [408], type: INVALID, stripe: false },
@@ -340,6 +343,29 @@ export function bodyTooLarge(): ApiError {
 
 export function contentTypeUnsupported(): ApiError {
   return build('content_type_unsupported', 'Unsupported Content-Type: send application/x-www-form-urlencoded or application/json.');
+}
+
+export function contentEncodingUnsupported(encoding: string): ApiError {
+  return build(
+    'content_encoding_unsupported',
+    `Unsupported Content-Encoding: ${encoding.slice(0, 40)}. Send the body as it is, or compressed with gzip, deflate or br.`,
+  );
+}
+
+/** A GET, HEAD or DELETE that declares a body: refused, and the connection closed after the answer. */
+export function bodyNotAllowed(method: string): ApiError {
+  return build(
+    'body_not_allowed',
+    `A ${method} request takes its parameters in the query string; this one declares a body (Content-Length or Transfer-Encoding).`,
+  );
+}
+
+/**
+ * Stripe APIs Clientele deliberately does not serve (tokens, sources): 404 for the URL, 400 for a
+ * parameter (`source` on a customer); the message names what to use instead.
+ */
+export function legacyApiUnsupported(message: string, param: string | null = null): ApiError {
+  return build('legacy_api_unsupported', message, { param, status: param === null ? 404 : 400 });
 }
 
 export function urlTooLong(): ApiError {

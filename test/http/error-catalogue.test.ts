@@ -33,6 +33,21 @@ const CASES: Case[] = [
   { code: 'body_invalid', label: 'a query string of 1001 parameters', send: ({ api }) => api.get(`/v1/customers?${Array.from({ length: 1001 }, (_, i) => `p${i}=1`).join('&')}`) },
   { code: 'body_too_large', label: 'a 2 MiB body', send: ({ api }) => postForm(api, '/v1/customers', `description=${'x'.repeat(2 * 1024 * 1024)}`) },
   { code: 'content_type_unsupported', label: 'text/plain', send: ({ api }) => api.postRaw('/v1/customers', 'name=x', 'text/plain') },
+  {
+    code: 'content_encoding_unsupported',
+    label: 'Content-Encoding: compress',
+    send: ({ api }) => api.postRaw('/v1/customers', 'name=x', 'application/x-www-form-urlencoded', { 'content-encoding': 'compress' }),
+  },
+  {
+    code: 'body_not_allowed',
+    label: 'a GET with a body',
+    send: async ({ t }) => {
+      const raw = await t.app.inject({ method: 'GET', url: '/v1/customers', headers: { authorization: `Bearer ${t.account.test}`, 'content-type': 'application/json' }, payload: '{}' });
+      return { status: raw.statusCode, body: JSON.parse(raw.body), headers: raw.headers, raw };
+    },
+  },
+  { code: 'legacy_api_unsupported', label: 'POST /v1/tokens', send: ({ api }) => api.post('/v1/tokens', { card: { exp_month: 1 } }) },
+  { code: 'legacy_api_unsupported', label: 'source= on a customer create', send: ({ api }) => api.post('/v1/customers', { source: 'tok_visa' }) },
   { code: 'url_too_long', label: 'a path segment of 600 characters', send: ({ api }) => api.get(`/v1/customers/${'x'.repeat(600)}`) },
   { code: 'url_invalid_encoding', label: 'a broken percent-escape', send: ({ t }) => rawRequest(t, { method: 'GET', url: '/v1/customers/%E0%A4%A', key: t.account.test }) },
   {

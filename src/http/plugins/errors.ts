@@ -3,6 +3,7 @@ import {
   ApiError,
   bodyInvalid,
   bodyTooLarge,
+  contentEncodingUnsupported,
   contentTypeUnsupported,
   internalError,
   preconditionFailed,
@@ -13,6 +14,7 @@ import {
   type ErrorCode,
   type ErrorType,
 } from '../../domain/errors.js';
+import { legacyRoute } from '../wire/legacy.js';
 import { validationToApiError, type ValidationIssue } from '../wire/validation-errors.js';
 
 export interface ErrorBody {
@@ -53,6 +55,11 @@ function frameworkError(error: FastifyError): ApiError | null {
       return bodyInvalid('Invalid Content-Length header.');
     case 'FST_ERR_BAD_URL':
       return urlInvalidEncoding();
+    // @fastify/compress, decompressing request bodies (src/http/plugins/request-body.ts).
+    case 'FST_CP_ERR_INVALID_CONTENT_ENCODING':
+      return contentEncodingUnsupported(String(error.message).replace(/^Unsupported Content-Encoding: /, ''));
+    case 'FST_CP_ERR_INVALID_CONTENT':
+      return bodyInvalid('Invalid request body: it could not be decompressed with its Content-Encoding.');
     default:
       break;
   }
@@ -86,6 +93,7 @@ export function registerErrorHandling(app: FastifyInstance, render: ErrorRendere
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
-    return reply.status(404).send(render(routeUnknown(request.method, path)));
+    const api = legacyRoute(path) ?? routeUnknown(request.method, path);
+    return reply.status(api.status).send(render(api));
   });
 }

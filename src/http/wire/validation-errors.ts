@@ -8,6 +8,7 @@ import {
   parameterUnknown,
   type ApiError,
 } from '../../domain/errors.js';
+import { legacySourceParameter } from './legacy.js';
 import { paramName } from './normalize.js';
 
 /** The parts of an Ajv error the mapping reads. */
@@ -53,6 +54,8 @@ export function validationToApiError(issues: readonly ValidationIssue[]): ApiErr
   const p = issue.params;
   switch (issue.keyword) {
     case 'additionalProperties':
+      // Stripe's legacy default source: say what to use instead.
+      if (path.length === 0 && p.additionalProperty === 'source') return legacySourceParameter();
       return parameterUnknown(paramName([...path, String(p.additionalProperty)]));
     case 'required':
       return parameterMissing(paramName([...path, String(p.missingProperty)]));
