@@ -14,6 +14,7 @@ import { registerDocsRoutes } from './http/routes/docs.js';
 import { runWithRequestContext } from './lib/request-context.js';
 import { registerApiRoutes } from './http/routes/index.js';
 import { registerSystemRoutes } from './http/routes/system.js';
+import { openapiOptions } from './http/openapi.js';
 import { responder } from './http/respond.js';
 import { ErrorEnvelope } from './http/wire/schema-kit.js';
 import './http/types.js';
@@ -104,28 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandling(app, renderError);
   app.addSchema(ErrorEnvelope);
 
-  await app.register(swagger, {
-    // Shared schemas keep their names (Customer, PaymentMethod, …) in components.schemas.
-    refResolver: {
-      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
-    },
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Clientele API',
-        version: '1',
-        description:
-          "Customer profiles API for payments. Stripe v1 wire conventions: form-encoded (bracket notation) or JSON bodies, Bearer or Basic auth with a secret key, Stripe's error envelope and list format.",
-      },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer' },
-          basic: { type: 'http', scheme: 'basic' },
-        },
-      },
-      security: [{ bearer: [] }, { basic: [] }],
-    },
-  });
+  await app.register(swagger, openapiOptions(deps.config.publicUrl));
   await app.register(swaggerUi, { routePrefix: '/docs' });
   registerDocsRoutes(app);
 
