@@ -84,6 +84,22 @@ describe.each(STORES)('expand on every object (%s)', (kind) => {
     expect(notExpandable.body.error.message).toContain('a tax_id can expand customer, owner.customer');
   });
 
+  it('a plain expand=x is a one-element list, in query strings, forms and JSON (HTTP)', async () => {
+    const auth = { authorization: `Bearer ${t.account.test}` };
+    const query = await t.app.inject({ method: 'GET', url: `/v1/customers/${customerId}?expand=tax_ids`, headers: auth });
+    expect(JSON.parse(query.body).tax_ids.object).toBe('list');
+    const form = await t.app.inject({
+      method: 'POST',
+      url: `/v1/customers/${customerId}`,
+      headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'expand=parent',
+    });
+    expect(JSON.parse(form.body).parent.id).toBe(parentId);
+    const json = await t.api().postJson(`/v1/customers/${customerId}`, { expand: 'children_count' });
+    expect(json.body.children_count).toBe(0);
+    expectError(await t.api().get('/v1/customers', { expand: 'tax_ids' }), 400, { code: 'expand_invalid' });
+  });
+
   it('default_source and test_clock expand to null, on retrieve and lists (SDK)', async () => {
     const customer = await stripe.customers.retrieve(customerId, { expand: ['default_source', 'test_clock'] });
     expect([(customer as Stripe.Customer).default_source, (customer as Stripe.Customer).test_clock]).toEqual([null, null]);

@@ -113,7 +113,7 @@ describe('the OpenAPI document', () => {
       ['/v1/customers/{id}', 'get', 404, (await api.get('/v1/customers/cus_missing')).body],
       ['/v1/customers', 'post', 400, (await api.post('/v1/customers', { email: 'not an email' })).body],
     ];
-    for (const [, , status, body] of samples) expect(body, JSON.stringify(body).slice(0, 200)).toBeTypeOf('object');
+    for (const [path, , , body] of samples) expect(body, path).toBeTypeOf('object');
 
     const types = astToString(await openapiTS(JSON.stringify(doc)));
     // Each real response assigned to the generated type of its operation and status: a field the

@@ -113,7 +113,9 @@ export function normalizeParams(value: unknown, schema: SchemaNode | undefined, 
     const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const [key, child] of Object.entries(value)) {
       checkCharacters(key, paramName(path) || null, 'names');
-      out[key] = normalizeParams(child, propertySchema(schema, key), coerce, [...path, key]);
+      // SPEC W-6: `expand=x`, a plain string, is a one-element list (seed 002 writes `?expand=stats`).
+      const value = path.length === 0 && key === 'expand' && typeof child === 'string' ? [child] : child;
+      out[key] = normalizeParams(value, propertySchema(schema, key), coerce, [...path, key]);
     }
     return out;
   }
