@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { invalidCharacters, parameterUnknown } from '../../domain/errors.js';
+import { parameterUnknown } from '../../domain/errors.js';
 import { randomBase62 } from '../../lib/ids.js';
 import { parseForm, parseJsonBody } from '../wire/body-parsers.js';
-import { FORBIDDEN_CONTROL, normalizeParams, type SchemaNode } from '../wire/normalize.js';
+import { checkCharacters, normalizeParams, type SchemaNode } from '../wire/normalize.js';
 
 export function newRequestId(): string {
   return `req_${randomBase62(24)}`;
@@ -88,13 +88,11 @@ function rejectUndeclared(params: unknown): void {
   if (first !== undefined) throw parameterUnknown(first);
 }
 
-/** Path segments reach the database as they are: no null bytes or other control characters. */
+/** Path segments reach the database as they are: no control characters, well-formed Unicode. */
 function rejectControlInPath(params: unknown): void {
   if (typeof params !== 'object' || params === null) return;
   for (const [name, value] of Object.entries(params)) {
-    if (typeof value === 'string' && FORBIDDEN_CONTROL.test(value)) {
-      throw invalidCharacters(`Invalid ${name}: control characters (such as null bytes) are not allowed.`, name);
-    }
+    if (typeof value === 'string') checkCharacters(value, name);
   }
 }
 

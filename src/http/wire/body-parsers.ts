@@ -1,6 +1,23 @@
 import qs from 'qs';
 import secureJson from 'secure-json-parse';
-import { bodyInvalid, parameterUnknown } from '../../domain/errors.js';
+import { ApiError, bodyInvalid, invalidCharacters, parameterUnknown } from '../../domain/errors.js';
+
+/**
+ * SPEC W-10: percent-encoded bytes must spell well-formed UTF-8 (`%ED%A0%80`, a surrogate, or
+ * `%FF` are no character). qs would keep such text undecoded and store it as given; refuse it
+ * instead. A `%` that starts no escape (`100%`) stays as it is, as qs has always read it.
+ */
+function decodeStrict(text: string): string {
+  const plain = text.replace(/\+/g, ' ');
+  if (!plain.includes('%')) return plain;
+  return plain.replace(/(?:%[0-9A-Fa-f]{2})+/g, (escapes) => {
+    try {
+      return decodeURIComponent(escapes);
+    } catch {
+      throw invalidCharacters('Invalid request: a parameter has percent-encoded bytes that are not well-formed UTF-8.', null);
+    }
+  });
+}
 
 /** Bracket-notation parsing with hard bounds (depth, parameter count, array size). */
 const QS_OPTIONS: qs.IParseOptions = {
@@ -15,6 +32,7 @@ const QS_OPTIONS: qs.IParseOptions = {
   plainObjects: true,
   allowDots: false,
   charsetSentinel: false,
+  decoder: decodeStrict,
 };
 
 function decodeKey(raw: string): string {
@@ -43,6 +61,7 @@ export function parseForm(text: string): Record<string, unknown> {
   try {
     return qs.parse(text, QS_OPTIONS) as Record<string, unknown>;
   } catch (error) {
+    if (error instanceof ApiError) throw error;
     const message = error instanceof Error ? error.message : '';
     if (/depth/i.test(message)) {
       throw bodyInvalid('Invalid request: parameters are nested too deeply (at most 6 levels).');

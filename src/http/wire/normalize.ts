@@ -15,6 +15,30 @@ export interface SchemaNode {
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 export const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
+/**
+ * SPEC W-10: every client string is well-formed Unicode. A lone surrogate (`"\ud800"` in JSON)
+ * is no character at all: PostgreSQL cannot store it and SQLite would keep a replacement
+ * character, so the two stores would disagree. In a `u` regex a valid pair is one code point,
+ * so `\p{Cs}` matches only the lone halves.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Throws invalid_characters for a control character or a lone surrogate in `text`. */
+export function checkCharacters(text: string, param: string, what: 'value' | 'name' = 'value'): void {
+  const label = param || 'parameter';
+  if (FORBIDDEN_CONTROL.test(text)) {
+    throw invalidCharacters(
+      what === 'name'
+        ? `Invalid ${label}: control characters (such as null bytes) are not allowed in names.`
+        : `Invalid ${label}: control characters (such as null bytes) are not allowed.`,
+      param || null,
+    );
+  }
+  if (LONE_SURROGATE.test(text)) {
+    throw invalidCharacters(`Invalid ${label}: the text is not well-formed Unicode (it has an unpaired surrogate).`, param || null);
+  }
+}
+
 export function paramName(path: readonly (string | number)[]): string {
   if (path.length === 0) return '';
   const [head, ...rest] = path;
@@ -58,16 +82,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * - form and query values arrive as strings: integers and booleans are coerced only where the
  *   schema says so (JSON bodies are never coerced);
  * - `list[0]=a&list[1]=b` objects become arrays where the schema wants an array;
- * - control characters are refused everywhere.
+ * - control characters and lone surrogates are refused everywhere.
  * Anything the schema does not describe is left alone for validation to reject.
  */
 export function normalizeParams(value: unknown, schema: SchemaNode | undefined, coerce: boolean, path: (string | number)[] = []): unknown {
   if (!schema) return value;
   const types = typesOf(schema);
   if (typeof value === 'string') {
-    if (FORBIDDEN_CONTROL.test(value)) {
-      throw invalidCharacters(`Invalid ${paramName(path)}: control characters (such as null bytes) are not allowed.`, paramName(path));
-    }
+    checkCharacters(value, paramName(path));
     if (value === '' && path.length > 0) {
       if (types.includes('null')) return null;
       if (schema.enum?.includes('')) return value;
@@ -96,12 +118,7 @@ export function normalizeParams(value: unknown, schema: SchemaNode | undefined, 
     }
     const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const [key, child] of Object.entries(value)) {
-      if (FORBIDDEN_CONTROL.test(key)) {
-        throw invalidCharacters(
-          `Invalid ${paramName(path) || 'parameter'}: control characters (such as null bytes) are not allowed in names.`,
-          paramName(path) || null,
-        );
-      }
+      checkCharacters(key, paramName(path), 'name');
       out[key] = normalizeParams(child, propertySchema(schema, key), coerce, [...path, key]);
     }
     return out;
