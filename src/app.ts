@@ -10,8 +10,9 @@ import { errorRenderer, registerErrorHandling } from './http/plugins/errors.js';
 import { registerIdempotency } from './http/plugins/idempotency.js';
 import { newRequestId, parseQueryString, registerWire } from './http/plugins/wire.js';
 import { registerDocsRoutes } from './http/routes/docs.js';
-import { runWithRequestContext } from './lib/request-context.js';
 import { registerApiRoutes } from './http/routes/index.js';
+import { registerDialects } from './http/routes/dialects.js';
+import { registerRequestContext } from './http/plugins/request-context.js';
 import { registerSystemRoutes } from './http/routes/system.js';
 import { responder } from './http/respond.js';
 import { ErrorEnvelope } from './http/wire/schema-kit.js';
@@ -37,6 +38,8 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
       paths: [
         'req.headers.authorization',
         'headers.authorization',
+        'req.headers["x-api-key"]',
+        'headers["x-api-key"]',
         '*.card.number',
         '*.card.cvc',
         '*.email',
@@ -118,6 +121,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer' },
           basic: { type: 'http', scheme: 'basic' },
+          // The FlexPrice-compatible routes (/flexprice/v1) also take the key in x-api-key.
+          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
         },
       },
       security: [{ bearer: [] }, { basic: [] }],
@@ -131,17 +136,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (v1) => {
       registerAuth(v1, deps.services.accounts);
-      // Events written by this request record its id and idempotency key (SPEC E-1 `request`).
-      v1.addHook('onRequest', (request, _reply, done) => {
-        // Reads write no events.
-        if (request.method === 'GET' || request.method === 'HEAD') return done();
-        const key = request.headers['idempotency-key'];
-        runWithRequestContext({ requestId: request.id, idempotencyKey: typeof key === 'string' ? key : null }, done);
-      });
+      registerRequestContext(v1, { idempotencyKeys: true });
       registerIdempotency(v1, deps.services);
       registerApiRoutes(v1, { services: deps.services, respond });
     },
     { prefix: '/v1' },
   );
+  await registerDialects(app, { services: deps.services, respond });
   return app;
 }

@@ -1,5 +1,5 @@
 import { newId, nowSeconds } from '../../lib/ids.js';
-import { UniqueViolation, type Repositories, type Store } from '../../store/port.js';
+import { UniqueViolation, type Repositories, type Store, type WriteRepositories } from '../../store/port.js';
 import type { AuthContext } from '../accounts/account-service.js';
 import type { Scope } from '../scope.js';
 import { mergeMetadata } from '../customers/customer-rules.js';
@@ -29,6 +29,38 @@ function taken(provider: string, providerId: string, holder: string): never {
   );
 }
 
+/**
+ * Maps a live customer (locked by the caller) to its id in another system, inside the caller's
+ * transaction. A provider id held by another customer is refused (409); with `keepOwn`, one this
+ * customer already holds is left as it is (`created: false`) — the customer's create or update
+ * when another wire format sends its mappings along (SPEC D-1).
+ */
+export async function addIntegrationIn(
+  repos: WriteRepositories,
+  scope: Scope,
+  customerId: string,
+  input: IntegrationInput,
+  options: { param?: string; keepOwn?: boolean } = {},
+): Promise<{ integration: IntegrationRecord; created: boolean }> {
+  validateProviderName(input.provider, options.param ?? 'provider');
+  await repos.lock(`integration:${scope.accountId}:${scope.livemode}:${input.provider}:${input.provider_id}`);
+  const holder = await repos.integrations.findByProvider(scope, input.provider, input.provider_id);
+  if (holder && options.keepOwn && holder.customer_id === customerId) return { integration: holder, created: false };
+  if (holder) taken(input.provider, input.provider_id, holder.customer_id);
+  const integration: IntegrationRecord = {
+    id: newId('int'),
+    livemode: scope.livemode,
+    created: nowSeconds(),
+    customer_id: customerId,
+    provider: input.provider,
+    provider_id: input.provider_id,
+    metadata: mergeMetadata({}, input.metadata ?? null),
+  };
+  await repos.integrations.insert(scope, integration);
+  await recordEvent(repos, scope, 'customer.integration.created', toApiIntegration(integration), { customerId });
+  return { integration, created: true };
+}
+
 /** SPEC I-1, I-2: a customer's ids in other systems, unique per account, mode and provider. */
 export function integrationService(deps: { store: Store }) {
   const { store } = deps;
@@ -40,21 +72,7 @@ export function integrationService(deps: { store: Store }) {
       try {
         return await store.write(async (repos) => {
           await requireLiveCustomer(repos, scope, customerId, true);
-          await repos.lock(`integration:${scope.accountId}:${scope.livemode}:${input.provider}:${input.provider_id}`);
-          const holder = await repos.integrations.findByProvider(scope, input.provider, input.provider_id);
-          if (holder) taken(input.provider, input.provider_id, holder.customer_id);
-          const integration: IntegrationRecord = {
-            id: newId('int'),
-            livemode: scope.livemode,
-            created: nowSeconds(),
-            customer_id: customerId,
-            provider: input.provider,
-            provider_id: input.provider_id,
-            metadata: mergeMetadata({}, input.metadata ?? null),
-          };
-          await repos.integrations.insert(scope, integration);
-          await recordEvent(repos, scope, 'customer.integration.created', toApiIntegration(integration), { customerId });
-          return integration;
+          return (await addIntegrationIn(repos, scope, customerId, input)).integration;
         });
       } catch (error) {
         if (error instanceof UniqueViolation && error.target === 'integration') {
