@@ -361,6 +361,8 @@ describe.each(STORES)('@flexprice/sdk: customers (%s)', (kind) => {
       expect(bodyOf(denied).error.internal_error).toBe('permission_denied');
       const mine = await flexprice.customers.createCustomer({ externalId: ext('readable') });
       expect((await reader.customers.getCustomer(mine.id as string)).id).toBe(mine.id);
+      // The search is a POST that only reads.
+      expect((await reader.customers.queryCustomer({ customerIds: [mine.id as string] })).items?.map((c) => c.id)).toEqual([mine.id]);
     });
   });
 });

@@ -21,6 +21,13 @@ export function presentedKey(header: string | undefined): string | null {
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A POST that only reads (FlexPrice's search): restricted keys may call it. */
+    readOnly?: boolean;
+  }
+}
+
 export interface AuthOptions {
   /**
    * A header that carries the secret key as it is, besides Authorization (FlexPrice's
@@ -48,7 +55,7 @@ export function registerAuth(
   const { keyHeader } = options;
   const admit = (request: FastifyRequest, auth: AuthContext | null): Error | undefined => {
     if (!auth) return authenticationFailed();
-    if (auth.restricted && WRITE_METHODS.has(request.method)) return permissionDenied();
+    if (auth.restricted && WRITE_METHODS.has(request.method) && !request.routeOptions.config.readOnly) return permissionDenied();
     request.auth = auth;
     return undefined;
   };

@@ -150,6 +150,7 @@ export const flexpriceRoutes: DialectModule = {
     app.post(
       '/customers/search',
       {
+        config: { readOnly: true },
         schema: {
           tags,
           security,
