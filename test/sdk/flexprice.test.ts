@@ -275,7 +275,7 @@ describe.each(STORES)('@flexprice/sdk: customers (%s)', (kind) => {
 
       const taken = await raised(() => flexprice.customers.createCustomer({ externalId: ext('thief'), integrationEntityMapping: [{ provider: 'stripe', id: stripeId }] }));
       expect(taken.statusCode).toBe(409);
-      expect(bodyOf(taken).error.internal_error).toBe('resource_already_exists');
+      expect(bodyOf(taken).error).toMatchObject({ internal_error: 'resource_already_exists', param: 'integration_entity_mapping[0][id]' });
       // The refused create left nothing behind: one transaction.
       const thieves = await flexprice.customers.queryCustomer({ externalIds: [`thief-${process.pid}-${unique}`] });
       expect(thieves.pagination?.total).toBe(0);

@@ -22,16 +22,13 @@ async function requireLiveCustomer(repos: Repositories, scope: Scope, customerId
   return customer;
 }
 
-function taken(provider: string, providerId: string, holder: string): never {
-  throw resourceAlreadyExists(
-    `The ${provider} id '${providerId}' is already mapped to customer ${holder}.`,
-    'provider_id',
-  );
+function taken(provider: string, providerId: string, holder: string, param = 'provider_id'): never {
+  throw resourceAlreadyExists(`The ${provider} id '${providerId}' is already mapped to customer ${holder}.`, param);
 }
 
 /**
  * Maps a live customer (locked by the caller) to its id in another system, inside the caller's
- * transaction. A provider id held by another customer is refused (409); with `keepOwn`, one this
+ * transaction; `param` names the provider in errors (`provider`, `integrations[0][provider]`). A provider id held by another customer is refused (409); with `keepOwn`, one this
  * customer already holds is left as it is (`created: false`) — the customer's create or update
  * when another wire format sends its mappings along (SPEC D-1).
  */
@@ -42,11 +39,13 @@ export async function addIntegrationIn(
   input: IntegrationInput,
   options: { param?: string; keepOwn?: boolean } = {},
 ): Promise<{ integration: IntegrationRecord; created: boolean }> {
-  validateProviderName(input.provider, options.param ?? 'provider');
+  const param = options.param ?? 'provider';
+  validateProviderName(input.provider, param);
   await repos.lock(`integration:${scope.accountId}:${scope.livemode}:${input.provider}:${input.provider_id}`);
   const holder = await repos.integrations.findByProvider(scope, input.provider, input.provider_id);
   if (holder && options.keepOwn && holder.customer_id === customerId) return { integration: holder, created: false };
-  if (holder) taken(input.provider, input.provider_id, holder.customer_id);
+  // `integrations[0][provider]` names its provider id `integrations[0][provider_id]`.
+  if (holder) taken(input.provider, input.provider_id, holder.customer_id, param.replace(/provider(\]?)$/, 'provider_id$1'));
   const integration: IntegrationRecord = {
     id: newId('int'),
     livemode: scope.livemode,
