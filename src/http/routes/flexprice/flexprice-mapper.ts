@@ -52,7 +52,7 @@ function metadataOf(metadata: WritableBody['metadata']): Record<string, string> 
   return out;
 }
 
-function fieldsOf(body: WritableBody): CustomerInput {
+function writableInputOf(body: WritableBody): CustomerInput {
   if (
     body.parent_customer_id !== undefined &&
     body.parent_customer_id !== null &&
@@ -93,13 +93,13 @@ export function createInputOf(body: CreateBody): CustomerCreateInput {
   if (externalId !== undefined && alias !== undefined && externalId !== alias) throw parametersExclusive(['external_id', 'external_customer_id']);
   const external = externalId ?? alias;
   if (external === undefined) throw parameterMissing('external_id');
-  return { ...fieldsOf(rest), external_id: external };
+  return { ...writableInputOf(rest), external_id: external };
 }
 
 /** PUT /customers: metadata replaces the customer's, as FlexPrice documents. */
 export function updateInputOf(body: UpdateBody): CustomerInput {
   const { external_id, ...rest } = body;
-  const input = fieldsOf(rest);
+  const input = writableInputOf(rest);
   if (input.metadata !== undefined) input.replace_metadata = true;
   return { ...input, ...(external_id !== undefined && { external_id }) };
 }
