@@ -11,8 +11,9 @@ import { registerIdempotency } from './http/plugins/idempotency.js';
 import { registerRequestBodies } from './http/plugins/request-body.js';
 import { newRequestId, parseQueryString, registerWire } from './http/plugins/wire.js';
 import { registerDocsRoutes } from './http/routes/docs.js';
-import { runWithRequestContext } from './lib/request-context.js';
 import { registerApiRoutes } from './http/routes/index.js';
+import { registerDialects } from './http/routes/dialects.js';
+import { registerRequestContext } from './http/plugins/request-context.js';
 import { registerSystemRoutes } from './http/routes/system.js';
 import { openapiOptions } from './http/openapi.js';
 import { responder } from './http/respond.js';
@@ -39,6 +40,8 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
       paths: [
         'req.headers.authorization',
         'headers.authorization',
+        'req.headers["x-api-key"]',
+        'headers["x-api-key"]',
         '*.card.number',
         '*.card.cvc',
         '*.email',
@@ -114,17 +117,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (v1) => {
       registerAuth(v1, deps.services.accounts);
-      // Events written by this request record its id and idempotency key (SPEC E-1 `request`).
-      v1.addHook('onRequest', (request, _reply, done) => {
-        // Reads write no events.
-        if (request.method === 'GET' || request.method === 'HEAD') return done();
-        const key = request.headers['idempotency-key'];
-        runWithRequestContext({ requestId: request.id, idempotencyKey: typeof key === 'string' ? key : null }, done);
-      });
+      registerRequestContext(v1, { idempotencyKeys: true });
       registerIdempotency(v1, deps.services);
       registerApiRoutes(v1, { services: deps.services, respond });
     },
     { prefix: '/v1' },
   );
+  await registerDialects(app, { services: deps.services, respond });
   return app;
 }

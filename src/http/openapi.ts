@@ -68,7 +68,6 @@ function documented(method: string, url: string, schema: RouteSchema): RouteSche
   }
   return {
     ...schema,
-    operationId: operationIdOf(method, url),
     ...(schema.body !== undefined && { consumes: BODY_TYPES }),
     ...(Object.keys(headers).length > 0 && { headers: { type: 'object', properties: headers } }),
     response,
@@ -96,9 +95,21 @@ export function openapiOptions(publicUrl: string): SwaggerOptions {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer' },
           basic: { type: 'http', scheme: 'basic' },
+          // The FlexPrice-compatible routes (/flexprice/v1) also take the key in x-api-key.
+          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
         },
       },
       security: [{ bearer: [] }, { basic: [] }],
+    },
+    // One name per operation; a route that answers two methods (POST and its PATCH alias) is two.
+    transformObject: (documentObject) => {
+      const { openapiObject } = documentObject as { openapiObject: Record<string, unknown> };
+      const document = openapiObject as { paths?: Record<string, Record<string, { operationId?: string }>> };
+      for (const [path, operations] of Object.entries(document.paths ?? {})) {
+        // The methods of one route may share one operation object: each gets its own copy.
+        for (const [method, operation] of Object.entries(operations)) operations[method] = { ...operation, operationId: operationIdOf(method, path) };
+      }
+      return openapiObject;
     },
     transform: ({ schema, url, route }) => {
       const method = String(Array.isArray(route.method) ? route.method[0] : route.method);

@@ -70,6 +70,24 @@ export interface CustomerFilters {
   externalId?: string;
   parentId?: string;
   metadata?: Array<[string, string]>;
+  /** Any of these ids, external ids or parents (lists of at most a few hundred). */
+  ids?: string[];
+  externalIds?: string[];
+  parentIds?: string[];
+  /** Deleted customers (tombstones) instead of live ones. */
+  deleted?: boolean;
+}
+
+/**
+ * A window of a filtered customer list by position, for a wire format whose contract is
+ * offset paging (FlexPrice's search). It costs O(offset + limit) index entries, so callers
+ * bound offset + limit (src/domain/customers/customer-query.ts); every /v1 list is keyset.
+ */
+export interface OffsetWindow {
+  offset: number;
+  limit: number;
+  order: 'newest_first' | 'oldest_first';
+  created?: CreatedRange;
 }
 
 /** A parsed search clause; a phone value carries its E.164 form when it parses as a number. */
@@ -103,8 +121,12 @@ export interface CustomersRepository {
   /** Id of a live customer (other than exceptId) holding this case-folded email. */
   findIdByEmailKey(scope: Scope, emailKey: string, exceptId: string | null): Promise<string | undefined>;
   cursorOf(scope: Scope, id: string): Promise<Cursor | undefined>;
-  /** Up to page.limit + 1 live customers in list order (newest first). */
+  /** Up to page.limit + 1 customers (live unless filters.deleted) in list order (newest first). */
   list(scope: Scope, filters: CustomerFilters, page: PageQuery): Promise<CustomerRecord[]>;
+  /** Up to window.limit customers matching the filters, from position window.offset on. */
+  listWindow(scope: Scope, filters: CustomerFilters, window: OffsetWindow): Promise<CustomerRecord[]>;
+  /** How many customers match the filters (and the created range). */
+  count(scope: Scope, filters: CustomerFilters, created?: CreatedRange): Promise<number>;
   findByIds(scope: Scope, ids: string[]): Promise<Map<string, CustomerRecord>>;
   /** The customer and its ancestors, nearest first (bounded walk up parent links). */
   ancestorIds(scope: Scope, id: string): Promise<string[]>;

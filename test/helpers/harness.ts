@@ -205,6 +205,18 @@ export class Api {
     return this.postRaw(path, JSON.stringify(body), 'application/json', headers);
   }
 
+  /** PATCH with a form body, or with `json: true` a JSON one (SPEC W-10). */
+  async patch(path: string, params: Record<string, unknown> = {}, headers: Record<string, string> = {}, options: { json?: boolean } = {}): Promise<ApiResponse> {
+    return wrap(
+      await this.app.inject({
+        method: 'PATCH',
+        url: path,
+        payload: options.json ? JSON.stringify(params) : form(params),
+        headers: this.headers({ 'content-type': options.json ? 'application/json' : 'application/x-www-form-urlencoded', ...headers }),
+      }),
+    );
+  }
+
   async get(path: string, query: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<ApiResponse> {
     const q = form(query);
     return wrap(await this.app.inject({ method: 'GET', url: q ? `${path}?${q}` : path, headers: this.headers(headers) }));

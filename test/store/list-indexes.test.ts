@@ -19,7 +19,14 @@ const FILTERS: Array<{ label: string; filters: CustomerFilters; index: string }>
   { label: 'external_id', filters: { externalId: 'crm-42' }, index: 'customers_external_id' },
   { label: 'parent', filters: { parentId: 'cus_parent' }, index: 'customers_parent' },
   { label: 'metadata', filters: { metadata: [['tier', 'gold']] }, index: 'customer_metadata_lookup' },
+  // FlexPrice's search (SPEC D-1).
+  { label: 'external ids (any of)', filters: { externalIds: ['crm-1', 'crm-2'] }, index: 'customers_external_id' },
+  { label: 'parents (any of)', filters: { parentIds: ['cus_parent', 'cus_other'] }, index: 'customers_parent' },
+  { label: 'deleted customers (tombstones)', filters: { deleted: true }, index: 'customers_deleted' },
 ];
+
+/** Filters by id go through the table's own key, named per store. */
+const ID_KEY = { sqlite: 'sqlite_autoindex_customers_1', postgres: 'customers_pkey' };
 
 describe.each(STORES)('store: customer list filters use an index (%s)', (kind) => {
   let t: TestApp;
@@ -85,13 +92,36 @@ describe.each(STORES)('store: customer list filters use an index (%s)', (kind) =
     await t?.close();
   });
 
-  it.each(FILTERS)('$label → $index', async ({ filters, index }) => {
+  /** The plan of the customers query `run` sends. */
+  async function planOf(run: () => Promise<unknown>): Promise<string> {
     queries.length = 0;
-    await store.read((repos) => repos.customers.list(scope, filters, { limit: 10 }));
+    await run();
     const listQuery = queries.find((q) => /from "customers"/i.test(q.sql));
     expect(listQuery, queries.map((q) => q.sql).join('\n')).toBeDefined();
     const plan = await explain(listQuery!.sql, listQuery!.parameters);
-    expect(plan).toContain(index);
     if (kind === 'sqlite') expect(plan).not.toMatch(/^SCAN customers$/m);
+    return plan;
+  }
+
+  it.each(FILTERS)('$label → $index', async ({ filters, index }) => {
+    const plan = await planOf(() => store.read((repos) => repos.customers.list(scope, filters, { limit: 10 })));
+    expect(plan, plan).toContain(index);
+  });
+
+  it('ids (any of) → the table key', async () => {
+    const plan = await planOf(() => store.read((repos) => repos.customers.list(scope, { ids: ['cus_a', 'cus_b'] }, { limit: 10 })));
+    expect(plan, plan).toContain(ID_KEY[kind]);
+  });
+
+  it.each(FILTERS)("FlexPrice's window and count of $label → $index", async ({ filters, index }) => {
+    const window = { offset: 20, limit: 10, order: 'oldest_first' as const };
+    expect(await planOf(() => store.read((repos) => repos.customers.listWindow(scope, filters, window)))).toContain(index);
+    expect(await planOf(() => store.read((repos) => repos.customers.count(scope, filters)))).toContain(index);
+  });
+
+  it('an unfiltered window walks the list index; the count reads an index of live customers', async () => {
+    expect(await planOf(() => store.read((repos) => repos.customers.listWindow(scope, {}, { offset: 5, limit: 5, order: 'newest_first' })))).toContain('customers_list');
+    const count = await planOf(() => store.read((repos) => repos.customers.count(scope, {})));
+    expect(count, count).toMatch(kind === 'sqlite' ? /USING (COVERING )?INDEX/ : /Index (Only )?Scan/);
   });
 });

@@ -39,6 +39,26 @@ export interface CustomerInput {
   /** SPEC H-1: set (id or external id) or, with null, detach the parent. */
   parent?: string | null;
   parent_external_id?: string | null;
+  /**
+   * SPEC I-1: the customer's ids in other systems, added in the write's own transaction (one
+   * already mapped to this customer is left as it is). The other wire formats take these
+   * (FlexPrice's integration_entity_mapping); the Stripe API has its own integrations routes.
+   */
+  integrations?: IntegrationMapping[];
+  /**
+   * `address` changes only the lines it names, keeping the others (FlexPrice's flat
+   * `address_*` fields); an address left with no line at all is unset.
+   */
+  merge_address?: boolean;
+  /** `metadata` replaces the customer's metadata instead of merging into it (FlexPrice's update). */
+  replace_metadata?: boolean;
+  /** A lower key limit than Clientele's own 50 for metadata this write sends (LuniPay's 20). */
+  metadata_max_keys?: number;
+}
+
+export interface IntegrationMapping {
+  provider: string;
+  provider_id: string;
 }
 
 /** Create-only fields: attach a payment method and add tax ids in the same transaction. */

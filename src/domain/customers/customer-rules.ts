@@ -71,6 +71,7 @@ function validateLocales(locales: string[]): string[] {
 export function mergeMetadata(
   current: Record<string, string>,
   change: Record<string, string | null> | null,
+  maxKeys = METADATA_MAX_KEYS,
 ): Record<string, string> {
   if (change === null) return {};
   const next: Record<string, string> = { ...current };
@@ -93,8 +94,8 @@ export function mergeMetadata(
     }
     next[key] = value;
   }
-  if (Object.keys(next).length > METADATA_MAX_KEYS) {
-    throw parameterInvalidTooManyItems(`Invalid metadata: an object can have at most ${METADATA_MAX_KEYS} metadata keys.`, 'metadata');
+  if (Object.keys(next).length > maxKeys) {
+    throw parameterInvalidTooManyItems(`Invalid metadata: an object can have at most ${maxKeys} metadata keys.`, 'metadata');
   }
   return next;
 }
@@ -145,7 +146,8 @@ export function applyCustomerInput(current: CustomerRecord, input: CustomerInput
     next.phone_e164 = e164(input.phone);
   }
   if (input.address !== undefined) {
-    next.address = input.address === null ? null : validateAddressInput('address', input.address);
+    next.address = input.address === null ? null : validateAddressInput('address', input.merge_address ? mergedAddress(current.address, input.address) : input.address);
+    if (input.merge_address && next.address && Object.values(next.address).every((line) => line === null)) next.address = null;
   }
   if (input.shipping !== undefined) {
     if (input.shipping === null) next.shipping = null;
@@ -181,7 +183,19 @@ export function applyCustomerInput(current: CustomerRecord, input: CustomerInput
   if (input.invoice_settings !== undefined) {
     next.invoice_settings = mergeInvoiceSettings(current.invoice_settings, input.invoice_settings);
   }
-  if (input.metadata !== undefined) next.metadata = mergeMetadata(current.metadata, input.metadata);
+  if (input.metadata !== undefined) {
+    const base = input.replace_metadata ? {} : current.metadata;
+    next.metadata = mergeMetadata(base, input.metadata, Math.min(METADATA_MAX_KEYS, input.metadata_max_keys ?? METADATA_MAX_KEYS));
+  }
+  return next;
+}
+
+/** The current address with the lines `change` names replaced (undefined: kept). */
+function mergedAddress(current: Address | null, change: AddressInput): AddressInput {
+  const next: AddressInput = { ...current };
+  for (const [line, value] of Object.entries(change) as Array<[keyof AddressInput, string | null | undefined]>) {
+    if (value !== undefined) next[line] = value;
+  }
   return next;
 }
 

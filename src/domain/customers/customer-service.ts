@@ -18,6 +18,8 @@ import { applyCustomerInput } from './customer-rules.js';
 import { customerBody, toApiCustomer, toApiCustomerOrTombstone } from './customer-mapper.js';
 import { previousAttributes, recordEvent } from '../events/event-writer.js';
 import { eraseCustomer, eraseRelated } from './erasure.js';
+import { checkQueryWindow, type CustomerQuery } from './customer-query.js';
+import { addIntegrationIn } from '../integrations/integration-service.js';
 import { checkPlacement, hasChildren, hierarchyLock, resolveParent, wantsParentChange, type ParentInput } from './hierarchy.js';
 
 /** A customer as a request asked to see it: the record (for its ETag) and its API object, expanded as asked. */
@@ -141,7 +143,17 @@ export function customerService(deps: CustomerServiceDeps) {
     if (error instanceof UniqueViolation && error.target === 'external_id') {
       throw resourceAlreadyExists(`A customer with external_id '${input.external_id ?? ''}' already exists.`, 'external_id');
     }
+    // Two writes mapping the same provider id at once (the lock makes this PostgreSQL-only and rare).
+    if (error instanceof UniqueViolation && error.target === 'integration') {
+      throw resourceAlreadyExists('One of the integrations is already mapped to another customer.', 'integrations');
+    }
     throw error;
+  }
+
+  /** Records with their API objects, expanded as asked: one batched load per field. */
+  async function shownAll(ctx: ExpandContext, records: readonly CustomerRecord[], expand: readonly string[] | undefined): Promise<CustomerResult[]> {
+    const bodies = await present(ctx, planFor('customer', expand), records, toApiCustomerOrTombstone);
+    return records.map((customer, i) => ({ customer, body: bodies[i] as ApiObject }));
   }
 
   /** Applies parent / parent_external_id under the hierarchy lock (cycle and depth checked). */
@@ -158,7 +170,7 @@ export function customerService(deps: CustomerServiceDeps) {
 
   async function insertNew(repos: WriteRepositories, auth: AuthContext, input: CustomerCreateInput): Promise<CustomerRecord> {
     const scope = auth;
-    const { payment_method: paymentMethod, tax_id_data: taxIdData, parent, parent_external_id, ...fields } = input;
+    const { payment_method: paymentMethod, tax_id_data: taxIdData, integrations, parent, parent_external_id, ...fields } = input;
     const customer = await placeInHierarchy(repos, scope, applyCustomerInput(blankCustomer(auth, nowSeconds()), fields), {
       ...(parent !== undefined && { parent }),
       ...(parent_external_id !== undefined && { parent_external_id }),
@@ -172,8 +184,16 @@ export function customerService(deps: CustomerServiceDeps) {
     for (const [i, data] of (taxIdData ?? []).entries()) {
       await createTaxIdIn(repos, scope, customer.id, data, `tax_id_data[${i}]`);
     }
+    await addIntegrations(repos, scope, customer.id, integrations);
     await checkDefaultPaymentMethod(repos, scope, null, customer);
     return customer;
+  }
+
+  /** SPEC I-1 through another wire format: mappings sent with the customer's own write. */
+  async function addIntegrations(repos: WriteRepositories, scope: Scope, customerId: string, mappings: CustomerInput['integrations']) {
+    for (const [i, mapping] of (mappings ?? []).entries()) {
+      await addIntegrationIn(repos, scope, customerId, mapping, { param: `integrations[${i}][provider]`, keepOwn: true });
+    }
   }
 
   async function updateLocked(
@@ -183,7 +203,7 @@ export function customerService(deps: CustomerServiceDeps) {
     input: CustomerInput,
   ): Promise<CustomerRecord> {
     const scope = auth;
-    const { parent, parent_external_id, ...fields } = input;
+    const { parent, parent_external_id, integrations, ...fields } = input;
     const applied = await placeInHierarchy(repos, scope, applyCustomerInput(current, fields), {
       ...(parent !== undefined && { parent }),
       ...(parent_external_id !== undefined && { parent_external_id }),
@@ -196,6 +216,7 @@ export function customerService(deps: CustomerServiceDeps) {
     const after = toApiCustomer(next);
     const previous = previousAttributes(toApiCustomer(current), after);
     if (previous) await recordEvent(repos, scope, 'customer.updated', after, { customerId: next.id, previousAttributes: previous });
+    await addIntegrations(repos, scope, next.id, integrations);
     return next;
   }
 
@@ -253,6 +274,49 @@ export function customerService(deps: CustomerServiceDeps) {
         const customer = await repos.customers.findByExternalId(scope, externalId);
         if (!customer) throw resourceMissing('customer with external_id', externalId, 'external_id');
         return shown({ repos, scope }, customer, expand);
+      });
+    },
+
+    /**
+     * A customer by id with its API object, expanded as asked; a deleted one too (its record is
+     * the tombstone). For the other wire formats, which map from both (src/http/routes/flexprice, lunipay).
+     */
+    async find(scope: Scope, id: string, expand?: readonly string[]): Promise<CustomerResult> {
+      planFor('customer', expand);
+      return store.read(async (repos) => {
+        const customer = await repos.customers.findById(scope, id);
+        if (!customer) throw resourceMissing('customer', id, 'id');
+        return (await shownAll({ repos, scope }, [customer], expand))[0] as CustomerResult;
+      });
+    },
+
+    /** The customer list (SPEC W-5, C-2) with each page's records: for the other wire formats. */
+    async listResults(scope: Scope, request: CustomerListRequest, expand?: readonly string[]): Promise<Page<CustomerResult>> {
+      planFor('customer', expand);
+      return store.read(async (repos) => {
+        const page = await pageThrough(
+          'customer',
+          request,
+          (id) => repos.customers.cursorOf(scope, id),
+          (p) => repos.customers.list(scope, request.filters, p),
+        );
+        return { data: await shownAll({ repos, scope }, page.data, expand), hasMore: page.hasMore };
+      });
+    },
+
+    /**
+     * A window of the filtered customers by position, and how many match in all: FlexPrice's
+     * offset-paged search (SPEC D-1). Bounded (customer-query.ts), so it stays cheap.
+     */
+    async query(scope: Scope, query: CustomerQuery, expand?: readonly string[]): Promise<{ results: CustomerResult[]; total: number }> {
+      planFor('customer', expand);
+      checkQueryWindow(query);
+      return store.read(async (repos) => {
+        const [records, total] = await Promise.all([
+          repos.customers.listWindow(scope, query.filters, query),
+          repos.customers.count(scope, query.filters, query.created),
+        ]);
+        return { results: await shownAll({ repos, scope }, records, expand), total };
       });
     },
 
@@ -337,6 +401,29 @@ export function customerService(deps: CustomerServiceDeps) {
         });
       } catch (error) {
         return translateConflict(error, withId);
+      }
+    },
+
+    /** Updates the live customer holding this external_id (404 if none): FlexPrice's update by external id. */
+    async updateByExternalId(
+      auth: AuthContext,
+      externalId: string,
+      input: CustomerInput,
+      ifMatch?: IfMatch,
+      expand?: readonly string[],
+    ): Promise<CustomerResult> {
+      planFor('customer', expand);
+      const scope = auth;
+      try {
+        return await store.write(async (repos) => {
+          await repos.lock(`external_id:${scope.accountId}:${scope.livemode}:${externalId}`);
+          const current = await repos.customers.findByExternalId(scope, externalId, { forUpdate: true });
+          if (!current) throw resourceMissing('customer with external_id', externalId, 'external_id');
+          checkIfMatch(ifMatch, customerEtag(current));
+          return shown({ repos, scope }, await updateLocked(repos, auth, current, input), expand);
+        });
+      } catch (error) {
+        return translateConflict(error, input);
       }
     },
 

@@ -1,5 +1,5 @@
 import { newId, nowSeconds } from '../../lib/ids.js';
-import { UniqueViolation, type Repositories, type Store } from '../../store/port.js';
+import { UniqueViolation, type Repositories, type Store, type WriteRepositories } from '../../store/port.js';
 import type { AuthContext } from '../accounts/account-service.js';
 import type { Scope } from '../scope.js';
 import { mergeMetadata } from '../customers/customer-rules.js';
@@ -24,11 +24,42 @@ async function requireLiveCustomer(repos: Repositories, scope: Scope, customerId
   return customer;
 }
 
-function taken(provider: string, providerId: string, holder: string): never {
-  throw resourceAlreadyExists(
-    `The ${provider} id '${providerId}' is already mapped to customer ${holder}.`,
-    'provider_id',
-  );
+function taken(provider: string, providerId: string, holder: string, param = 'provider_id'): never {
+  throw resourceAlreadyExists(`The ${provider} id '${providerId}' is already mapped to customer ${holder}.`, param);
+}
+
+/**
+ * Maps a live customer (locked by the caller) to its id in another system, inside the caller's
+ * transaction; `param` names the provider in errors (`provider`, `integrations[0][provider]`). A provider id held by another customer is refused (409); with `keepOwn`, one this
+ * customer already holds is left as it is (`created: false`) — the customer's create or update
+ * when another wire format sends its mappings along (SPEC D-1).
+ */
+export async function addIntegrationIn(
+  repos: WriteRepositories,
+  scope: Scope,
+  customerId: string,
+  input: IntegrationInput,
+  options: { param?: string; keepOwn?: boolean } = {},
+): Promise<{ integration: IntegrationRecord; created: boolean }> {
+  const param = options.param ?? 'provider';
+  validateProviderName(input.provider, param);
+  await repos.lock(`integration:${scope.accountId}:${scope.livemode}:${input.provider}:${input.provider_id}`);
+  const holder = await repos.integrations.findByProvider(scope, input.provider, input.provider_id);
+  if (holder && options.keepOwn && holder.customer_id === customerId) return { integration: holder, created: false };
+  // `integrations[0][provider]` names its provider id `integrations[0][provider_id]`.
+  if (holder) taken(input.provider, input.provider_id, holder.customer_id, param.replace(/provider(\]?)$/, 'provider_id$1'));
+  const integration: IntegrationRecord = {
+    id: newId('int'),
+    livemode: scope.livemode,
+    created: nowSeconds(),
+    customer_id: customerId,
+    provider: input.provider,
+    provider_id: input.provider_id,
+    metadata: mergeMetadata({}, input.metadata ?? null),
+  };
+  await repos.integrations.insert(scope, integration);
+  await recordEvent(repos, scope, 'customer.integration.created', toApiIntegration(integration), { customerId });
+  return { integration, created: true };
 }
 
 /** SPEC I-1, I-2: a customer's ids in other systems, unique per account, mode and provider. */
@@ -43,20 +74,7 @@ export function integrationService(deps: { store: Store }) {
       try {
         return await store.write(async (repos) => {
           await requireLiveCustomer(repos, scope, customerId, true);
-          await repos.lock(`integration:${scope.accountId}:${scope.livemode}:${input.provider}:${input.provider_id}`);
-          const holder = await repos.integrations.findByProvider(scope, input.provider, input.provider_id);
-          if (holder) taken(input.provider, input.provider_id, holder.customer_id);
-          const integration: IntegrationRecord = {
-            id: newId('int'),
-            livemode: scope.livemode,
-            created: nowSeconds(),
-            customer_id: customerId,
-            provider: input.provider,
-            provider_id: input.provider_id,
-            metadata: mergeMetadata({}, input.metadata ?? null),
-          };
-          await repos.integrations.insert(scope, integration);
-          await recordEvent(repos, scope, 'customer.integration.created', toApiIntegration(integration), { customerId });
+          const { integration } = await addIntegrationIn(repos, scope, customerId, input);
           return showOne({ repos, scope }, plan, integration, toApiIntegration);
         });
       } catch (error) {

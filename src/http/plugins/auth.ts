@@ -21,20 +21,47 @@ export function presentedKey(header: string | undefined): string | null {
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A POST that only reads (FlexPrice's search): restricted keys may call it. */
+    readOnly?: boolean;
+  }
+}
+
+export interface AuthOptions {
+  /**
+   * A header that carries the secret key as it is, besides Authorization (FlexPrice's
+   * `x-api-key`, SPEC D-1). Authorization wins when both are sent.
+   */
+  keyHeader?: string;
+}
+
+/** The key in `header`, as it is (one value; a repeated header counts as none). */
+function keyInHeader(value: string | string[] | undefined): string | null {
+  if (typeof value !== 'string') return null;
+  const key = value.trim();
+  return key || null;
+}
+
 /**
  * Authenticates every request in this scope. Missing, unknown, revoked and expired keys all
  * get the same 401; restricted keys may only read.
  */
-export function registerAuth(scope: FastifyInstance, accounts: Pick<AccountService, 'authenticate' | 'authenticateCached'>): void {
+export function registerAuth(
+  scope: FastifyInstance,
+  accounts: Pick<AccountService, 'authenticate' | 'authenticateCached'>,
+  options: AuthOptions = {},
+): void {
+  const { keyHeader } = options;
   const admit = (request: FastifyRequest, auth: AuthContext | null): Error | undefined => {
     if (!auth) return authenticationFailed();
-    if (auth.restricted && WRITE_METHODS.has(request.method)) return permissionDenied();
+    if (auth.restricted && WRITE_METHODS.has(request.method) && !request.routeOptions.config.readOnly) return permissionDenied();
     request.auth = auth;
     return undefined;
   };
   // Callback style: a key found in the cache is admitted without a promise.
   scope.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
-    const secret = presentedKey(request.headers.authorization);
+    const secret = presentedKey(request.headers.authorization) ?? (keyHeader ? keyInHeader(request.headers[keyHeader]) : null);
     if (!secret) return done(authenticationFailed());
     const cached = accounts.authenticateCached(secret);
     if (cached !== undefined) return done(admit(request, cached));

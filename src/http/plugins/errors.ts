@@ -83,15 +83,23 @@ export function toApiError(error: unknown): ApiError {
 /** One place renders every error as Stripe's envelope; nothing internal reaches the client. */
 export function registerErrorHandling(app: FastifyInstance, render: ErrorRenderer): void {
   app.decorate('renderError', render);
+  renderErrorsIn(app, render);
+}
 
-  app.setErrorHandler((error, request, reply) => {
+/**
+ * Every error and unknown route in `scope` answered with `render`'s body: Stripe's envelope,
+ * or a dialect's own error format on its routes (src/http/routes/dialects.ts). The error is
+ * the same catalogue entry either way; only its wire shape differs.
+ */
+export function renderErrorsIn(scope: FastifyInstance, render: (error: ApiError) => unknown): void {
+  scope.setErrorHandler((error, request, reply) => {
     const api = toApiError(error);
     if (api.status >= 500) request.log.error({ err: error }, 'request failed');
     if (api.headers) reply.headers(api.headers);
     return reply.status(api.status).send(render(api));
   });
 
-  app.setNotFoundHandler((request, reply) => {
+  scope.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     const api = legacyRoute(path) ?? routeUnknown(request.method, path);
     return reply.status(api.status).send(render(api));

@@ -73,7 +73,7 @@ export function sendStored(reply: FastifyReply, record: IdempotencyRecord, repla
 }
 
 /**
- * W-8 for every POST in this scope. A request whose key is live and matches replays the
+ * W-8 for every POST (and the PATCH that aliases an update) in this scope. A request whose key is live and matches replays the
  * stored response; a mismatch is an idempotency_error; a duplicate arriving while the first
  * is still running in this process gets 409. The response itself is stored by respond(), in
  * the transaction of the write. Requests that fail validation never reach this hook.
@@ -103,7 +103,8 @@ export function registerIdempotency(
       const body = await cardSafeBody(request.body, () => accounts.fingerprintSecret(auth.accountId));
       claim = {
         key,
-        endpoint: `POST ${request.routeOptions.url ?? request.url}`,
+        // PATCH is another endpoint than the POST it aliases (SPEC W-10), as Stripe tells endpoints apart.
+        endpoint: `${request.method} ${request.routeOptions.url ?? request.url}`,
         paramsHash: hashParams(request.params, body),
         scope: keyScope,
         slot,
@@ -124,8 +125,8 @@ export function registerIdempotency(
   const release = async (request: FastifyRequest) => {
     if (request.idempotency) inFlight.delete(request.idempotency.slot);
   };
-  // Only POST routes take keys: the hooks are attached to those routes alone, so reads never
-  // run them.
+  // Only POST routes (with their PATCH alias) take keys: the hooks are attached to those routes
+  // alone, so reads never run them.
   const append = <T>(existing: T | T[] | undefined, hook: T): T[] =>
     existing === undefined ? [hook] : [...(Array.isArray(existing) ? existing : [existing]), hook];
   scope.addHook('onRoute', (route) => {

@@ -10,6 +10,9 @@ export function newRequestId(): string {
 
 const ECHOED_HEADERS = ['stripe-version', 'idempotency-key'] as const;
 
+/** The API's routes: /v1/… and the other wire formats' /<dialect>/v1/… (SPEC D). */
+const API_ROUTE = /^\/(?:[a-z]+\/)?v1\//;
+
 /**
  * The Stripe wire format: bracket-notation form bodies and JSON, a Request-Id on every
  * response, Stripe-Version and Idempotency-Key echoed, and parameters normalised against each
@@ -54,7 +57,7 @@ export function registerWire(app: FastifyInstance, options: { bodyLimit: number 
     const schema = route.schema as { body?: SchemaNode; querystring?: SchemaNode } | undefined;
     // An API route takes exactly the parameters its schema declares: where it declares no
     // query string (or no body), any given is unknown rather than silently ignored.
-    const strict = route.url.startsWith('/v1/');
+    const strict = API_ROUTE.test(route.url);
     const normalize = (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
       try {
         const queryError = (request.query as Record<symbol, unknown> | undefined)?.[QUERY_ERROR];
@@ -88,7 +91,7 @@ function rejectUndeclared(params: unknown): void {
   if (first !== undefined) throw parameterUnknown(first);
 }
 
-/** Path segments reach the database as they are: no null bytes or other control characters. */
+/** Path segments reach the database as they are: no control characters, well-formed Unicode. */
 function rejectControlInPath(params: unknown): void {
   if (typeof params !== 'object' || params === null) return;
   for (const [name, value] of Object.entries(params)) {

@@ -5,6 +5,7 @@ import { customerRoutes } from './customers/index.js';
 import { eventRoutes } from './events/index.js';
 import { integrationRoutes } from './integrations/index.js';
 import { paymentMethodRoutes } from './payment-methods/index.js';
+import { acceptPatchOnUpdates } from './patch-alias.js';
 import type { RouteModule } from './route-module.js';
 import { searchRoutes } from './search/index.js';
 import { taxIdRoutes } from './tax-ids/index.js';
@@ -21,8 +22,12 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   webhookEndpointRoutes,
 ];
 
-/** Registers the shared schemas first (routes reference each other's objects), then every route. */
+/**
+ * Registers the shared schemas first (routes reference each other's objects), then every route;
+ * each object's update is also served as PATCH (SPEC W-10).
+ */
 export function registerApiRoutes(v1: FastifyInstance, deps: { services: Services; respond: Respond }): void {
+  acceptPatchOnUpdates(v1);
   for (const module of ROUTE_MODULES) for (const schema of module.schemas ?? []) v1.addSchema(schema);
   const owned = ROUTE_MODULES.flatMap((m) => (m.owned ? [m.owned] : []));
   for (const module of ROUTE_MODULES) module.register(v1, { ...deps, owned });

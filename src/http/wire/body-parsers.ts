@@ -3,6 +3,17 @@ import qs from 'qs';
 import secureJson from 'secure-json-parse';
 import { bodyInvalid, invalidCharacters, parameterUnknown } from '../../domain/errors.js';
 
+/**
+ * SPEC W-10: percent-encoded bytes must spell well-formed UTF-8 (`%ED%A0%80`, a surrogate, or
+ * `%FF` are no character). qs would keep such text undecoded and store it as given; refuse it
+ * instead. A `%` that starts no escape (`100%`) stays as it is, as qs has always read it.
+ */
+function decodeStrict(text: string): string {
+  const plain = text.replace(/\+/g, ' ');
+  if (!plain.includes('%')) return plain;
+  return plain.replace(/(?:%[0-9A-Fa-f]{2})+/g, (escapes) => decodeURIComponent(escapes));
+}
+
 /** Bracket-notation parsing with hard bounds (depth, parameter count, array size). */
 const QS_OPTIONS: qs.IParseOptions = {
   depth: 6,
@@ -16,6 +27,7 @@ const QS_OPTIONS: qs.IParseOptions = {
   plainObjects: true,
   allowDots: false,
   charsetSentinel: false,
+  decoder: decodeStrict,
 };
 
 function decodeKey(raw: string): string {
@@ -39,7 +51,7 @@ function rejectPrototypeKeys(text: string): void {
   }
 }
 
-/** A percent-encoded name or value that does not decode to UTF-8 (`%ED%A0%BD`, a lone `%`). */
+/** A percent-encoded name or value that does not decode to UTF-8 (`%ED%A0%BD`). */
 class UndecodableParameter extends Error {
   constructor(readonly param: string | null) {
     super('undecodable parameter');
@@ -57,12 +69,11 @@ export function utf8Text(body: Buffer): string {
 
 export function parseForm(text: string): Record<string, unknown> {
   rejectPrototypeKeys(text);
-  // qs leaves a sequence decodeURIComponent refuses as it was; refuse it instead, naming the
-  // parameter (qs decodes each name just before its value).
+  // Refuse what decodeStrict refuses, naming the parameter (qs decodes each name just before its value).
   let lastKey: string | null = null;
   const decoder: qs.IParseOptions['decoder'] = (str, _default, _charset, type) => {
     try {
-      const decoded = decodeURIComponent(str.replace(/\+/g, ' '));
+      const decoded = decodeStrict(str);
       if (type === 'key') lastKey = decoded;
       return decoded;
     } catch {

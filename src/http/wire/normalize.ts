@@ -76,7 +76,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * - form and query values arrive as strings: integers and booleans are coerced only where the
  *   schema says so (JSON bodies are never coerced);
  * - `list[0]=a&list[1]=b` objects become arrays where the schema wants an array;
- * - control characters are refused everywhere.
+ * - control characters and lone surrogates are refused everywhere.
  * Anything the schema does not describe is left alone for validation to reject.
  */
 export function normalizeParams(value: unknown, schema: SchemaNode | undefined, coerce: boolean, path: (string | number)[] = []): unknown {
@@ -114,8 +114,10 @@ export function normalizeParams(value: unknown, schema: SchemaNode | undefined, 
     for (const [key, child] of Object.entries(value)) {
       checkCharacters(key, paramName(path) || null, 'names');
       // SPEC W-6: `expand=x`, a plain string, is a one-element list (seed 002 writes `?expand=stats`).
-      const value = path.length === 0 && key === 'expand' && typeof child === 'string' ? [child] : child;
-      out[key] = normalizeParams(value, propertySchema(schema, key), coerce, [...path, key]);
+      const childSchema = propertySchema(schema, key);
+      const wantsList = childSchema !== undefined && typesOf(childSchema).includes('array') && !typesOf(childSchema).includes('string');
+      const value = path.length === 0 && key === 'expand' && typeof child === 'string' && wantsList ? [child] : child;
+      out[key] = normalizeParams(value, childSchema, coerce, [...path, key]);
     }
     return out;
   }

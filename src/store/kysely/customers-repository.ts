@@ -1,15 +1,15 @@
-import { CompiledQuery, sql, type Kysely, type SqlBool } from 'kysely';
+import { CompiledQuery, sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { CustomerRecord, InvoiceSettings } from '../../domain/customers/customer.js';
 import { customerBody } from '../../domain/customers/customer-mapper.js';
 import type { Dialect } from '../dialect.js';
 import type { Scope } from '../../domain/scope.js';
-import type { CustomersRepository } from '../port.js';
+import type { CustomerFilters, CustomersRepository } from '../port.js';
 import type { Database } from '../schema.js';
 import type { RowReader } from '../sqlite.js';
 import { flag, fromJson, toJson } from './codec.js';
 import { CUSTOMER_RECORD_COLUMNS, type CustomerRecordRow } from './customer-columns.js';
 import { customerSearch } from './customer-search.js';
-import { applyPage, positionOf } from './keyset.js';
+import { applyCreated, applyPage, positionOf } from './keyset.js';
 import type { TenantDb } from './tenant.js';
 
 const EMPTY_INVOICE_SETTINGS: InvoiceSettings = {
@@ -110,6 +110,22 @@ function storedBodyQuery(tenant: TenantDb, dialect: Dialect, scope: Scope, id: s
   return CompiledQuery.raw(compiled.sql, [scope.accountId, flag(scope.livemode), id]) as CompiledQuery<StoredRow>;
 }
 
+/** The query-builder surface the list filters need (selects of rows and of counts alike). */
+interface CustomerQueryBuilder<Q> {
+  where(expression: Expression<SqlBool>): Q;
+}
+
+/**
+ * `column IN (…)`; an empty list matches nothing. SQLite (which keeps no statistics here) would
+ * rather walk the whole list index in order than sort a few rows found through the column's
+ * index; `unlikely()` tells its planner the condition is selective, as PostgreSQL's statistics do.
+ */
+function inList(dialect: Dialect, column: 'id' | 'external_id' | 'parent_id', values: readonly string[]): Expression<SqlBool> {
+  if (values.length === 0) return sql<SqlBool>`1 = 0`;
+  const condition = sql<SqlBool>`${sql.ref(column)} IN (${sql.join(values)})`;
+  return dialect === 'sqlite' ? sql<SqlBool>`unlikely(${condition})` : condition;
+}
+
 /** Bounds every walk along parent links, whatever the data (the configured depth is far lower). */
 const HIERARCHY_WALK_LIMIT = 64;
 
@@ -130,6 +146,27 @@ export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dial
         entries.map(([key, value]) => ({ customer_id: customerId, key, value })),
       )
       .execute();
+  };
+
+  /**
+   * The filters of a customer list, each answered by an index: live rows by the partial
+   * indexes on `deleted = 0`, tombstones by 0012's customers_deleted.
+   */
+  const filtered = <Q extends CustomerQueryBuilder<Q>>(scope: Scope, query: Q, filters: CustomerFilters): Q => {
+    let q = query.where(filters.deleted ? sql<SqlBool>`deleted = 1` : sql<SqlBool>`deleted = 0`);
+    // The index is on email_key, the address lower-cased by the service (emailKey); the filter
+    // itself is exact, as Stripe's is.
+    if (filters.email !== undefined) q = q.where(sql<SqlBool>`email_key = ${filters.email.toLowerCase()} AND email = ${filters.email}`);
+    if (filters.externalId !== undefined) q = q.where(sql<SqlBool>`external_id = ${filters.externalId}`);
+    if (filters.parentId !== undefined) q = q.where(sql<SqlBool>`parent_id = ${filters.parentId}`);
+    if (filters.ids !== undefined) q = q.where(inList(dialect, 'id', filters.ids));
+    if (filters.externalIds !== undefined) q = q.where(inList(dialect, 'external_id', filters.externalIds));
+    if (filters.parentIds !== undefined) q = q.where(inList(dialect, 'parent_id', filters.parentIds));
+    for (const [key, value] of filters.metadata ?? []) {
+      const holders = tenant(scope).selectFrom('customer_metadata').select('customer_id').where('key', '=', key).where('value', '=', value);
+      q = q.where(sql<SqlBool>`id IN (${holders})`);
+    }
+    return q;
   };
 
   return {
@@ -181,17 +218,26 @@ export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dial
     cursorOf: (scope, id) => positionOf(tenant(scope), 'customers', id),
 
     async list(scope, filters, page) {
-      let query = records(scope).where(sql<SqlBool>`deleted = 0`);
-      // The index is on email_key, the address lower-cased by the service (emailKey); the filter
-      // itself is exact, as Stripe's is.
-      if (filters.email !== undefined) query = query.where('email_key', '=', filters.email.toLowerCase()).where('email', '=', filters.email);
-      if (filters.externalId !== undefined) query = query.where('external_id', '=', filters.externalId);
-      if (filters.parentId !== undefined) query = query.where('parent_id', '=', filters.parentId);
-      for (const [key, value] of filters.metadata ?? []) {
-        query = query.where('id', 'in', tenant(scope).selectFrom('customer_metadata').select('customer_id').where('key', '=', key).where('value', '=', value));
-      }
-      const rows = await applyPage(query, page).execute();
+      const rows = await applyPage(filtered(scope, records(scope), filters), page).execute();
       return rows.map(toRecord);
+    },
+
+    async listWindow(scope, filters, window) {
+      const direction = window.order === 'newest_first' ? sql`desc` : sql`asc`;
+      const query = applyCreated(filtered(scope, records(scope), filters), window.created)
+        .orderBy(sql`created ${direction}`)
+        .orderBy(sql`seq ${direction}`)
+        .limit(window.limit)
+        // The one positional window in the store, for FlexPrice's offset paging; the caller
+        // bounds offset + limit, so a window costs at most that many index entries.
+        .offset(window.offset);
+      return (await query.execute()).map(toRecord);
+    },
+
+    async count(scope, filters, created) {
+      const base = tenant(scope).selectFrom('customers').select((eb) => eb.fn.countAll<number | string>().as('n'));
+      const row = await applyCreated(filtered(scope, base, filters), created).executeTakeFirst();
+      return Number(row?.n ?? 0);
     },
 
     async findByIds(scope, ids) {

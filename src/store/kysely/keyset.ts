@@ -1,5 +1,5 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
-import type { Cursor, PageQuery } from '../port.js';
+import type { CreatedRange, Cursor, PageQuery } from '../port.js';
 import type { Tenant, TenantTable } from './tenant.js';
 
 /** The query-builder surface keyset paging needs; every list query builder has it. */
@@ -15,12 +15,7 @@ interface Pageable<Q> {
  * second. With ending_before the rows come oldest first and the caller reverses them.
  */
 export function applyPage<Q extends Pageable<Q>>(query: Q, page: PageQuery): Q {
-  let q = query;
-  const c = page.created;
-  if (c?.gt !== undefined) q = q.where(sql<SqlBool>`created > ${c.gt}`);
-  if (c?.gte !== undefined) q = q.where(sql<SqlBool>`created >= ${c.gte}`);
-  if (c?.lt !== undefined) q = q.where(sql<SqlBool>`created < ${c.lt}`);
-  if (c?.lte !== undefined) q = q.where(sql<SqlBool>`created <= ${c.lte}`);
+  let q = applyCreated(query, page.created);
   if (page.endingBefore) {
     const { created, seq } = page.endingBefore;
     q = q.where(sql<SqlBool>`created >= ${created} AND (created > ${created} OR seq > ${seq})`);
@@ -31,6 +26,16 @@ export function applyPage<Q extends Pageable<Q>>(query: Q, page: PageQuery): Q {
     q = q.where(sql<SqlBool>`created <= ${created} AND (created < ${created} OR seq < ${seq})`);
   }
   return q.orderBy(sql`created desc`).orderBy(sql`seq desc`).limit(page.limit + 1);
+}
+
+/** Bounds on `created` (SPEC W-5 `created[gt|gte|lt|lte]`). */
+export function applyCreated<Q extends Pick<Pageable<Q>, 'where'>>(query: Q, c: CreatedRange | undefined): Q {
+  let q = query;
+  if (c?.gt !== undefined) q = q.where(sql<SqlBool>`created > ${c.gt}`);
+  if (c?.gte !== undefined) q = q.where(sql<SqlBool>`created >= ${c.gte}`);
+  if (c?.lt !== undefined) q = q.where(sql<SqlBool>`created < ${c.lt}`);
+  if (c?.lte !== undefined) q = q.where(sql<SqlBool>`created <= ${c.lte}`);
+  return q;
 }
 
 /** Tables listed newest first by (created, seq), whose object ids serve as list cursors. */

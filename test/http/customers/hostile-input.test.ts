@@ -12,9 +12,8 @@ const nestedObjects = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(
 /** Bodies every write route must refuse with a 4xx envelope (status 400 unless given). */
 const BODIES: Array<{ label: string; body: string; type: string; status?: number; param?: string | null; code: ErrorCode }> = [
   { label: 'unclosed bracket', body: 'a[b=1', type: FORM, code: 'parameter_unknown' },
-  { label: 'bad percent escape as a key', body: '%ZZ', type: FORM, code: 'invalid_characters' },
-  { label: 'bad percent escape in a key', body: 'name%ZZ=1', type: FORM, code: 'invalid_characters' },
-  { label: 'bad percent escape in a value', body: 'name=a%ZZ', type: FORM, param: 'name', code: 'invalid_characters' },
+  { label: 'bad percent escape as a key', body: '%ZZ', type: FORM, code: 'parameter_unknown' },
+  { label: 'bad percent escape in a key', body: 'name%ZZ=1', type: FORM, code: 'parameter_unknown' },
   { label: 'an encoded lone surrogate (CESU-8) in a value', body: 'name=%ED%A0%BD', type: FORM, param: 'name', code: 'invalid_characters' },
   { label: 'array where a string belongs', body: 'email[]=x', type: FORM, param: 'email', code: 'parameter_invalid' },
   { label: 'object where a string belongs', body: 'email[a]=x', type: FORM, param: 'email', code: 'parameter_invalid' },
@@ -65,7 +64,7 @@ const QUERIES: Array<{ label: string; query: string; code: ErrorCode }> = [
   { label: 'an array email', query: 'email[]=x', code: 'parameter_invalid' },
   { label: 'nested created', query: 'created[gt][x]=1', code: 'parameter_invalid_integer' },
   { label: 'nested metadata', query: 'metadata[a][b]=1', code: 'parameter_invalid' },
-  { label: 'a bad percent escape', query: '%ZZ', code: 'invalid_characters' },
+  { label: 'a bad percent escape', query: '%ZZ', code: 'parameter_unknown' },
   { label: 'a bad percent escape in a value', query: 'email=a%E0%A4', code: 'invalid_characters' },
   { label: 'a null byte', query: 'email=a%00', code: 'invalid_characters' },
   { label: 'a null byte in a metadata key', query: 'metadata[a%00]=1', code: 'invalid_characters' },

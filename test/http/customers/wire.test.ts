@@ -194,7 +194,8 @@ describe.each(STORES)('customers: wire format (%s)', (kind) => {
       ['GET', '/v1/customers/cus_1/nope'],
       ['POST', '/v1/customers/cus_1/nope'],
       ['PUT', '/v1/customers'],
-      ['PATCH', '/v1/customers/cus_1'],
+      // PATCH /v1/customers/:id is the update (SPEC W-10); the collection has no PATCH.
+      ['PATCH', '/v1/customers'],
       ['GET', '/nope'],
     ])('%s %s is a 404 envelope', async (method, url) => {
       const res = await rawRequest(t, { method: method as 'GET', url, key: t.account.test });

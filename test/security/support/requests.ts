@@ -123,6 +123,10 @@ export function requestTable(hookUrl: string): Record<string, RequestTemplate[]>
     'POST /v1/payment_methods/:id/detach': [{ body: {} }],
     'POST /v1/webhook_endpoints': [{ body: { url: hookUrl, enabled_events: ['customer.created'] } }],
     'POST /v1/webhook_endpoints/:id': [{ body: { description: 'Changed by the security suite' } }],
+    // PATCH is the same handler as POST (W-10).
+    'PATCH /v1/customers/:id': [{ body: { description: 'Patched by the security suite' } }, { headers: { 'if-match': '*' }, body: { notes: 'Patched' } }],
+    'PATCH /v1/payment_methods/:id': [{ body: { metadata: { suite: 'patched' } } }],
+    'PATCH /v1/webhook_endpoints/:id': [{ body: { description: 'Patched by the security suite' } }],
     'GET /v1/webhook_endpoints/:id/attempts': [{}, { query: { event: '{event}' } }],
   };
 }
