@@ -29,7 +29,7 @@ async function serve(env: Record<string, string>, args: string[] = []): Promise<
 }
 
 /** The shape every configuration failure shares; returns the one stderr line. */
-function expectOneClearLine(result: CliResult, maxMs = 5_000): string {
+function expectOneClearLine(result: CliResult): string {
   expect(result.timedOut).toBe(false);
   expect(result.code).not.toBe(0);
   expect(result.code).not.toBeNull();
@@ -39,7 +39,6 @@ function expectOneClearLine(result: CliResult, maxMs = 5_000): string {
   const line = lines[0] as string;
   expect(line).toMatch(/^clientele: /);
   expect(line).not.toMatch(/unexpected error|\bat .+:\d+:\d+|Error:|\{/);
-  expect(result.ms).toBeLessThan(maxMs);
   return line;
 }
 

@@ -105,13 +105,11 @@ describe.each(STORES)('webhook delivery across a crash (%s)', (kind) => {
     await killed(server);
     receiver.answer = () => ({ status: 200 });
 
-    const restarted = Date.now();
     server = await startServerProcess(env);
     await waitReady(server);
     const deliveries = await waitFor('the delivery again', () => receiver.deliveriesOf(eventId).length >= 2 && receiver.deliveriesOf(eventId), 30_000);
     // Not before the dead process's lease (2 × 1 s timeout + 5 s) ran out.
     expect(deliveries[1]!.at - deliveries[0]!.at).toBeGreaterThanOrEqual(5_000);
-    expect(Date.now() - restarted).toBeLessThan(20_000);
     expect(deliveries.map((d) => d.headers['webhook-id'])).toEqual([eventId, eventId]);
     expect(stripe.webhooks.constructEvent(deliveries[1]!.body, deliveries[1]!.headers['stripe-signature'] as string, endpoint.body.secret as string).id).toBe(eventId);
     // The crashed attempt left no record; the one that succeeded did.
@@ -131,11 +129,11 @@ describe.each(STORES)('webhook delivery across a crash (%s)', (kind) => {
     const server = await startServerProcess(env);
     await waitReady(server);
     await call(server, key, 'POST', '/v1/webhook_endpoints', { url: receiver.url('/nudged'), enabled_events: ['*'] });
-    const started = Date.now();
     const customer = await call(server, key, 'POST', '/v1/customers', { name: 'Prompt' });
     const eventId = await customerCreatedEvent(server, key, customer.body.id as string);
-    await waitFor('the delivery', () => receiver.deliveriesOf(eventId).length === 1, 5_000);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // The worker polls every 10 minutes here: a delivery within the wait can only come from the
+    // nudge after the commit (no wall-clock bound, so a loaded machine cannot fail it).
+    await waitFor('the delivery', () => receiver.deliveriesOf(eventId).length === 1, 30_000);
     await server.stop();
   }, 60_000);
 });

@@ -29,18 +29,14 @@ describe.each(STORES)('customers: authentication (%s)', (kind) => {
     expect(res.headers['www-authenticate']).toMatch(/^Basic realm=/);
   });
 
-  it('a revoked key stops working within about a second (key cache) with the same 401', async () => {
+  it('a revoked key stops working once the key cache period has passed (API_KEY_CACHE: 500 ms), with the same 401', async () => {
     const key = await t.services.accounts.createKey(t.account.id, 'test', false, null);
     const api = t.api(key.secret);
     expect((await api.get('/v1/customers')).status).toBe(200);
     await t.services.accounts.revokeKey(t.account.id, key.key.id);
-    const started = Date.now();
-    let res = await api.get('/v1/customers');
-    while (res.status === 200 && Date.now() - started < 3000) {
-      await sleep(50);
-      res = await api.get('/v1/customers');
-    }
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Waiting longer than the cache period only makes the outcome surer: no load can fail it.
+    await sleep(t.config.apiKeyCacheMs + 50);
+    const res = await api.get('/v1/customers');
     expect(res.body).toEqual((await reference401()).body);
     expect((await api.post('/v1/customers', { name: 'after revoke' })).status).toBe(401);
   });

@@ -92,7 +92,8 @@ describe.each(STORES)('webhook delivery (%s)', (kind) => {
       expect(a).toMatchObject({ object: 'webhook_attempt', endpoint, livemode: false });
       expect(a.id).toMatch(/^wha_/);
       expect(a.latency_ms).toBeGreaterThanOrEqual(0);
-      expect(a.latency_ms).toBeLessThan(2000);
+      // An answered attempt ends before the attempt timeout, by construction.
+      expect(a.latency_ms).toBeLessThan(t.config.webhookTimeoutMs);
     }
     // Paging and the event filter.
     const page = await t.api(account.test).get(`/v1/webhook_endpoints/${endpoint}/attempts`, { limit: 2 });
@@ -201,10 +202,10 @@ describe.each(STORES)('webhook delivery (%s)', (kind) => {
     for (let i = 0; i < 40; i++) await t.api(account.test).post('/v1/customers', { name: `backlog ${i}` });
     await waitFor('the slow endpoint busy', () => receiver.requests.filter((r) => r.path === '/slow').length >= 3);
     await createEndpoint(t, account, { url: receiver.url('/fast') });
-    const started = Date.now();
     const eventId = await customerEvent(t, account);
-    await waitFor('the fast delivery', () => receiver.deliveriesOf(eventId, '/fast').length === 1, 5_000);
-    expect(Date.now() - started).toBeLessThan(1_500);
+    await waitFor('the fast delivery', () => receiver.deliveriesOf(eventId, '/fast').length === 1, 30_000);
+    // It did not wait for a slot the slow endpoint held: no slow attempt had ended (timed out) yet.
+    expect((await attemptsOf(t, account, slow.id)).filter((a) => a.error !== null)).toEqual([]);
     // The slow endpoint never has more than a few requests in flight at once.
     expect(receiver.requests.filter((r) => r.path === '/slow').length).toBeLessThanOrEqual(3);
     const timedOut = await waitFor('a timed-out attempt', async () => {
