@@ -84,5 +84,5 @@ describe.each(STORES)('crash durability (%s)', (kind) => {
     }
     expect(seen).toBeGreaterThanOrEqual(acked.length);
     await again.stop();
-  }, 120_000);
+  }, 120_000 /* a burst of writes, a SIGKILL and a restart of a real server process: ~4 s idle */);
 });

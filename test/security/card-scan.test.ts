@@ -238,7 +238,7 @@ describe.skipIf(!STORES.includes('sqlite'))('card numbers and CVCs never reach t
       db.close();
     }
     filesAfterCheckpoint = readDataFiles();
-  }, 120_000);
+  }, 120_000 /* a real server process, a card flow through it, a graceful stop and a checkpoint: ~5 s idle */);
 
   afterAll(async () => {
     await killAll();
