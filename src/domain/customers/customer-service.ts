@@ -1,5 +1,5 @@
 import { newId, nowSeconds, randomBase62 } from '../../lib/ids.js';
-import { UniqueViolation, type CustomerFilters, type Store, type WriteRepositories } from '../../store/port.js';
+import { UniqueViolation, type CustomerFilters, type Repositories, type Store, type WriteRepositories } from '../../store/port.js';
 import { pageThrough, type Page, type PageRequest } from '../paging.js';
 import type { AuthContext } from '../accounts/account-service.js';
 import { invoicePrefixTaken, preconditionFailed, resourceAlreadyExists, resourceMissing, type ApiError } from '../errors.js';
@@ -156,6 +156,16 @@ export function customerService(deps: CustomerServiceDeps) {
     return records.map((customer, i) => ({ customer, body: bodies[i] as ApiObject }));
   }
 
+  /** One page of the filtered list, newest first, by keyset (SPEC W-5). */
+  function listPage(repos: Repositories, scope: Scope, request: CustomerListRequest): Promise<Page<CustomerRecord>> {
+    return pageThrough(
+      'customer',
+      request,
+      (id) => repos.customers.cursorOf(scope, id),
+      (p) => repos.customers.list(scope, request.filters, p),
+    );
+  }
+
   /** Applies parent / parent_external_id under the hierarchy lock (cycle and depth checked). */
   async function placeInHierarchy(repos: WriteRepositories, scope: Scope, customer: CustomerRecord, input: ParentInput) {
     if (!wantsParentChange(input)) return customer;
@@ -294,12 +304,7 @@ export function customerService(deps: CustomerServiceDeps) {
     async listResults(scope: Scope, request: CustomerListRequest, expand?: readonly string[]): Promise<Page<CustomerResult>> {
       planFor('customer', expand);
       return store.read(async (repos) => {
-        const page = await pageThrough(
-          'customer',
-          request,
-          (id) => repos.customers.cursorOf(scope, id),
-          (p) => repos.customers.list(scope, request.filters, p),
-        );
+        const page = await listPage(repos, scope, request);
         return { data: await shownAll({ repos, scope }, page.data, expand), hasMore: page.hasMore };
       });
     },
@@ -459,12 +464,7 @@ export function customerService(deps: CustomerServiceDeps) {
     async list(scope: Scope, request: CustomerListRequest, expand?: readonly string[]): Promise<Page<ApiObject>> {
       const plan = planFor('customer', expand, true);
       return store.read(async (repos) => {
-        const page = await pageThrough(
-          'customer',
-          request,
-          (id) => repos.customers.cursorOf(scope, id),
-          (p) => repos.customers.list(scope, request.filters, p),
-        );
+        const page = await listPage(repos, scope, request);
         return { data: await present({ repos, scope }, plan, page.data, toApiCustomer), hasMore: page.hasMore };
       });
     },

@@ -45,9 +45,7 @@ export const paymentMethodRoutes: RouteModule = {
         respond(
           request,
           reply,
-          () => {
-            return methods.create(authOf(request), fieldsOf<CreatePaymentMethodInput>(request.body), request.body.expand);
-          },
+          () => methods.create(authOf(request), fieldsOf<CreatePaymentMethodInput>(request.body), request.body.expand),
           present,
         ),
     );
@@ -91,9 +89,7 @@ export const paymentMethodRoutes: RouteModule = {
         respond(
           request,
           reply,
-          () => {
-            return methods.update(authOf(request), request.params.id, fieldsOf<UpdatePaymentMethodInput>(request.body), ifMatchOf(request), request.body.expand);
-          },
+          () => methods.update(authOf(request), request.params.id, fieldsOf<UpdatePaymentMethodInput>(request.body), ifMatchOf(request), request.body.expand),
           present,
         ),
     );
@@ -105,9 +101,7 @@ export const paymentMethodRoutes: RouteModule = {
         respond(
           request,
           reply,
-          () => {
-            return methods.attach(authOf(request), request.params.id, request.body.customer, ifMatchOf(request), request.body.expand);
-          },
+          () => methods.attach(authOf(request), request.params.id, request.body.customer, ifMatchOf(request), request.body.expand),
           present,
         ),
     );
@@ -127,9 +121,7 @@ export const paymentMethodRoutes: RouteModule = {
         respond(
           request,
           reply,
-          () => {
-            return methods.detach(authOf(request), request.params.id, ifMatchOf(request), request.body.expand);
-          },
+          () => methods.detach(authOf(request), request.params.id, ifMatchOf(request), request.body.expand),
           present,
         ),
     );
