@@ -137,9 +137,9 @@ export interface IdempotencyRepository {
   save(scope: Scope, record: IdempotencyRecord, expiredBefore: number): Promise<boolean>;
   /** Deletes up to `limit` records created before `before`; returns how many. */
   sweep(before: number, limit: number): Promise<number>;
-  /** Records whose stored response mentions `text` (e.g. a customer id being erased). */
-  findMentioning(scope: Scope, text: string): Promise<IdempotencyRecord[]>;
-  replaceBody(scope: Scope, key: string, body: string): Promise<void>;
+  /** Records whose stored response mentions any of `texts` (the ids being erased), in one scan. */
+  findMentioning(scope: Scope, texts: readonly string[]): Promise<IdempotencyRecord[]>;
+  replaceBodies(scope: Scope, changes: ReadonlyArray<{ key: string; body: string }>): Promise<void>;
 }
 
 export interface PaymentMethodFilters {
@@ -153,6 +153,8 @@ export interface PaymentMethodsRepository {
   /** Several at once (no N+1): keyed by id. */
   findByIds(scope: Scope, ids: string[]): Promise<Map<string, PaymentMethodRecord>>;
   update(scope: Scope, method: PaymentMethodRecord): Promise<void>;
+  /** Writes every mutable column of many locked rows, in one statement per few hundred. */
+  updateMany(scope: Scope, methods: readonly PaymentMethodRecord[]): Promise<void>;
   cursorOf(scope: Scope, id: string): Promise<Cursor | undefined>;
   list(scope: Scope, filters: PaymentMethodFilters, page: PageQuery): Promise<PaymentMethodRecord[]>;
   /** Every method attached to a customer, newest first. */
@@ -187,22 +189,25 @@ export interface EventFilters {
 }
 
 export interface EventsRepository {
-  insert(scope: Scope, event: EventRecord): Promise<void>;
+  /** One or many events, in few multi-row statements. */
+  insert(scope: Scope, events: readonly EventRecord[]): Promise<void>;
   findById(scope: Scope, id: string): Promise<EventRecord | undefined>;
   cursorOf(scope: Scope, id: string): Promise<Cursor | undefined>;
   list(scope: Scope, filters: EventFilters, page: PageQuery): Promise<EventRecord[]>;
   /** Every event about one customer, newest first (export, erasure). */
   listForCustomer(scope: Scope, customerId: string): Promise<EventRecord[]>;
-  replaceData(scope: Scope, id: string, data: EventRecord['data']): Promise<void>;
+  /** Rewrites the data of many events, in one statement per few hundred (erasure). */
+  replaceData(scope: Scope, changes: ReadonlyArray<{ id: string; data: EventRecord['data'] }>): Promise<void>;
   /** Deliveries still pending for each event. */
   pendingWebhooks(scope: Scope, eventIds: string[]): Promise<Map<string, number>>;
   /** Deletes up to `limit` events (and their finished deliveries and attempts) older than `before`. */
   sweep(before: number, limit: number): Promise<number>;
 }
 
-/** The transactional outbox: fans an event out to the account's matching enabled endpoints. */
+/** The transactional outbox: fans events out to the account's matching enabled endpoints. */
 export interface WebhookOutbox {
-  enqueue(scope: Scope, event: EventRecord): Promise<number>;
+  /** Returns the number of deliveries enqueued. */
+  enqueue(scope: Scope, events: readonly EventRecord[]): Promise<number>;
 }
 
 export interface WebhookEndpointsRepository {
