@@ -30,6 +30,8 @@ export interface ApiKeyRecord {
   created: number;
   expires_at: number | null;
   revoked_at: number | null;
+  /** Requests per second for this key; null: its mode's setting, 0: no limit. */
+  rate_limit: number | null;
 }
 
 export interface AccountsRepository {
@@ -43,6 +45,7 @@ export interface AccountsRepository {
   findKey(accountId: string, keyId: string): Promise<ApiKeyRecord | undefined>;
   listKeys(accountId: string, livemode?: boolean): Promise<ApiKeyRecord[]>;
   revokeKey(accountId: string, keyId: string, at: number): Promise<void>;
+  setRateLimit(accountId: string, keyId: string, rateLimit: number | null): Promise<void>;
 }
 
 /** Position of a row in list order: newest first by (created, seq). */
@@ -262,8 +265,54 @@ export interface WriteRepositories extends Repositories {
   lock(key: string): Promise<void>;
 }
 
+/** One token bucket: a key's general or search budget. */
+export interface RateBucket {
+  accountId: string;
+  /** `<key id>:<budget>`. */
+  id: string;
+}
+
+export interface RateLease {
+  /** Tokens handed to this process: `want`, or 0 when the bucket holds fewer. */
+  granted: number;
+  /** Tokens left in the bucket after the lease (fractional: it refills continuously). */
+  tokens: number;
+}
+
+/**
+ * The buckets rate limits are drawn from (SPEC R-4). A bucket holds up to `limit` tokens and
+ * refills at `limit` per second; a process leases tokens a few at a time and spends them
+ * locally, so a request costs no round trip. On PostgreSQL every process leases from the same
+ * buckets (a shared table); on SQLite (one node) they live in the process's memory.
+ */
+export interface RateLimitStore {
+  lease(bucket: RateBucket, limit: number, want: number): Promise<RateLease>;
+}
+
+/** The database-backed gauges of GET /metrics (src/store/kysely/monitoring.ts). */
+export interface StoreSample {
+  outboxPending: number;
+  /** `created` (epoch seconds) of the oldest pending webhook delivery; null when none is pending. */
+  oldestPendingCreated: number | null;
+  /** Estimated rows. */
+  events: number;
+  idempotencyRecords: number;
+}
+
+export interface PoolStats {
+  /** Connections open, idle among them, and requests waiting for one. */
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
 export interface Store {
   readonly dialect: Dialect;
+  readonly rateLimits: RateLimitStore;
+  /** PostgreSQL's connection pool right now; null on SQLite. */
+  poolStats(): PoolStats | null;
+  /** Reads the sampled gauges (across accounts); a few cheap queries. */
+  sample(): Promise<StoreSample>;
   /** Reads outside a transaction. */
   read<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
   /** One short write transaction; rolled back if fn throws. No network I/O inside. */
