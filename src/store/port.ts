@@ -273,7 +273,7 @@ export interface RateBucket {
 }
 
 export interface RateLease {
-  /** Tokens handed to this process: `want`, or 0 when the bucket holds fewer. */
+  /** Tokens handed to this process: `want`, or as many whole ones as the bucket holds (maybe 0). */
   granted: number;
   /** Tokens left in the bucket after the lease (fractional: it refills continuously). */
   tokens: number;
