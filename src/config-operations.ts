@@ -23,7 +23,7 @@ export interface OperationsConfig {
   readonly rateLimitTest: number;
   /** The search endpoints' own, lower budget per key; 0: no separate limit. */
   readonly rateLimitSearch: number;
-  /** A separate listener for GET /metrics on HOST; null: none. */
+  /** A separate listener for GET /metrics on HOST (0: any free port); null: none. */
   readonly metricsPort: number | null;
   /** Bearer token for GET /metrics (on the main port when metricsPort is null); null: none. */
   readonly metricsToken: string | null;
@@ -50,8 +50,8 @@ export function loadOperationsConfig(env: Env, port: number): OperationsConfig {
   if (headersTimeoutMs > requestTimeoutMs) {
     throw new ConfigError(`HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
   }
-  const metricsPort = env.METRICS_PORT === undefined || env.METRICS_PORT === '' ? null : parseInteger('METRICS_PORT', env.METRICS_PORT, 1, 65535);
-  if (metricsPort !== null && metricsPort === port) throw new ConfigError(`METRICS_PORT must differ from PORT (both are ${port})`);
+  const metricsPort = env.METRICS_PORT === undefined || env.METRICS_PORT === '' ? null : parseInteger('METRICS_PORT', env.METRICS_PORT, 0, 65535);
+  if (metricsPort !== null && metricsPort !== 0 && metricsPort === port) throw new ConfigError(`METRICS_PORT must differ from PORT (both are ${port})`);
   const token = env.METRICS_TOKEN === undefined || env.METRICS_TOKEN === '' ? null : env.METRICS_TOKEN;
   if (token !== null && !/^[\x21-\x7e]{16,256}$/.test(token)) {
     throw new ConfigError('METRICS_TOKEN must be 16-256 printable characters without spaces (e.g. openssl rand -hex 32)');
