@@ -5,8 +5,14 @@ import type { Config } from './config.js';
 import type { Services } from './compose.js';
 import type { Store } from './store/port.js';
 import { registerAuth } from './http/plugins/auth.js';
-import { requestInvalid, requestTimeout, urlInvalidEncoding, urlTooLong } from './domain/errors.js';
+import { urlInvalidEncoding, urlTooLong } from './domain/errors.js';
+import { clientErrorAnswer } from './http/client-errors.js';
+import type { ApiListener } from './http/listener.js';
+import { registerBodyTimeouts } from './http/plugins/body-timeouts.js';
 import { errorRenderer, registerErrorHandling } from './http/plugins/errors.js';
+import { registerMetricsRoute, registerRequestMetrics } from './http/plugins/metrics.js';
+import { registerRateLimit } from './http/plugins/rate-limit.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { registerIdempotency } from './http/plugins/idempotency.js';
 import { registerRequestBodies } from './http/plugins/request-body.js';
 import { newRequestId, parseQueryString, registerWire } from './http/plugins/wire.js';
@@ -14,19 +20,30 @@ import { registerDocsRoutes } from './http/routes/docs.js';
 import { registerApiRoutes } from './http/routes/index.js';
 import { registerDialects } from './http/routes/dialects.js';
 import { registerRequestContext } from './http/plugins/request-context.js';
-import { registerSystemRoutes } from './http/routes/system.js';
+import { registerSystemRoutes, type Lifecycle } from './http/routes/system.js';
 import { openapiOptions } from './http/openapi.js';
 import { responder } from './http/respond.js';
 import { ErrorEnvelope } from './http/wire/schema-kit.js';
 import './http/types.js';
 
 export interface AppDeps {
-  config: Pick<Config, 'bodyLimitBytes' | 'requestTimeoutMs' | 'logLevel' | 'publicUrl'>;
+  config: Pick<
+    Config,
+    'bodyLimitBytes' | 'requestTimeoutMs' | 'bodyIdleTimeoutMs' | 'bodyTimeoutMs' | 'logLevel' | 'publicUrl' | 'metricsToken' | 'metricsPort'
+  >;
   /** The store's unit of work: every write request runs as one (src/http/respond.ts). */
   unitOfWork: Store['unitOfWork'];
   services: Services;
   /** A pino destination or options; tests pass false to keep output quiet. */
   logger?: FastifyServerOptions['logger'];
+  /**
+   * The server's own listener (src/http/listener.ts), bound before the app exists; the app
+   * takes its requests once ready. Without one (tests), Fastify makes its own server.
+   */
+  listener?: ApiListener;
+  /** Request metrics; without them, one is made only when GET /metrics is served on this port. */
+  metrics?: Metrics;
+  lifecycle?: Lifecycle;
 }
 
 /**
@@ -66,6 +83,8 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
 /** Builds the API as a Fastify instance; no environment reads, no listen. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const renderError = errorRenderer(deps.config.publicUrl);
+  const { listener } = deps;
+  let handle: Parameters<ApiListener['attach']>[0] | undefined;
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(deps.config.logLevel),
     genReqId: newRequestId,
@@ -73,22 +92,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.config.bodyLimitBytes,
     requestTimeout: deps.config.requestTimeoutMs,
     return503OnClosing: true,
+    ...(listener && {
+      serverFactory: (handler: Parameters<ApiListener['attach']>[0]) => {
+        handle = handler;
+        return listener.server;
+      },
+    }),
     // Router-level failures (undecodable URL, over-long path segment) get the envelope too.
     frameworkErrors: (error, request, reply) => {
       const api = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? urlTooLong() : urlInvalidEncoding();
       void (reply as FastifyReply).header('request-id', request.id).status(api.status).send(renderError(api));
     },
     // Malformed HTTP (e.g. a non-numeric Content-Length) never reaches a route; answer in the envelope.
-    clientErrorHandler: (error, socket) => {
-      if ((error as { code?: string }).code === 'ECONNRESET' || socket.destroyed) return;
-      const timeout = (error as { code?: string }).code === 'ERR_HTTP_REQUEST_TIMEOUT';
-      const api = timeout ? requestTimeout() : requestInvalid('Malformed HTTP request.');
-      const body = JSON.stringify(renderError(api));
-      socket.end(
-        `HTTP/1.1 ${api.status} ${timeout ? 'Request Timeout' : 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-          `Request-Id: ${newRequestId()}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
-    },
+    // The server's own listener answers these itself.
+    clientErrorHandler: listener ? () => undefined : clientErrorAnswer(renderError),
     routerOptions: { querystringParser: parseQueryString, maxParamLength: 500 },
     ajv: {
       customOptions: {
@@ -102,21 +119,37 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
 
+  if (listener) app.addHook('onReady', async () => handle && listener.attach(handle));
+  const ownMetrics = !deps.metrics && deps.config.metricsToken !== null && deps.config.metricsPort === null;
+  const metrics = deps.metrics ?? (ownMetrics ? createMetrics() : undefined);
+  if (ownMetrics && metrics) app.addHook('onClose', async () => metrics.close());
+  if (metrics) registerRequestMetrics(app, metrics);
+
   registerWire(app, { bodyLimit: deps.config.bodyLimitBytes });
   // After the wire's hooks: its refusals carry the Request-Id too.
   await registerRequestBodies(app);
   registerErrorHandling(app, renderError);
+  registerBodyTimeouts(app, {
+    idleMs: deps.config.bodyIdleTimeoutMs,
+    totalMs: deps.config.bodyTimeoutMs,
+    ...(metrics && { onTimeout: metrics.timeout }),
+  });
   app.addSchema(ErrorEnvelope);
 
   await app.register(swagger, openapiOptions(deps.config.publicUrl));
   await app.register(swaggerUi, { routePrefix: '/docs' });
   registerDocsRoutes(app);
 
-  registerSystemRoutes(app, deps.services.health);
+  registerSystemRoutes(app, deps.services.health, deps.lifecycle);
+  // On this port only with a token; METRICS_PORT serves them on a listener of its own.
+  if (metrics && deps.config.metricsToken !== null && deps.config.metricsPort === null) {
+    registerMetricsRoute(app, metrics, deps.config.metricsToken);
+  }
   const respond = responder({ unitOfWork: deps.unitOfWork, idempotency: deps.services.idempotency });
   await app.register(
     async (v1) => {
       registerAuth(v1, deps.services.accounts);
+      registerRateLimit(v1, deps.services.rateLimits, metrics?.rateLimited);
       registerRequestContext(v1, { idempotencyKeys: true });
       registerIdempotency(v1, deps.services);
       registerApiRoutes(v1, { services: deps.services, respond });

@@ -2,18 +2,16 @@
  * All settings, parsed once at start from the environment and CLI flags, then frozen and
  * passed in. Nothing else in the code reads process.env.
  */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+import { loadOperationsConfig, type OperationsConfig } from './config-operations.js';
+import { ConfigError, parseBoolean, parseInteger } from './config-values.js';
+
+export { ConfigError };
 
 export type DatabaseTarget =
   | { kind: 'sqlite'; path: string }
   | { kind: 'postgres'; url: string };
 
-export interface Config {
+export interface Config extends OperationsConfig {
   readonly host: string;
   readonly port: number;
   /**
@@ -28,7 +26,6 @@ export interface Config {
   /** Bench-only escape hatch; the default (and the only documented production value) is FULL. */
   readonly sqliteSynchronous: 'FULL' | 'OFF';
   readonly bodyLimitBytes: number;
-  readonly requestTimeoutMs: number;
   readonly apiKeyCacheMs: number;
   /** SPEC H-2: levels a customer hierarchy may have (a root is level 1). */
   readonly maxHierarchyDepth: number;
@@ -82,13 +79,6 @@ export function parseDatabaseUrl(raw: string): DatabaseTarget {
   return { kind: 'sqlite', path: value };
 }
 
-function parseInteger(name: string, raw: string, min: number, max: number): number {
-  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be an integer, got '${raw}'`);
-  const n = Number(raw);
-  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
-  return n;
-}
-
 /** PUBLIC_URL: absolute http(s), no trailing slash, nothing after the path (it is a prefix). */
 export function parsePublicUrl(raw: string): string {
   const name = 'PUBLIC_URL';
@@ -120,13 +110,6 @@ function listenUrl(host: string, port: number): string {
   } catch {
     throw new ConfigError(`HOST '${host}' does not form a URL (${url}); set PUBLIC_URL to the URL clients reach the server at`);
   }
-}
-
-function parseBoolean(name: string, raw: string): boolean {
-  const v = raw.trim().toLowerCase();
-  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
-  if (['0', 'false', 'no', 'off'].includes(v)) return false;
-  throw new ConfigError(`${name} must be true or false, got '${raw}'`);
 }
 
 /** The default retry delays: about 3 days in all (SPEC E-3). */
@@ -172,7 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     pgPoolMax: parseInteger('PG_POOL_MAX', env.PG_POOL_MAX ?? '10', 1, 1000),
     sqliteSynchronous: sync,
     bodyLimitBytes: 1024 * 1024,
-    requestTimeoutMs: parseInteger('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS ?? '30000', 1000, 600000),
+    ...loadOperationsConfig(env, port),
     apiKeyCacheMs: 500,
     eventRetentionDays: parseInteger('EVENT_RETENTION_DAYS', env.EVENT_RETENTION_DAYS ?? '30', 1, 3650),
     maxHierarchyDepth: parseInteger('CLIENTELE_MAX_HIERARCHY_DEPTH', env.CLIENTELE_MAX_HIERARCHY_DEPTH ?? '5', 1, 20),

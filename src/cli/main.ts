@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { AccountError, accountService, type AccountService } from '../domain/accounts/account-service.js';
+import { AccountError, accountService, MAX_KEY_RATE_LIMIT, type AccountService } from '../domain/accounts/account-service.js';
 import { parseDuration, type Mode } from '../domain/accounts/api-keys.js';
 import type { ApiKeyRecord, Store } from '../store/port.js';
 
@@ -22,10 +22,13 @@ Commands:
   accounts create --name N [--json]                    create an account with a test and a live secret key
   accounts list [--json]                               list accounts
   accounts update ACCOUNT --unique-emails on|off       require unique customer emails (case-insensitive)
-  keys create --account A --mode test|live [--restricted] [--expires-in 24h] [--json]
+  keys create --account A --mode test|live [--restricted] [--expires-in 24h] [--rate-limit N] [--json]
   keys list   --account A [--mode test|live] [--json]
+  keys update --account A --key KEY_ID --rate-limit N|default   requests per second for this key (0: none)
   keys revoke --account A --key KEY_ID                 (or: keys revoke KEY_ID --account A)
   keys roll   --account A --key KEY_ID [--expires-in 24h] [--json]
+  backup  --to FILE                                    copy a running SQLite database (online, consistent)
+  restore FILE [--force]                               put a backup back (server stopped; --force: even if one runs)
 
 Options may come before or after the sub-command; an option a command does not take is an error.
 Every command reads DATABASE_URL (default sqlite:./data/clientele.db); --database overrides it.`;
@@ -52,10 +55,21 @@ function expiresIn(value: string | undefined): number | null {
   return seconds;
 }
 
+/** `--rate-limit`: requests per second, 0 for none, or (update only) `default` for the mode's setting. */
+function rateLimitOf(value: string | undefined, allowDefault: boolean): number | null | undefined {
+  if (value === undefined) return undefined;
+  if (allowDefault && value === 'default') return null;
+  if (!/^\d+$/.test(value) || Number(value) > MAX_KEY_RATE_LIMIT) {
+    fail(`--rate-limit must be requests per second, 0 to ${MAX_KEY_RATE_LIMIT} (0: no limit)${allowDefault ? ", or 'default'" : ''}, got '${value}'`);
+  }
+  return Number(value);
+}
+
 function keyLine(key: ApiKeyRecord): string {
   const status = key.revoked_at !== null ? 'revoked' : key.expires_at !== null && key.expires_at <= Date.now() / 1000 ? 'expired' : 'active';
   const expires = key.expires_at === null ? '' : ` expires ${new Date(key.expires_at * 1000).toISOString()}`;
-  return `${key.id}  ${key.prefix}_…${key.last4}  ${key.livemode ? 'live' : 'test'}  ${key.restricted ? 'restricted' : 'secret'}  ${status}${expires}`;
+  const limit = key.rate_limit === null ? '' : key.rate_limit === 0 ? '  rate-limit=none' : `  rate-limit=${key.rate_limit}/s`;
+  return `${key.id}  ${key.prefix}_…${key.last4}  ${key.livemode ? 'live' : 'test'}  ${key.restricted ? 'restricted' : 'secret'}  ${status}${expires}${limit}`;
 }
 
 function publicKey(key: ApiKeyRecord) {
@@ -67,6 +81,7 @@ function publicKey(key: ApiKeyRecord) {
     created: key.created,
     expires_at: key.expires_at,
     revoked_at: key.revoked_at,
+    rate_limit: key.rate_limit,
   };
 }
 
@@ -92,15 +107,21 @@ const COMMANDS: Record<string, { options: OptionSpec; positionals: number }> = {
   'accounts create': { options: { name: STRING, json: FLAG }, positionals: 0 },
   'accounts list': { options: { json: FLAG }, positionals: 0 },
   'accounts update': { options: { 'unique-emails': STRING }, positionals: 1 },
-  'keys create': { options: { account: STRING, mode: STRING, restricted: FLAG, 'expires-in': STRING, json: FLAG }, positionals: 0 },
+  'keys create': {
+    options: { account: STRING, mode: STRING, restricted: FLAG, 'expires-in': STRING, 'rate-limit': STRING, json: FLAG },
+    positionals: 0,
+  },
   'keys list': { options: { account: STRING, mode: STRING, json: FLAG }, positionals: 0 },
+  'keys update': { options: { account: STRING, key: STRING, 'rate-limit': STRING, json: FLAG }, positionals: 1 },
   'keys revoke': { options: { account: STRING, key: STRING }, positionals: 1 },
   'keys roll': { options: { account: STRING, key: STRING, 'expires-in': STRING, json: FLAG }, positionals: 1 },
+  backup: { options: { to: STRING }, positionals: 0 },
+  restore: { options: { force: FLAG }, positionals: 1 },
 };
 
 const GROUPS: Record<string, string[]> = {
   accounts: ['create', 'list', 'update'],
-  keys: ['create', 'list', 'revoke', 'roll'],
+  keys: ['create', 'list', 'update', 'revoke', 'roll'],
 };
 
 interface Invocation {
@@ -144,6 +165,8 @@ function parseCommand(argv: string[]): Invocation {
 
 async function main(argv: string[]): Promise<void> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
+  // The server's human-facing lines (the one-time key, where it listens): stdout carries its JSON logs.
+  const tell = (line: string) => process.stderr.write(`${line}\n`);
   const command = argv[0];
   if (!command || command === 'help' || argv.includes('--help') || argv.includes('-h')) {
     out(USAGE);
@@ -171,16 +194,24 @@ async function main(argv: string[]): Promise<void> {
     const { boundHeapGrowth } = await import('../lib/heap.js');
     boundHeapGrowth();
     const { startServer } = await import('../server.js');
-    const server = await startServer(config, out);
-    out(`Clientele listening on ${server.url}`);
+    const server = await startServer(config, tell);
+    tell(`Clientele listening on ${server.url}${server.metricsUrl ? ` (metrics on ${server.metricsUrl}/metrics)` : ''}`);
     let closing = false;
     const shutdown = (signal: string) => {
       if (closing) return;
       closing = true;
-      server.app.log.info({ signal }, 'shutting down: finishing in-flight requests');
-      server.close().then(
+      server.app.log.info({ signal, drainMs: config.shutdownDrainMs }, 'shutting down: /readyz answers 503, still serving during the drain');
+      // Whatever still runs this long after the drain is cut short.
+      setTimeout(() => {
+        server.app.log.error('shutdown did not finish in time; exiting');
+        process.exit(1);
+      }, config.shutdownDrainMs + config.shutdownTimeoutMs + 1_000).unref();
+      server.shutdown().then(
         () => process.exit(0),
-        () => process.exit(1),
+        (error: unknown) => {
+          server.app.log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
       );
     };
     process.on('SIGINT', () => shutdown('SIGINT'));
@@ -230,7 +261,8 @@ async function main(argv: string[]): Promise<void> {
     if (sub === 'create') {
       const mode = modeOf(values.mode as string | undefined, true) as Mode;
       const expires = expiresIn(values['expires-in'] as string | undefined);
-      const created = await withServices(config, (s) => s.accounts.createKey(account, mode, Boolean(values.restricted), expires));
+      const rateLimit = rateLimitOf(values['rate-limit'] as string | undefined, false) ?? null;
+      const created = await withServices(config, (s) => s.accounts.createKey(account, mode, Boolean(values.restricted), expires, rateLimit));
       if (values.json) out(JSON.stringify({ ...publicKey(created.key), secret: created.secret }));
       else {
         out(keyLine(created.key));
@@ -250,6 +282,15 @@ async function main(argv: string[]): Promise<void> {
       fail(`${name}: give the key once, either as --key or as an argument`);
     }
     const keyId = flagged ?? positionals[0];
+    if (sub === 'update') {
+      if (!keyId) fail('keys update needs --key key_…');
+      const rateLimit = rateLimitOf(values['rate-limit'] as string | undefined, true);
+      if (rateLimit === undefined) fail('keys update needs --rate-limit N (requests per second, 0: none) or --rate-limit default');
+      const key = await withServices(config, (s) => s.accounts.setKeyRateLimit(account, keyId, rateLimit));
+      if (values.json) out(JSON.stringify(publicKey(key)));
+      else out(`updated ${keyLine(key)}${key.rate_limit === null ? '  rate-limit=default' : ''}`);
+      return;
+    }
     if (sub === 'revoke') {
       if (!keyId) fail('keys revoke needs --key key_…');
       const key = await withServices(config, (s) => s.accounts.revokeKey(account, keyId));
@@ -267,7 +308,27 @@ async function main(argv: string[]): Promise<void> {
       }
       return;
     }
-    fail(`unknown keys command '${sub ?? ''}' (create, list, revoke, roll)`);
+    fail(`unknown keys command '${sub ?? ''}' (create, list, update, revoke, roll)`);
+  }
+
+  if (command === 'backup' || command === 'restore') {
+    const config = loadConfig(process.env, { database: values.database as string | undefined });
+    if (config.database.kind !== 'sqlite') {
+      fail(`${command} is for the embedded SQLite database; for PostgreSQL use pg_dump / pg_restore (see docs/deployment.md#backups)`);
+    }
+    const { backupSqlite, restoreSqlite } = await import('../store/sqlite-backup.js');
+    if (command === 'backup') {
+      const to = values.to as string | undefined;
+      if (!to) fail('backup needs --to FILE');
+      const done = await backupSqlite(config.database.path, to);
+      out(`Backed up ${config.database.path} to ${to}: ${(done.bytes / 1048576).toFixed(1)} MiB in ${done.ms} ms (integrity ok).`);
+      return;
+    }
+    const from = positionals[0];
+    if (!from) fail('restore needs the backup file: clientele restore FILE');
+    const done = await restoreSqlite(from, config.database.path, { force: Boolean(values.force) });
+    out(`Restored ${from} to ${config.database.path} (integrity ok, migrations up to ${done.latestMigration}). Start the server.`);
+    return;
   }
 
   fail(`unknown command '${command}'. Run 'clientele help'.`);
@@ -278,8 +339,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     error instanceof UsageError ||
     error instanceof ConfigError ||
     error instanceof AccountError ||
-    // StoreOpenError, matched by name: its module (and the drivers) may never have loaded.
-    (error instanceof Error && error.name === 'StoreOpenError') ||
+    // Matched by name: their modules (and the drivers) may never have loaded.
+    (error instanceof Error && ['StoreOpenError', 'ListenError', 'BackupError'].includes(error.name)) ||
     (error instanceof TypeError && 'code' in error && String((error as { code: unknown }).code).startsWith('ERR_PARSE_ARGS'));
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`clientele: ${known ? message : `unexpected error: ${message}`}\n`);

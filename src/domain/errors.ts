@@ -57,6 +57,7 @@ export const ERROR_CATALOGUE = {
   api_key_invalid: { statuses: [401], type: INVALID, stripe: false },
   permission_denied: { statuses: [403], type: INVALID, stripe: false },
   precondition_failed: { statuses: [412], type: INVALID, stripe: false },
+  rate_limit: { statuses: [429], type: INVALID, stripe: true },
   // Idempotency
   idempotency_key_invalid: { statuses: [400], type: 'idempotency_error', stripe: false },
   idempotency_params_mismatch: { statuses: [400], type: 'idempotency_error', stripe: false },
@@ -77,6 +78,7 @@ export const ERROR_CATALOGUE = {
   // Server side
   internal_error: { statuses: [500], type: 'api_error', stripe: false },
   database_unavailable: { statuses: [503], type: 'api_error', stripe: false },
+  service_unavailable: { statuses: [503], type: 'api_error', stripe: false },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -310,6 +312,22 @@ export function preconditionFailed(message: string): ApiError {
   return build('precondition_failed', message);
 }
 
+/** The key's budget for this second is spent; `Retry-After` says when the next request fits. */
+export function rateLimited(budget: 'requests' | 'search requests', limit: number, retryAfterSeconds: number): ApiError {
+  return build(
+    'rate_limit',
+    `Too many ${budget} with this API key: the limit is ${limit} per second. Retry after ${retryAfterSeconds} s, or spread requests out.`,
+    { headers: { 'retry-after': String(retryAfterSeconds) } },
+  );
+}
+
+/** GET /metrics without the METRICS_TOKEN the server was started with. */
+export function metricsTokenInvalid(): ApiError {
+  return build('api_key_invalid', "GET /metrics needs the server's METRICS_TOKEN as 'Authorization: Bearer <token>'.", {
+    headers: { 'www-authenticate': 'Bearer realm="Clientele metrics"' },
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Idempotency
 
@@ -376,8 +394,9 @@ export function urlInvalidEncoding(): ApiError {
   return build('url_invalid_encoding', 'Invalid request URL: it is not correctly percent-encoded.');
 }
 
+/** The connection is closed after this answer: the rest of a late body must not be read as a request. */
 export function requestTimeout(): ApiError {
-  return build('request_timeout', 'Request timed out.');
+  return build('request_timeout', 'Request timed out: the request was not received in time.', { headers: { connection: 'close' } });
 }
 
 export function requestInvalid(message: string, status: StatusOf<'request_invalid'> = 400): ApiError {
@@ -393,4 +412,14 @@ export function internalError(): ApiError {
 
 export function databaseUnavailable(): ApiError {
   return build('database_unavailable', 'The database is not reachable.');
+}
+
+/** Starting (migrations still running), shutting down, or at its connection cap: another node or a retry will do. */
+export function serviceUnavailable(reason: 'starting' | 'shutting_down' | 'too_many_connections'): ApiError {
+  const message = {
+    starting: 'The server is starting (applying database migrations). Retry in a moment.',
+    shutting_down: 'The server is shutting down. Retry on another node.',
+    too_many_connections: 'The server has too many open connections. Retry in a moment.',
+  }[reason];
+  return build('service_unavailable', message, { headers: { 'retry-after': '1' } });
 }

@@ -50,5 +50,8 @@ export async function openStore(
     await db.destroy().catch(() => undefined);
     throw new StoreOpenError(describePostgresError(error, target.url));
   }
-  return kyselyStore(db, 'postgres', { onClose: () => db.destroy() });
+  return kyselyStore(db, 'postgres', {
+    onClose: () => db.destroy(),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+  });
 }

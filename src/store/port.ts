@@ -30,6 +30,8 @@ export interface ApiKeyRecord {
   created: number;
   expires_at: number | null;
   revoked_at: number | null;
+  /** Requests per second for this key; null: its mode's setting, 0: no limit. */
+  rate_limit: number | null;
 }
 
 export interface AccountsRepository {
@@ -43,6 +45,7 @@ export interface AccountsRepository {
   findKey(accountId: string, keyId: string): Promise<ApiKeyRecord | undefined>;
   listKeys(accountId: string, livemode?: boolean): Promise<ApiKeyRecord[]>;
   revokeKey(accountId: string, keyId: string, at: number): Promise<void>;
+  setRateLimit(accountId: string, keyId: string, rateLimit: number | null): Promise<void>;
 }
 
 /** Position of a row in list order: newest first by (created, seq). */
@@ -159,9 +162,9 @@ export interface IdempotencyRepository {
   save(scope: Scope, record: IdempotencyRecord, expiredBefore: number): Promise<boolean>;
   /** Deletes up to `limit` records created before `before`; returns how many. */
   sweep(before: number, limit: number): Promise<number>;
-  /** Records whose stored response mentions `text` (e.g. a customer id being erased). */
-  findMentioning(scope: Scope, text: string): Promise<IdempotencyRecord[]>;
-  replaceBody(scope: Scope, key: string, body: string): Promise<void>;
+  /** Records whose stored response mentions any of `texts` (the ids being erased), in one scan. */
+  findMentioning(scope: Scope, texts: readonly string[]): Promise<IdempotencyRecord[]>;
+  replaceBodies(scope: Scope, changes: ReadonlyArray<{ key: string; body: string }>): Promise<void>;
 }
 
 export interface PaymentMethodFilters {
@@ -175,6 +178,8 @@ export interface PaymentMethodsRepository {
   /** Several at once (no N+1): keyed by id. */
   findByIds(scope: Scope, ids: string[]): Promise<Map<string, PaymentMethodRecord>>;
   update(scope: Scope, method: PaymentMethodRecord): Promise<void>;
+  /** Writes every mutable column of many locked rows, in one statement per few hundred. */
+  updateMany(scope: Scope, methods: readonly PaymentMethodRecord[]): Promise<void>;
   cursorOf(scope: Scope, id: string): Promise<Cursor | undefined>;
   list(scope: Scope, filters: PaymentMethodFilters, page: PageQuery): Promise<PaymentMethodRecord[]>;
   /** Every method attached to a customer, newest first. */
@@ -210,22 +215,25 @@ export interface EventFilters {
 }
 
 export interface EventsRepository {
-  insert(scope: Scope, event: EventRecord): Promise<void>;
+  /** One or many events, in few multi-row statements. */
+  insert(scope: Scope, events: readonly EventRecord[]): Promise<void>;
   findById(scope: Scope, id: string): Promise<EventRecord | undefined>;
   cursorOf(scope: Scope, id: string): Promise<Cursor | undefined>;
   list(scope: Scope, filters: EventFilters, page: PageQuery): Promise<EventRecord[]>;
   /** Every event about one customer, newest first (export, erasure). */
   listForCustomer(scope: Scope, customerId: string): Promise<EventRecord[]>;
-  replaceData(scope: Scope, id: string, data: EventRecord['data']): Promise<void>;
+  /** Rewrites the data of many events, in one statement per few hundred (erasure). */
+  replaceData(scope: Scope, changes: ReadonlyArray<{ id: string; data: EventRecord['data'] }>): Promise<void>;
   /** Deliveries still pending for each event. */
   pendingWebhooks(scope: Scope, eventIds: string[]): Promise<Map<string, number>>;
   /** Deletes up to `limit` events (and their finished deliveries and attempts) older than `before`. */
   sweep(before: number, limit: number): Promise<number>;
 }
 
-/** The transactional outbox: fans an event out to the account's matching enabled endpoints. */
+/** The transactional outbox: fans events out to the account's matching enabled endpoints. */
 export interface WebhookOutbox {
-  enqueue(scope: Scope, event: EventRecord): Promise<number>;
+  /** Returns the number of deliveries enqueued. */
+  enqueue(scope: Scope, events: readonly EventRecord[]): Promise<number>;
 }
 
 export interface WebhookEndpointsRepository {
@@ -280,8 +288,54 @@ export interface WriteRepositories extends Repositories {
   lock(key: string): Promise<void>;
 }
 
+/** One token bucket: a key's general or search budget. */
+export interface RateBucket {
+  accountId: string;
+  /** `<key id>:<budget>`. */
+  id: string;
+}
+
+export interface RateLease {
+  /** Tokens handed to this process: `want`, or as many whole ones as the bucket holds (maybe 0). */
+  granted: number;
+  /** Tokens left in the bucket after the lease (fractional: it refills continuously). */
+  tokens: number;
+}
+
+/**
+ * The buckets rate limits are drawn from (SPEC R-4). A bucket holds up to `limit` tokens and
+ * refills at `limit` per second; a process leases tokens a few at a time and spends them
+ * locally, so a request costs no round trip. On PostgreSQL every process leases from the same
+ * buckets (a shared table); on SQLite (one node) they live in the process's memory.
+ */
+export interface RateLimitStore {
+  lease(bucket: RateBucket, limit: number, want: number): Promise<RateLease>;
+}
+
+/** The database-backed gauges of GET /metrics (src/store/kysely/monitoring.ts). */
+export interface StoreSample {
+  outboxPending: number;
+  /** `created` (epoch seconds) of the oldest pending webhook delivery; null when none is pending. */
+  oldestPendingCreated: number | null;
+  /** Estimated rows. */
+  events: number;
+  idempotencyRecords: number;
+}
+
+export interface PoolStats {
+  /** Connections open, idle among them, and requests waiting for one. */
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
 export interface Store {
   readonly dialect: Dialect;
+  readonly rateLimits: RateLimitStore;
+  /** PostgreSQL's connection pool right now; null on SQLite. */
+  poolStats(): PoolStats | null;
+  /** Reads the sampled gauges (across accounts); a few cheap queries. */
+  sample(): Promise<StoreSample>;
   /** Reads outside a transaction. */
   read<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
   /** One short write transaction; rolled back if fn throws. No network I/O inside. */

@@ -2,6 +2,7 @@ import { Kysely, PostgresAdapter, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import type { StatementObserver } from './sqlite.js';
+import { reportQuery } from './telemetry.js';
 
 // int8 columns hold unix seconds, balances and sequence numbers: all far below 2^53.
 // Parse them as numbers, but refuse silently losing precision.
@@ -51,7 +52,11 @@ export function openPostgres(options: PostgresOptions): { db: Kysely<Database>; 
   const { onStatement } = options;
   const db = new Kysely<Database>({
     dialect: new ClienteleDialect({ pool }),
-    ...(onStatement && { log: (event) => onStatement(event.query.sql) }),
+    // Every query's duration goes to the metrics (src/store/telemetry.ts); tests also see its text.
+    log: (event) => {
+      onStatement?.(event.query.sql);
+      reportQuery(event.queryDurationMillis / 1000);
+    },
   });
   return { db, pool };
 }

@@ -24,6 +24,17 @@ export interface ApiKeysTable {
   created: number;
   expires_at: number | null;
   revoked_at: number | null;
+  /** Requests per second (migration 0011); null: the mode's RATE_LIMIT_* setting, 0: no limit. */
+  rate_limit: number | null;
+}
+
+/** PostgreSQL only (migration 0011): the token buckets every API process leases from. */
+export interface RateLimitBucketsTable {
+  account_id: string;
+  bucket: string;
+  tokens: number;
+  updated_ms: number;
+  granted: number;
 }
 
 export interface CustomersTable {
@@ -193,6 +204,7 @@ export interface WebhookAttemptsTable {
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
+  rate_limit_buckets: RateLimitBucketsTable;
   customers: CustomersTable;
   customer_metadata: CustomerMetadataTable;
   idempotency_keys: IdempotencyKeysTable;

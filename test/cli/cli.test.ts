@@ -33,7 +33,8 @@ function ensureBuilt(): void {
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of ['DATABASE_URL', 'CLIENTELE_BOOTSTRAP', 'PORT', 'HOST', 'LOG_LEVEL', 'NODE_OPTIONS']) delete env[name];
-  return { ...env, ...extra };
+  // Tests stop servers at once; the drain of a real shutdown is tested in test/ops/lifecycle.test.ts.
+  return { ...env, SHUTDOWN_DRAIN_MS: '0', ...extra };
 }
 
 interface Result {
@@ -128,16 +129,17 @@ async function serve(env: Record<string, string>): Promise<Server> {
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => finish(new Error(`server did not start in ${START_TIMEOUT_MS} ms\n${stdout}\n${stderr}`)), START_TIMEOUT_MS);
     const check = () => {
-      const match = /Clientele listening on (http:\/\/\S+)/.exec(stdout);
+      // Human-facing lines go to stderr (stdout carries the JSON logs).
+      const match = /Clientele listening on (http:\/\/\S+)/.exec(stderr);
       if (match?.[1]) finish(null, match[1]);
     };
     function finish(error: Error | null, value?: string) {
       clearTimeout(timer);
-      child.stdout.off('data', check);
+      child.stderr.off('data', check);
       if (error) reject(error);
       else resolve(value as string);
     }
-    child.stdout.on('data', check);
+    child.stderr.on('data', check);
     void exited.then(() => finish(new Error(`server ended (${String(ended)}) before listening\n${stdout}\n${stderr}`)));
   }).catch(async (error: unknown) => {
     await stop();
@@ -259,8 +261,8 @@ describe('clientele CLI over a fresh SQLite database', { timeout: TEST_TIMEOUT_M
     expect(stdout.endsWith('\n')).toBe(true);
     expect(stdout.trimEnd()).not.toContain('\n');
     const key = JSON.parse(stdout) as PublicKey;
-    expect(Object.keys(key)).toEqual(['id', 'mode', 'restricted', 'redacted', 'created', 'expires_at', 'revoked_at', 'secret']);
-    expect(key).toMatchObject({ mode: 'live', restricted: false, expires_at: null, revoked_at: null });
+    expect(Object.keys(key)).toEqual(['id', 'mode', 'restricted', 'redacted', 'created', 'expires_at', 'revoked_at', 'rate_limit', 'secret']);
+    expect(key).toMatchObject({ mode: 'live', restricted: false, expires_at: null, revoked_at: null, rate_limit: null });
     expect(key.id).toMatch(/^key_[0-9A-Za-z]+$/);
     expect(key.secret).toMatch(SECRET('sk_live'));
     expect(key.redacted).toBe(`sk_live_…${key.secret?.slice(-4)}`);
@@ -290,7 +292,7 @@ describe('clientele CLI over a fresh SQLite database', { timeout: TEST_TIMEOUT_M
     expect(keys.length).toBeGreaterThanOrEqual(1);
     expect(keys.every((k) => k.mode === 'live')).toBe(true);
     expect(keys.some((k) => k.redacted === `sk_live_…${account.keys.live.slice(-4)}`)).toBe(true);
-    for (const k of keys) expect(Object.keys(k)).toEqual(['id', 'mode', 'restricted', 'redacted', 'created', 'expires_at', 'revoked_at']);
+    for (const k of keys) expect(Object.keys(k)).toEqual(['id', 'mode', 'restricted', 'redacted', 'created', 'expires_at', 'revoked_at', 'rate_limit']);
     expect(json).not.toMatch(/[sr]k_(test|live)_[0-9A-Za-z]{8}/);
 
     const plain = await ok(['keys', 'list', '--account', account.id, '--mode', 'live'], env);
@@ -417,8 +419,10 @@ describe('clientele CLI beside a running server on the same SQLite file', { time
   });
 
   it('does not bootstrap when CLIENTELE_BOOTSTRAP=false', () => {
-    expect(server.stdout()).not.toMatch(/[sr]k_(test|live)_/);
-    expect(server.stdout()).not.toContain('Created account');
+    for (const output of [server.stdout(), server.stderr()]) {
+      expect(output).not.toMatch(/[sr]k_(test|live)_/);
+      expect(output).not.toContain('Created account');
+    }
   });
 
   it('a key created by the CLI while the server runs authenticates against it', async () => {
@@ -515,7 +519,8 @@ describe('first start on an empty database (bootstrap)', { timeout: TEST_TIMEOUT
 
   it('prints a test key once, that key works, and a restart prints none', async () => {
     first = await serve(env);
-    const out = first.stdout();
+    // The one-time key block is on stderr, apart from the JSON logs on stdout.
+    const out = first.stderr();
     const secrets = out.match(/[sr]k_(test|live)_[0-9A-Za-z]+/g) ?? [];
     expect(secrets).toHaveLength(1);
     const key = secrets[0] as string;
@@ -527,16 +532,20 @@ describe('first start on an empty database (bootstrap)', { timeout: TEST_TIMEOUT
     expect(created.status).toBe(200);
     expect(created.body.livemode).toBe(false);
     expect((await get(`${first.url}/v1/customers/${created.body.id as string}`, key)).status).toBe(200);
-    // Requests are logged, the key is not.
-    expect(first.stdout().split(key).length - 1).toBe(1);
+    // Requests are logged, the key is not; the key block is printed once.
+    expect(first.stdout()).toContain('"msg":"request completed"');
+    expect(first.stdout()).not.toContain(key);
+    expect(first.stderr().split(key).length - 1).toBe(1);
     expect(await first.stop()).toBe(0);
 
     const accounts = JSON.parse(await ok(['accounts', 'list', '--json'], env)) as { id: string }[];
     expect(accounts.map((a) => a.id)).toEqual([accountId]);
 
     second = await serve(env);
-    expect(second.stdout()).not.toMatch(/[sr]k_(test|live)_/);
-    expect(second.stdout()).not.toContain('Created account');
+    for (const output of [second.stdout(), second.stderr()]) {
+      expect(output).not.toMatch(/[sr]k_(test|live)_/);
+      expect(output).not.toContain('Created account');
+    }
     const again = await get(`${second.url}/v1/customers/${created.body.id as string}`, key);
     expect(again.status).toBe(200);
     expect(again.body.name).toBe('Bootstrapped');

@@ -18,15 +18,17 @@ process.once('exit', () => {
 });
 
 /** Settings the CLI reads; the parent's values never leak into a child. */
-const CONFIG_VARS = ['DATABASE_URL', 'PORT', 'HOST', 'LOG_LEVEL', 'PG_POOL_MAX', 'REQUEST_TIMEOUT_MS'];
+const CONFIG_VARS = ['DATABASE_URL', 'PORT', 'HOST', 'LOG_LEVEL', 'PG_POOL_MAX', 'MAX_CONNECTIONS'];
+const CONFIG_PREFIXES = ['CLIENTELE_', 'WEBHOOK_', 'PG', 'RATE_LIMIT_', 'METRICS_', 'SHUTDOWN_'];
 
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (CONFIG_VARS.includes(name) || name.startsWith('CLIENTELE_') || name.startsWith('WEBHOOK_') || name.startsWith('PG')) continue;
+    if (CONFIG_VARS.includes(name) || name.endsWith('_TIMEOUT_MS') || CONFIG_PREFIXES.some((p) => name.startsWith(p))) continue;
     base[name] = value;
   }
-  return { ...base, ...env };
+  // Stopped at once unless a test asks for the drain of a real shutdown (test/ops/lifecycle.test.ts).
+  return { ...base, SHUTDOWN_DRAIN_MS: '0', ...env };
 }
 
 /** A scratch working directory, so a default `sqlite:./data/…` never lands in the repository. */
@@ -118,7 +120,6 @@ export function startServerProcess(env: Record<string, string>, timeoutMs = 20_0
   const child = track(['serve', '--port', '0', '--host', '127.0.0.1'], env);
   let stdout = '';
   let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const server = (url: string): ServerProcess => ({
     url,
     child,
@@ -135,10 +136,12 @@ export function startServerProcess(env: Record<string, string>, timeoutMs = 20_0
     child.once('error', (error) => fail(`could not start: ${error.message}`));
     child.once('exit', (code, signal) => fail(`exited (${String(code ?? signal)}) before listening`));
     let listening = false;
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    // The human-facing lines (the one-time key, where it listens) are on stderr; logs on stdout.
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
       if (listening) return;
-      const match = /Clientele listening on (http:\/\/\S+)/.exec(stdout);
+      const match = /Clientele listening on (http:\/\/\S+)/.exec(stderr);
       if (match?.[1]) {
         listening = true;
         clearTimeout(timer);

@@ -204,7 +204,9 @@ const CASES: Case[] = [
  */
 const COVERED_ELSEWHERE: Partial<Record<ErrorCode, string>> = {
   idempotency_key_in_use: 'needs a duplicate while the first request still runs: test/http/safe-writes/idempotency.test.ts',
-  request_timeout: "Node checks request timeouts every 30 s (connectionsCheckingInterval); mapped in app.ts's clientErrorHandler",
+  request_timeout: 'needs a slow client on a real socket: test/ops/timeouts.test.ts',
+  rate_limit: 'needs a key over its budget: test/ops/rate-limits.test.ts',
+  service_unavailable: 'needs a server starting, draining or at its connection cap: test/ops/timeouts.test.ts, test/ops/lifecycle.test.ts',
   internal_error: 'no client request may cause a 500; the handler maps anything unexpected to it',
   database_unavailable: 'GET /readyz with the database gone: test/http/system.test.ts',
 };

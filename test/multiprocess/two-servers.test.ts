@@ -164,7 +164,7 @@ describe.skipIf(!STORES.includes('postgres'))('two server processes on one Postg
       await cli(['accounts', 'list', '--json'], { DATABASE_URL: url }),
     );
     expect(accounts).toHaveLength(1);
-    const announced = [first, second].filter((s) => s.output().stdout.includes(`Created account ${accounts[0]?.id}`));
+    const announced = [first, second].filter((s) => s.output().stderr.includes(`Created account ${accounts[0]?.id}`));
     expect(announced).toHaveLength(1);
 
     const client = new pg.Client({ connectionString: url });
@@ -180,7 +180,7 @@ describe.skipIf(!STORES.includes('postgres'))('two server processes on one Postg
     }
 
     // The printed bootstrap key works on both processes.
-    const key = /test secret key \(shown once, store it now\): (\S+)/.exec(announced[0]?.output().stdout ?? '')?.[1];
+    const key = /test secret key \(shown once, store it now\): (\S+)/.exec(announced[0]?.output().stderr ?? '')?.[1];
     expect(key).toMatch(/^sk_test_/);
     for (const server of [first, second]) expect((await call(server, key as string, 'GET', '/v1/customers')).status).toBe(200);
     await Promise.all([first.stop(), second.stop()]);

@@ -8,7 +8,12 @@ import { digestKey, digestsEqual, generateKey, looksLikeKey, type Mode } from '.
 export interface AuthContext extends Scope {
   keyId: string;
   restricted: boolean;
+  /** The key's own requests per second (SPEC R-4); null: its mode's setting, 0: no limit. */
+  rateLimit: number | null;
 }
+
+/** The largest per-key rate limit `keys create|update --rate-limit` accepts. */
+export const MAX_KEY_RATE_LIMIT = 1_000_000;
 
 export interface CreatedKey {
   key: ApiKeyRecord;
@@ -49,6 +54,7 @@ export function accountService(store: Pick<Store, 'read' | 'write'>, options: Ac
     mode: Mode,
     restricted: boolean,
     expiresInSeconds: number | null,
+    rateLimit: number | null = null,
   ): Promise<CreatedKey> {
     const generated = generateKey(mode, restricted);
     const now = nowSeconds();
@@ -63,6 +69,7 @@ export function accountService(store: Pick<Store, 'read' | 'write'>, options: Ac
       created: now,
       expires_at: expiresInSeconds === null ? null : now + expiresInSeconds,
       revoked_at: null,
+      rate_limit: rateLimit,
     };
     await repos.accounts.insertKey(key);
     return { key, secret: generated.secret };
@@ -130,9 +137,25 @@ export function accountService(store: Pick<Store, 'read' | 'write'>, options: Ac
       return requireAccount(accountId);
     },
 
-    async createKey(accountId: string, mode: Mode, restricted: boolean, expiresInSeconds: number | null): Promise<CreatedKey> {
+    async createKey(
+      accountId: string,
+      mode: Mode,
+      restricted: boolean,
+      expiresInSeconds: number | null,
+      rateLimit: number | null = null,
+    ): Promise<CreatedKey> {
       await requireAccount(accountId);
-      return store.write((repos) => newKey(repos, accountId, mode, restricted, expiresInSeconds));
+      return store.write((repos) => newKey(repos, accountId, mode, restricted, expiresInSeconds, rateLimit));
+    },
+
+    /** Sets a key's own rate limit (null: back to its mode's setting); live within the key cache's 500 ms. */
+    async setKeyRateLimit(accountId: string, keyId: string, rateLimit: number | null): Promise<ApiKeyRecord> {
+      return store.write(async (repos) => {
+        const key = await repos.accounts.findKey(accountId, keyId);
+        if (!key) throw new AccountError(`no such key: ${keyId} in account ${accountId}`);
+        await repos.accounts.setRateLimit(accountId, keyId, rateLimit);
+        return { ...key, rate_limit: rateLimit };
+      });
     },
 
     async listKeys(accountId: string, mode?: Mode): Promise<ApiKeyRecord[]> {
@@ -158,7 +181,8 @@ export function accountService(store: Pick<Store, 'read' | 'write'>, options: Ac
         if (!key) throw new AccountError(`no such key: ${keyId} in account ${accountId}`);
         if (key.revoked_at !== null) throw new AccountError(`key ${keyId} is already revoked`);
         await repos.accounts.revokeKey(accountId, keyId, nowSeconds());
-        return newKey(repos, accountId, key.livemode ? 'live' : 'test', key.restricted, expiresInSeconds);
+        // The replacement keeps the key's own rate limit.
+        return newKey(repos, accountId, key.livemode ? 'live' : 'test', key.restricted, expiresInSeconds, key.rate_limit);
       });
     },
 
@@ -193,7 +217,13 @@ function resolveKey(secret: string, digest: string, key: ApiKeyRecord | undefine
   if (key.expires_at !== null && key.expires_at <= nowSeconds()) return null;
   if (!secret.startsWith(`${key.prefix}_`)) return null;
   // Shared by every request the cache answers with it.
-  return Object.freeze({ accountId: key.account_id, livemode: key.livemode, keyId: key.id, restricted: key.restricted });
+  return Object.freeze({
+    accountId: key.account_id,
+    livemode: key.livemode,
+    keyId: key.id,
+    restricted: key.restricted,
+    rateLimit: key.rate_limit,
+  });
 }
 
 export type AccountService = ReturnType<typeof accountService>;

@@ -103,18 +103,19 @@ export async function eraseRelated(repos: WriteRepositories, scope: Scope, custo
   for (const resource of OWNED_RESOURCES) {
     for (const id of await resource.erase(repos, scope, customerId, now)) owned.add(id);
   }
-  // Events about this customer (including the ones just written) keep their shape, not its data.
-  for (const event of await repos.events.listForCustomer(scope, customerId)) {
-    await repos.events.replaceData(scope, event.id, redactEventData(event.data));
-  }
-  const redacted = new Set<string>();
-  for (const mention of owned) {
-    for (const record of await repos.idempotency.findMentioning(scope, mention)) {
-      if (redacted.has(record.key)) continue;
-      redacted.add(record.key);
-      await redactStoredResponse(repos, scope, record, owned);
-    }
-  }
+  // Events about this customer (including the ones just written) keep their shape, not its data:
+  // read in one query, redacted here, written back in a few multi-row statements.
+  const events = await repos.events.listForCustomer(scope, customerId);
+  await repos.events.replaceData(
+    scope,
+    events.map((event) => ({ id: event.id, data: redactEventData(event.data) })),
+  );
+  const records = await repos.idempotency.findMentioning(scope, [...owned]);
+  const changes = records.flatMap((record) => {
+    const body = redactedStoredResponse(record, owned);
+    return body === null ? [] : [{ key: record.key, body }];
+  });
+  await repos.idempotency.replaceBodies(scope, changes);
 }
 
 /**
@@ -137,20 +138,15 @@ export function redactOwnedBy(value: unknown, owned: ReadonlySet<string>): unkno
   return out;
 }
 
-async function redactStoredResponse(
-  repos: WriteRepositories,
-  scope: Scope,
-  record: IdempotencyRecord,
-  owned: ReadonlySet<string>,
-): Promise<void> {
+/** A stored response's redacted body, or null when it shows nothing of the erased customer's. */
+function redactedStoredResponse(record: IdempotencyRecord, owned: ReadonlySet<string>): string | null {
   let parsed: unknown;
   try {
     parsed = JSON.parse(record.body);
   } catch {
-    await repos.idempotency.replaceBody(scope, record.key, '{}');
-    return;
+    return '{}';
   }
   const body = JSON.stringify(redactOwnedBy(parsed, owned));
   // Untouched responses keep their exact bytes (a replay is byte for byte).
-  if (body !== JSON.stringify(parsed)) await repos.idempotency.replaceBody(scope, record.key, body);
+  return body !== JSON.stringify(parsed) ? body : null;
 }

@@ -1,4 +1,4 @@
-import { recordEvent } from '../events/event-writer.js';
+import { recordEvents } from '../events/event-writer.js';
 import { includedListOf } from '../expansion/expansion.js';
 import { customerField } from '../customers/customer-loader.js';
 import type { OwnedResource } from '../owned-resource.js';
@@ -17,9 +17,8 @@ export const integrationResource: OwnedResource<(typeof EVENT_TYPES)[number]> = 
     return (await repos.integrations.listForCustomers(scope, [customerId])).map(toApiIntegration);
   },
   async erase(repos, scope, customerId) {
-    for (const integration of await repos.integrations.deleteAllOf(scope, customerId)) {
-      await recordEvent(repos, scope, 'customer.integration.deleted', toApiIntegration(integration), { customerId });
-    }
+    const deleted = await repos.integrations.deleteAllOf(scope, customerId);
+    await recordEvents(repos, scope, 'customer.integration.deleted', deleted.map((integration) => ({ object: toApiIntegration(integration), customerId })));
     return [];
   },
   // The id in another system identifies the person there.

@@ -1,4 +1,4 @@
-import { recordEvent } from '../events/event-writer.js';
+import { recordEvents } from '../events/event-writer.js';
 import { expandableId, type ApiObject } from '../expansion/expansion.js';
 import { customerField } from '../customers/customer-loader.js';
 import type { OwnedResource } from '../owned-resource.js';
@@ -22,8 +22,8 @@ export const paymentMethodResource: OwnedResource<(typeof EVENT_TYPES)[number]> 
   },
   async erase(repos, scope, customerId, now) {
     const methods = await repos.paymentMethods.allOf(scope, customerId);
-    for (const method of methods) {
-      const detached: PaymentMethodRecord = {
+    const detached = methods.map(
+      (method): PaymentMethodRecord => ({
         ...method,
         customer_id: null,
         detached: true,
@@ -32,10 +32,11 @@ export const paymentMethodResource: OwnedResource<(typeof EVENT_TYPES)[number]> 
         metadata: {},
         updated: now,
         version: method.version + 1,
-      };
-      await repos.paymentMethods.update(scope, detached);
-      await recordEvent(repos, scope, 'payment_method.detached', toApiPaymentMethod(detached), { customerId });
-    }
+      }),
+    );
+    await repos.paymentMethods.updateMany(scope, detached);
+    const objects = detached.map((method) => ({ object: toApiPaymentMethod(method), customerId }));
+    await recordEvents(repos, scope, 'payment_method.detached', objects);
     // A method's own responses (its create, an update before attaching) name it, not the customer.
     return methods.map((m) => m.id);
   },

@@ -1,4 +1,4 @@
-import { recordEvent } from '../events/event-writer.js';
+import { recordEvents } from '../events/event-writer.js';
 import { expandableId, includedListOf } from '../expansion/expansion.js';
 import { customerField, loadCustomers } from '../customers/customer-loader.js';
 import type { OwnedResource } from '../owned-resource.js';
@@ -17,9 +17,8 @@ export const taxIdResource: OwnedResource<(typeof EVENT_TYPES)[number]> = {
     return (await repos.taxIds.listForCustomers(scope, [customerId])).map(toApiTaxId);
   },
   async erase(repos, scope, customerId) {
-    for (const taxId of await repos.taxIds.deleteAllOf(scope, customerId)) {
-      await recordEvent(repos, scope, 'customer.tax_id.deleted', toApiTaxId(taxId), { customerId });
-    }
+    const deleted = await repos.taxIds.deleteAllOf(scope, customerId);
+    await recordEvents(repos, scope, 'customer.tax_id.deleted', deleted.map((taxId) => ({ object: toApiTaxId(taxId), customerId })));
     return [];
   },
   redact: (object) => ('value' in object ? { ...object, value: null } : object),

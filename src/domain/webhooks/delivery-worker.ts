@@ -18,6 +18,8 @@ export interface DeliverySettings {
   guard: UrlGuard;
   /** Deliveries to one endpoint in flight at once, across processes. */
   perEndpoint?: number;
+  /** Told of each attempt's outcome (the metrics count them). */
+  onAttempt?: (outcome: 'succeeded' | 'retrying' | 'failed' | 'lease_lost') => void;
 }
 
 export function deliverySettings(
@@ -103,6 +105,7 @@ export function deliveryWorker(store: Pick<Store, 'read' | 'write'>, settings: D
     const recorded = await store.write((repos) => repos.webhookDeliveries.complete(delivery, outcome));
     const context = { delivery: delivery.id, endpoint: delivery.endpointId, event: delivery.eventId, status: result.statusCode };
     // Not ours any more: the lease ran out (another claim will retry it) or the endpoint was deleted.
+    settings.onAttempt?.(!recorded ? 'lease_lost' : outcome.status === 'pending' ? 'retrying' : outcome.status);
     if (!recorded) log.warn(context, 'webhook attempt not recorded: the delivery lease was lost');
     else log.debug({ ...context, outcome: outcome.status, error: result.error }, 'webhook attempt');
   }

@@ -14,8 +14,8 @@ export function notifyOnEnqueue(store: Store, nudge: () => void): Store {
         fn({
           ...repos,
           outbox: {
-            async enqueue(scope, event) {
-              const n = await repos.outbox.enqueue(scope, event);
+            async enqueue(scope, events) {
+              const n = await repos.outbox.enqueue(scope, events);
               enqueued += n;
               return n;
             },

@@ -62,6 +62,9 @@ export function accountsRepository(db: Kysely<Database>): AccountsRepository {
       const rows = await query.orderBy('created').orderBy('id').execute();
       return rows.map(toKey);
     },
+    async setRateLimit(accountId, keyId, rateLimit) {
+      await db.updateTable('api_keys').set({ rate_limit: rateLimit }).where('account_id', '=', accountId).where('id', '=', keyId).execute();
+    },
     async revokeKey(accountId, keyId, at) {
       await db
         .updateTable('api_keys')

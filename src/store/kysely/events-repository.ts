@@ -5,6 +5,8 @@ import type { Database, EventsTable } from '../schema.js';
 import { fromJson, toJson } from './codec.js';
 import { applyPage, positionOf } from './keyset.js';
 import { acrossAccounts, type TenantDb } from './tenant.js';
+import { updateRows } from './batch-update.js';
+import type { Dialect } from '../dialect.js';
 import { newId } from '../../lib/ids.js';
 
 function toRecord(row: Selectable<EventsTable>): EventRecord {
@@ -21,23 +23,30 @@ function toRecord(row: Selectable<EventsTable>): EventRecord {
   };
 }
 
-export function eventsRepository(db: Kysely<Database>, tenant: TenantDb): EventsRepository {
+function toRow(e: EventRecord) {
+  return {
+    id: e.id,
+    created: e.created,
+    type: e.type,
+    api_version: e.api_version,
+    customer_id: e.customer_id,
+    data: toJson(e.data) ?? '{}',
+    request_id: e.request_id,
+    idempotency_key: e.idempotency_key,
+  };
+}
+
+/** Events per multi-row INSERT: 8 parameters each, far below either database's limit. */
+const INSERT_CHUNK = 500;
+
+export function eventsRepository(db: Kysely<Database>, tenant: TenantDb, dialect: Dialect): EventsRepository {
   const rows = (scope: Parameters<TenantDb>[0]) => tenant(scope).selectFrom('events').selectAll();
 
   return {
-    async insert(scope, e) {
-      await tenant(scope)
-        .insertInto('events', {
-          id: e.id,
-          created: e.created,
-          type: e.type,
-          api_version: e.api_version,
-          customer_id: e.customer_id,
-          data: toJson(e.data) ?? '{}',
-          request_id: e.request_id,
-          idempotency_key: e.idempotency_key,
-        })
-        .execute();
+    async insert(scope, events) {
+      for (let i = 0; i < events.length; i += INSERT_CHUNK) {
+        await tenant(scope).insertInto('events', events.slice(i, i + INSERT_CHUNK).map(toRow)).execute();
+      }
     },
     async findById(scope, id) {
       const row = await rows(scope).where('id', '=', id).executeTakeFirst();
@@ -54,12 +63,9 @@ export function eventsRepository(db: Kysely<Database>, tenant: TenantDb): Events
       const found = await rows(scope).where('customer_id', '=', customerId).orderBy('created', 'desc').orderBy('seq', 'desc').execute();
       return found.map(toRecord);
     },
-    async replaceData(scope, id, data) {
-      await tenant(scope)
-        .updateTable('events')
-        .set({ data: toJson(data) ?? '{}' })
-        .where('id', '=', id)
-        .execute();
+    async replaceData(scope, changes) {
+      const rows = changes.map(({ id, data }) => ({ id, values: { data: toJson(data) ?? '{}' } }));
+      await updateRows(tenant(scope), dialect, 'events', rows, { data: 'jsonb' });
     },
     async pendingWebhooks(scope, eventIds) {
       const out = new Map<string, number>(eventIds.map((id) => [id, 0]));
@@ -94,37 +100,38 @@ export function eventsRepository(db: Kysely<Database>, tenant: TenantDb): Events
 /** Fan-out at write time, in the writer's transaction: one pending delivery per matching endpoint. */
 export function webhookOutbox(tenant: TenantDb): WebhookOutbox {
   return {
-    async enqueue(scope, event) {
+    async enqueue(scope, events) {
+      if (events.length === 0) return 0;
       const t = tenant(scope);
       const endpoints = await t
         .selectFrom('webhook_endpoints')
         .select(['id', 'enabled_events'])
         .where(sql<SqlBool>`status = 'enabled'`)
         .execute();
-      const matching = endpoints.filter((e) => {
-        const types = fromJson<string[]>(e.enabled_events, []);
-        return types.includes('*') || types.includes(event.type);
-      });
-      if (matching.length === 0) return 0;
-      await t
-        .insertInto(
-          'webhook_deliveries',
-          matching.map((endpoint) => ({
+      if (endpoints.length === 0) return 0;
+      const subscribed = endpoints.map((e) => ({ id: e.id, types: fromJson<string[]>(e.enabled_events, []) }));
+      // Epoch milliseconds, like lease_until: retry delays can be shorter than a second.
+      const now = Date.now();
+      const deliveries = events.flatMap((event) =>
+        subscribed
+          .filter((endpoint) => endpoint.types.includes('*') || endpoint.types.includes(event.type))
+          .map((endpoint) => ({
             id: newId('whd'),
             endpoint_id: endpoint.id,
             event_id: event.id,
             created: event.created,
             status: 'pending',
             attempts: 0,
-            // Epoch milliseconds, like lease_until: retry delays can be shorter than a second.
-            next_attempt_at: Date.now(),
+            next_attempt_at: now,
             lease_until: null,
             last_status_code: null,
             last_error: null,
           })),
-        )
-        .execute();
-      return matching.length;
+      );
+      for (let i = 0; i < deliveries.length; i += INSERT_CHUNK) {
+        await t.insertInto('webhook_deliveries', deliveries.slice(i, i + INSERT_CHUNK)).execute();
+      }
+      return deliveries.length;
     },
   };
 }

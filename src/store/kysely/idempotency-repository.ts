@@ -1,8 +1,13 @@
 import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { IdempotencyRecord, IdempotencyRepository } from '../port.js';
 import type { Database, IdempotencyKeysTable } from '../schema.js';
+import type { Dialect } from '../dialect.js';
+import { updateRows } from './batch-update.js';
 import { fromJson, toJson } from './codec.js';
 import { ACROSS_ACCOUNTS_MARK, type TenantDb } from './tenant.js';
+
+/** Texts searched for per statement: each is one more comparison per row scanned. */
+const TEXTS_PER_SCAN = 200;
 
 function toRecord(row: Selectable<IdempotencyKeysTable>): IdempotencyRecord {
   return {
@@ -17,7 +22,10 @@ function toRecord(row: Selectable<IdempotencyKeysTable>): IdempotencyRecord {
   };
 }
 
-export function idempotencyRepository(db: Kysely<Database>, tenant: TenantDb): IdempotencyRepository {
+export function idempotencyRepository(db: Kysely<Database>, tenant: TenantDb, dialect: Dialect): IdempotencyRepository {
+  // A plain substring test: cheaper than LIKE, and ids need no escaping.
+  const contains = (text: string) => (dialect === 'sqlite' ? sql<SqlBool>`instr(body, ${text}) > 0` : sql<SqlBool>`strpos(body, ${text}) > 0`);
+
   return {
     async find(scope, key) {
       const row = await tenant(scope)
@@ -60,19 +68,24 @@ export function idempotencyRepository(db: Kysely<Database>, tenant: TenantDb): I
       return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
     },
 
-    async findMentioning(scope, text) {
-      const rows = await tenant(scope)
-        .selectFrom('idempotency_keys')
-        .selectAll()
-        // Ids contain `_`, a LIKE wildcard: escape it (and % and \) rather than drop it.
-        .where(sql<SqlBool>`body like ${`%${text.replace(/[%_\\]/g, '\\$&')}%`} escape '\\'`)
-        .execute();
-      return rows.map(toRecord);
+    async findMentioning(scope, texts) {
+      const found = new Map<string, IdempotencyRecord>();
+      for (let i = 0; i < texts.length; i += TEXTS_PER_SCAN) {
+        const chunk = texts.slice(i, i + TEXTS_PER_SCAN);
+        const rows = await tenant(scope)
+          .selectFrom('idempotency_keys')
+          .selectAll()
+          .where((eb) => eb.or(chunk.map(contains)))
+          .execute();
+        for (const row of rows) if (!found.has(row.key)) found.set(row.key, toRecord(row));
+      }
+      return [...found.values()];
     },
 
-    async replaceBody(scope, key, body) {
-      await tenant(scope).updateTable('idempotency_keys').set({ body }).where('key', '=', key)
-        .execute();
+    async replaceBodies(scope, changes) {
+      // Keyed by `key` (the table has no id column): the batch update's `id` is the key.
+      const rows = changes.map(({ key, body }) => ({ id: key, values: { body } }));
+      await updateRows(tenant(scope), dialect, 'idempotency_keys', rows, { body: 'text' }, 'key');
     },
 
     async sweep(before, limit) {

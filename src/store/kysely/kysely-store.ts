@@ -1,11 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../dialect.js';
 import { migrateToLatest } from '../migrations/index.js';
-import { UniqueViolation, type Repositories, type Store, type WriteRepositories } from '../port.js';
+import { UniqueViolation, type PoolStats, type Repositories, type Store, type WriteRepositories } from '../port.js';
 import type { Database } from '../schema.js';
 import type { RowReader } from '../sqlite.js';
 import { runUnitOfWork, writeInUnit, type BeforeCommit } from '../unit-of-work.js';
 import { sqliteGroupCommit } from './sqlite-group-commit.js';
+import { sampleStore } from './monitoring.js';
+import { memoryRateBuckets, postgresRateBuckets } from './rate-limit-buckets.js';
 import { accountsRepository } from './accounts-repository.js';
 import { customersRepository } from './customers-repository.js';
 import { eventsRepository, webhookOutbox } from './events-repository.js';
@@ -21,11 +23,11 @@ function repositories(db: Kysely<Database>, dialect: Dialect, readRow?: RowReade
   return {
     accounts: accountsRepository(db),
     customers: customersRepository(db, tenant, dialect, readRow),
-    idempotency: idempotencyRepository(db, tenant),
-    paymentMethods: paymentMethodsRepository(tenant),
+    idempotency: idempotencyRepository(db, tenant, dialect),
+    paymentMethods: paymentMethodsRepository(tenant, dialect),
     taxIds: taxIdsRepository(tenant),
     integrations: integrationsRepository(tenant),
-    events: eventsRepository(db, tenant),
+    events: eventsRepository(db, tenant, dialect),
     outbox: webhookOutbox(tenant),
     webhookEndpoints: webhookEndpointsRepository(tenant),
     webhookDeliveries: webhookDeliveriesRepository(db, tenant, dialect),
@@ -58,6 +60,8 @@ export interface KyselyStoreOptions {
   readRow?: RowReader;
   /** Resolves once every commit so far is on disk (SQLite); writes are answered after it. */
   makeDurable?: () => Promise<void>;
+  /** The PostgreSQL pool's counters, for metrics. */
+  poolStats?: () => PoolStats;
 }
 
 /** The store over Kysely. */
@@ -102,6 +106,9 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, options: Kys
 
   return {
     dialect,
+    rateLimits: dialect === 'postgres' ? postgresRateBuckets(db) : memoryRateBuckets(),
+    poolStats: () => options.poolStats?.() ?? null,
+    sample: () => sampleStore(readDb, dialect),
     read: (fn) => fn(reader),
     write: (fn) =>
       writeInUnit(async (beforeCommit) => {

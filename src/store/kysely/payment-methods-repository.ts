@@ -3,8 +3,19 @@ import type { PaymentMethodRecord } from '../../domain/payment-methods/payment-m
 import type { PaymentMethodsRepository } from '../port.js';
 import type { PaymentMethodsTable } from '../schema.js';
 import { flag, fromJson, toJson } from './codec.js';
+import type { Dialect } from '../dialect.js';
+import { updateRows, type PgColumnTypes } from './batch-update.js';
 import { applyPage, positionOf } from './keyset.js';
 import type { TenantDb } from './tenant.js';
+
+const COLUMN_TYPES: PgColumnTypes = {
+  updated: 'bigint',
+  version: 'integer',
+  detached: 'integer',
+  billing_details: 'jsonb',
+  card: 'jsonb',
+  metadata: 'jsonb',
+};
 
 function toRecord(row: Selectable<PaymentMethodsTable>): PaymentMethodRecord {
   return {
@@ -41,7 +52,7 @@ function columns(m: PaymentMethodRecord) {
   };
 }
 
-export function paymentMethodsRepository(tenant: TenantDb): PaymentMethodsRepository {
+export function paymentMethodsRepository(tenant: TenantDb, dialect: Dialect): PaymentMethodsRepository {
   const rows = (scope: Parameters<TenantDb>[0]) => tenant(scope).selectFrom('payment_methods').selectAll();
 
   return {
@@ -61,6 +72,9 @@ export function paymentMethodsRepository(tenant: TenantDb): PaymentMethodsReposi
     },
     async update(scope, m) {
       await tenant(scope).updateTable('payment_methods').set(columns(m)).where('id', '=', m.id).execute();
+    },
+    async updateMany(scope, methods) {
+      await updateRows(tenant(scope), dialect, 'payment_methods', methods.map((m) => ({ id: m.id, values: columns(m) })), COLUMN_TYPES);
     },
     cursorOf: (scope, id) => positionOf(tenant(scope), 'payment_methods', id),
     async list(scope, filters, page) {

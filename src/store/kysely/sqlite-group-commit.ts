@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely } from 'kysely';
 import type { WriteRepositories } from '../port.js';
 import type { Database } from '../schema.js';
+import { reportGroupCommit } from '../telemetry.js';
 import type { BeforeCommit } from '../unit-of-work.js';
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -73,6 +74,7 @@ export function sqliteGroupCommit(
       schedule();
     };
     try {
+      const began = performance.now();
       const outcomes = await db.connection().execute(async (conn) => {
         // IMMEDIATE takes the write lock up front, so a read-then-write never deadlocks
         // against another process (the CLI) upgrading its own lock.
@@ -91,7 +93,9 @@ export function sqliteGroupCommit(
       // The next batch may run while this one's WAL frames are flushed; its own sync follows
       // its own commit, so it is never answered before the writes it may have read are durable.
       release();
+      const committed = performance.now();
       await makeDurable();
+      reportGroupCommit({ writes: batch.length, commitSeconds: (committed - began) / 1000, syncSeconds: (performance.now() - committed) / 1000 });
       batch.forEach((job, i) => {
         const outcome = outcomes[i] as Outcome;
         if (outcome.ok) job.resolve(outcome.value);

@@ -283,10 +283,20 @@ export interface Answer {
 }
 
 /**
- * Headers that differ on every request, describe the connection rather than the answer, or
- * echo the request's own header back (Idempotency-Key, like Stripe).
+ * Headers that differ on every request, describe the connection rather than the answer, echo
+ * the request's own header back (Idempotency-Key, like Stripe), or count the key's own rate
+ * limit budget (RateLimit-*: the caller's, whatever the request names).
  */
-const PER_REQUEST_HEADERS = new Set(['request-id', 'date', 'connection', 'keep-alive', 'idempotency-key']);
+const PER_REQUEST_HEADERS = new Set([
+  'request-id',
+  'date',
+  'connection',
+  'keep-alive',
+  'idempotency-key',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+]);
 
 export async function send(app: FastifyInstance, request: ConcreteRequest, authorization: string | undefined): Promise<Answer> {
   const headers: Record<string, string> = { ...request.headers };
