@@ -1,24 +1,39 @@
 import type { Config } from './config.js';
 import { accountService } from './domain/accounts/account-service.js';
+import { chargeService } from './domain/charges/charge-service.js';
 import { customerService } from './domain/customers/customer-service.js';
 import { eventService } from './domain/events/event-service.js';
 import { idempotencyService } from './domain/idempotency/idempotency-service.js';
 import { integrationService } from './domain/integrations/integration-service.js';
+import { invoiceService } from './domain/invoices/invoice-service.js';
 import { paymentMethodService } from './domain/payment-methods/payment-method-service.js';
+import { refundService } from './domain/refunds/refund-service.js';
 import { searchService } from './domain/search/search-service.js';
 import { taxIdService } from './domain/tax-ids/tax-id-service.js';
 import { urlGuard } from './domain/webhooks/url-guard.js';
 import { webhookEndpointService } from './domain/webhooks/webhook-endpoint-service.js';
 import type { Store } from './store/port.js';
 
+export interface ServiceOptions {
+  /** The clock customers are shown at, in unix seconds (tests move it to see a due date pass). */
+  now?: () => number;
+}
+
 /** The composition root: every service gets exactly the dependencies it uses. */
-export function createServices(store: Store, config: Pick<Config, 'apiKeyCacheMs' | 'maxHierarchyDepth' | 'webhookAllowPrivateNetworks'>) {
+export function createServices(
+  store: Store,
+  config: Pick<Config, 'apiKeyCacheMs' | 'maxHierarchyDepth' | 'webhookAllowPrivateNetworks'>,
+  options: ServiceOptions = {},
+) {
   const paymentMethods = paymentMethodService({ store });
   return {
     accounts: accountService(store, { keyCacheMs: config.apiKeyCacheMs }),
     health: { ready: () => store.ping() },
     idempotency: idempotencyService({ store }),
-    customers: customerService({ store, paymentMethods, maxHierarchyDepth: config.maxHierarchyDepth }),
+    customers: customerService({ store, paymentMethods, maxHierarchyDepth: config.maxHierarchyDepth, ...(options.now && { now: options.now }) }),
+    charges: chargeService({ store }),
+    refunds: refundService({ store }),
+    invoices: invoiceService({ store }),
     integrations: integrationService({ store }),
     events: eventService({ store }),
     paymentMethods,

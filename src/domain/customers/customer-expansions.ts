@@ -1,12 +1,6 @@
-import { expandableId, includable, type ApiObject, type ExpandableFields, type ExpandContext } from '../expansion/expansion.js';
+import { expandableId, includable, type ExpandableFields } from '../expansion/expansion.js';
 import { OWNED_RESOURCES } from '../owned-resources.js';
-import { toApiCustomerOrTombstone } from './customer-mapper.js';
-
-/** Customers by id, as API objects (a deleted one as its tombstone), for expanding an id. */
-export async function loadCustomers({ repos, scope }: ExpandContext, ids: string[]): Promise<ReadonlyMap<string, ApiObject>> {
-  const customers = await repos.customers.findByIds(scope, ids);
-  return new Map([...customers].map(([id, customer]) => [id, toApiCustomerOrTombstone(customer) as ApiObject]));
-}
+import { loadCustomers } from './customer-loader.js';
 
 /**
  * What expand[] can add to a customer (SPEC C-1): its own fields, then what each owned

@@ -24,3 +24,15 @@ export async function present<R>(
   await applyExpansion(ctx, plan, objects);
   return objects;
 }
+
+/** One record as its API object, expanded as planned (inside a write's transaction, it shows what commits). */
+export async function presentOne<R>(ctx: ExpandContext, plan: ReturnType<typeof planFor>, record: R, toApi: (record: R) => unknown): Promise<ApiObject> {
+  const [object] = await present(ctx, plan, [record], toApi);
+  return object as ApiObject;
+}
+
+/** A record and its API object as a request asked to see it (expanded). */
+export interface Shown<R> {
+  record: R;
+  body: ApiObject;
+}
