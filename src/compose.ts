@@ -14,23 +14,14 @@ import { urlGuard } from './domain/webhooks/url-guard.js';
 import { webhookEndpointService } from './domain/webhooks/webhook-endpoint-service.js';
 import type { Store } from './store/port.js';
 
-export interface ServiceOptions {
-  /** The clock customers are shown at, in unix seconds (tests move it to see a due date pass). */
-  now?: () => number;
-}
-
 /** The composition root: every service gets exactly the dependencies it uses. */
-export function createServices(
-  store: Store,
-  config: Pick<Config, 'apiKeyCacheMs' | 'maxHierarchyDepth' | 'webhookAllowPrivateNetworks'>,
-  options: ServiceOptions = {},
-) {
+export function createServices(store: Store, config: Pick<Config, 'apiKeyCacheMs' | 'maxHierarchyDepth' | 'webhookAllowPrivateNetworks'>) {
   const paymentMethods = paymentMethodService({ store });
   return {
     accounts: accountService(store, { keyCacheMs: config.apiKeyCacheMs }),
     health: { ready: () => store.ping() },
     idempotency: idempotencyService({ store }),
-    customers: customerService({ store, paymentMethods, maxHierarchyDepth: config.maxHierarchyDepth, ...(options.now && { now: options.now }) }),
+    customers: customerService({ store, paymentMethods, maxHierarchyDepth: config.maxHierarchyDepth }),
     charges: chargeService({ store }),
     refunds: refundService({ store }),
     invoices: invoiceService({ store }),

@@ -111,8 +111,6 @@ export interface CustomerListRequest extends PageRequest {
 
 export interface CustomerServiceDeps {
   store: Store;
-  /** The clock reads are shown at (unix seconds): a due date passing changes `delinquent` with no write. */
-  now?: () => number;
   paymentMethods: Pick<PaymentMethodService, 'attachIn'>;
   /** SPEC H-2: levels a customer tree may have (a root is level 1). */
   maxHierarchyDepth: number;
@@ -120,7 +118,6 @@ export interface CustomerServiceDeps {
 
 export function customerService(deps: CustomerServiceDeps) {
   const { store } = deps;
-  const now = deps.now ?? nowSeconds;
 
   /** Rules that need the database: uniqueness of external_id and (optionally) email. */
   async function checkUniqueness(repos: WriteRepositories, scope: Scope, before: CustomerRecord | null, after: CustomerRecord) {
@@ -262,7 +259,7 @@ export function customerService(deps: CustomerServiceDeps) {
      */
     async retrieve(scope: Scope, id: string, expand: readonly string[] | undefined, ifNoneMatch?: string): Promise<RetrieveOutcome> {
       const plan = planFor('customer', expand);
-      const at = now();
+      const at = nowSeconds();
       // Without expansions, or with only fields found by the customer's id (stats, tax_ids, …),
       // the stored representation is sent, extended with those fields: no rebuild.
       if (addsByIdOnly(plan)) {
@@ -425,7 +422,7 @@ export function customerService(deps: CustomerServiceDeps) {
           (id) => repos.customers.cursorOf(scope, id),
           (p) => repos.customers.list(scope, request.filters, p),
         );
-        const at = now();
+        const at = nowSeconds();
         return { data: await present({ repos, scope }, plan, page.data, (c) => toApiCustomer(c, at)), hasMore: page.hasMore };
       });
     },
