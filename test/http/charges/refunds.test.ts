@@ -75,7 +75,7 @@ describe.each(STORES)('refunds (%s)', (kind) => {
 
   it('lists by charge, newest first, with cursors; updates metadata with charge.refund.updated', async () => {
     const charge = await createCharge(api, (await createCustomer(api)).id, { amount: 900 });
-    const ids = [];
+    const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await createRefund(api, charge.id, { amount: 100 })).id);
     expect(await listIds(api, '/v1/refunds', { charge: charge.id })).toEqual([...ids].reverse());
     const page = await api.get('/v1/refunds', { charge: charge.id, limit: 1, starting_after: ids[2] });
