@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: seeds a database with generated customers, runs the real server and
- * measures retrieve, create, update, two list pages and three searches, beside the
+ * `npm run bench`: seeds a database with generated customers and their payment history, runs
+ * the real server and measures retrieve (plain and with stats), create, update, a charge's
+ * create, two list pages and three searches, beside the
  * ceilings they are judged against (a bare Fastify server returning the same bytes, the
  * disk's fdatasync rate, the same server with synchronous=OFF), then prints a table and
  * writes a JSON file. See bench/README.md.
@@ -10,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { cpus, loadavg, release as osRelease, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createBodies, customerAt, customerIdAt, DEFAULT_SEED, mulberry32 } from './dataset.mjs';
+import { activityAt, createBodies, customerAt, customerIdAt, DEFAULT_SEED, mulberry32, statsOfActivity, treeOf } from './dataset.mjs';
 import { CACHE_DIR, prepareSqlite, startPostgres } from './lib/data.mjs';
 import { makeRequest, runLoad, wrkAvailable } from './lib/load.mjs';
 import { CLI, cpuSeconds, diskBytesWritten, ROOT, runNode, sampleRss, setInterruptHandler, startBareFastify, startClientele, startPlainSqlite, stop } from './lib/processes.mjs';
@@ -103,11 +104,18 @@ const SEARCH = {
 };
 const searchPath = (query) => `/v1/customers/search?query=${encodeURIComponent(query)}`;
 
+/** The dataset's tree (dataset.mjs treeOf): the stats of its root and of a leaf cost the same. */
+const TREE = treeOf(size);
+const statsPath = (index) => `/v1/customers/${customerIdAt(index, seed)}?expand%5B%5D=stats`;
+
 const SCENARIOS = [
   { name: 'bare_fastify', label: 'bare Fastify (ceiling)', server: 'bare', mode: 'by-id' },
   // SQLite only: the issue's reference design, no auth or logging (plain-sqlite.mjs).
   ...(opts.postgres ? [] : [{ name: 'plain_sqlite', label: 'plain Fastify + SQLite read (reference)', server: 'plain', mode: 'by-id' }]),
   { name: 'retrieve', label: 'retrieve', server: 'durable', mode: 'by-id' },
+  { name: 'retrieve_with_stats', label: 'retrieve with expand[]=stats', server: 'durable', mode: 'by-id-stats' },
+  { name: 'stats_tree_root', label: `stats of a root of ${TREE.descendants.toLocaleString('en')} descendants`, server: 'durable', mode: 'static', path: statsPath(TREE.root) },
+  { name: 'stats_leaf', label: 'stats of a leaf', server: 'durable', mode: 'static', path: statsPath(TREE.leaf) },
   { name: 'retrieve_external', label: 'retrieve by external_id', server: 'durable', mode: 'by-external-id' },
   { name: 'list_first', label: 'list, first page', server: 'durable', mode: 'static', path: '/v1/customers?limit=10' },
   {
@@ -121,9 +129,13 @@ const SCENARIOS = [
   { name: 'update', label: 'update (metadata)', server: 'durable', mode: 'update' },
   { name: 'create', label: `create (${opts.postgres ? 'synchronous_commit=on' : 'durable: WAL synced'})`, server: 'durable', mode: 'create' },
   { name: 'create_sync_off', label: `create (${opts.postgres ? 'synchronous_commit=off' : 'synchronous=OFF'})`, server: 'sync-off', mode: 'create' },
+  { name: 'create_charge', label: 'create a charge (with its stats)', server: 'durable', mode: 'create-charge' },
 ];
 /** Reads before writes, durable before the ceilings that need a recorded response or another setting. */
-const RUN_ORDER = ['retrieve', 'retrieve_external', 'list_first', 'list_deep', 'search_substring', 'search_substring_rare', 'search_email', 'update', 'create', 'bare_fastify', 'plain_sqlite', 'create_sync_off']
+const RUN_ORDER = [
+  'retrieve', 'retrieve_with_stats', 'stats_tree_root', 'stats_leaf', 'retrieve_external', 'list_first', 'list_deep',
+  'search_substring', 'search_substring_rare', 'search_email', 'update', 'create', 'create_charge', 'bare_fastify', 'plain_sqlite', 'create_sync_off',
+]
   .map((name) => SCENARIOS.find((s) => s.name === name))
   .filter(Boolean);
 const only = opts.only ? new Set(opts.only.split(',').map((s) => s.trim())) : null;
@@ -206,9 +218,40 @@ async function verifySeed(baseUrl, auth, ids) {
         : found.data?.some((c) => c.id === searchTarget.id);
     if (!ok) throw new Error(`search ${query} does not find what the generator made: ${JSON.stringify(found).slice(0, 300)}`);
   }
+  await verifyHistory(baseUrl, auth);
   const sample = await request(baseUrl, auth, { method: 'GET', path: `/v1/customers/${ids[0]}` });
   if (sample.status !== 200) throw new Error(`sampled customer ${ids[0]} answered ${sample.status}`);
   return sample;
+}
+
+/** The seeded payment history and its stats, as the generator made them: a few customers, the tree's root and leaf. */
+async function verifyHistory(baseUrl, auth) {
+  const activityOf = (index) => activityAt(customerAt(index, size, seed), size, seed);
+  const get = async (path) => {
+    const r = await request(baseUrl, auth, { method: 'GET', path });
+    if (r.status !== 200) throw new Error(`GET ${path} answered ${r.status}: ${r.text.slice(0, 300)}`);
+    return JSON.parse(r.text);
+  };
+  for (const index of [0, Math.floor(size / 3), TREE.leaf]) {
+    const expected = activityOf(index);
+    const customer = customerIdAt(index, seed);
+    const charges = await get(`/v1/charges?customer=${customer}&limit=10`);
+    const want = expected.charges.map((c) => c.id).sort();
+    if (!same(charges.data.map((c) => c.id).sort(), want)) throw new Error(`the charges of ${customer} are not the generated ones: ${JSON.stringify(charges).slice(0, 300)}`);
+    const got = (await get(statsPath(index))).stats;
+    const own = statsOfActivity([expected]);
+    if (!same(got, { ...own, tree: own })) throw new Error(`the stats of ${customer} are ${JSON.stringify(got)}, expected ${JSON.stringify(own)}`);
+  }
+  const tree = Array.from({ length: TREE.descendants + 1 }, (_, k) => activityOf(TREE.root + k));
+  const rootStats = (await get(statsPath(TREE.root))).stats;
+  if (!same(rootStats.tree, statsOfActivity(tree))) {
+    throw new Error(`the root's stats.tree is ${JSON.stringify(rootStats.tree)}, expected ${JSON.stringify(statsOfActivity(tree))}`);
+  }
+  const listed = await get(`/v1/charges?customer=${customerIdAt(TREE.root, seed)}&include_descendants=true&limit=100`);
+  const newest = tree.flatMap((a) => a.charges).sort((a, b) => b.created - a.created)[0];
+  if (listed.data.length !== 100 || listed.data[0].created !== newest.created) {
+    throw new Error(`the root's tree of charges does not list newest first: ${JSON.stringify(listed).slice(0, 300)}`);
+  }
 }
 
 /** The retrieve response the bare Fastify ceiling replays: same body, same headers. */
@@ -403,7 +446,7 @@ async function main() {
   for (const m of Object.values(result.scenarios)) {
     for (const key of ['rps', 'p50_ms', 'p99_ms', 'mean_ms', 'max_ms', 'seconds']) m[key] = Number(m[key].toFixed(3));
   }
-  result.targets = evaluateTargets({ scenarios: result.scenarios, ceilings: result.ceilings, connections, size });
+  result.targets = evaluateTargets({ scenarios: result.scenarios, ceilings: result.ceilings, connections, size, descendants: TREE.descendants });
   result.references = evaluateReferences({ scenarios: result.scenarios });
   result.finished_at = new Date().toISOString();
   result.machine.loadavg_at_end = loadavg().map((n) => Number(n.toFixed(2)));
