@@ -314,9 +314,16 @@ function weighted(rng, pairs) {
   return pairs[0][0];
 }
 
-function objectId(rng, prefix) {
+/**
+ * The id of the `k`-th object (k < 8) of one kind of customer `index`: from a stream of its
+ * own whose seed is a bijection of (index, k), as a customer's id is of its index, so no two
+ * ids of a kind can collide (draws from one shared stream could: mulberry32's streams are
+ * shifted copies of one another).
+ */
+function objectId(prefix, salt, seed, index, k) {
+  const rng = mulberry32(mix32(((index * 8 + k) ^ mix32((seed ^ salt) >>> 0)) >>> 0));
   let id = `${prefix}_`;
-  for (let k = 0; k < 24; k++) id += BASE62[Math.floor(rng() * 62)];
+  for (let n = 0; n < 24; n++) id += BASE62[Math.floor(rng() * 62)];
   return id;
 }
 
@@ -470,7 +477,7 @@ export function activityAt(c, size, seed = DEFAULT_SEED) {
   const refunds = [];
   const count = int(rng, 1, 5);
   for (let k = 0; k < count; k++) {
-    const id = objectId(rng, 'ch');
+    const id = objectId('ch', 0x68e31da4, seed, c.index, k);
     const currency = chance(rng, 0.8) ? home : pick(rng, OTHER_CURRENCIES);
     const amount = currency === 'jpy' ? int(rng, 100, 60_000) : int(rng, 100, 50_000);
     const status = weighted(rng, CHARGE_STATUSES);
@@ -501,7 +508,7 @@ export function activityAt(c, size, seed = DEFAULT_SEED) {
     });
     if (refunded) {
       refunds.push({
-        id: objectId(rng, 're'),
+        id: objectId('re', 0x1b56c4e9, seed, c.index, k),
         livemode: false,
         created,
         updated: created,
@@ -517,11 +524,11 @@ export function activityAt(c, size, seed = DEFAULT_SEED) {
   }
   const facts = invoiceFacts(c.index, size, seed);
   const r = facts.rng;
-  const invoiceId = objectId(r, 'in');
-  const lines = Array.from({ length: int(r, 1, 3) }, () => {
+  const invoiceId = objectId('in', 0x7a2f3b11, seed, c.index, 0);
+  const lines = Array.from({ length: int(r, 1, 3) }, (_, k) => {
     const quantity = int(r, 1, 5);
     const unitAmount = int(r, 500, 20_000);
-    return { id: objectId(r, 'il'), description: pick(r, LINE_DESCRIPTIONS), quantity, unit_amount: unitAmount, amount: quantity * unitAmount };
+    return { id: objectId('il', 0x3c6ef372, seed, c.index, k), description: pick(r, LINE_DESCRIPTIONS), quantity, unit_amount: unitAmount, amount: quantity * unitAmount };
   });
   const total = lines.reduce((sum, line) => sum + line.amount, 0);
   const { status, created, finalized } = facts;

@@ -15,6 +15,7 @@ import { registerApiRoutes } from './http/routes/index.js';
 import { registerSystemRoutes } from './http/routes/system.js';
 import { responder } from './http/respond.js';
 import { ErrorEnvelope } from './http/wire/schema-kit.js';
+import { sharedSerializers } from './http/wire/serializers.js';
 import './http/types.js';
 
 export interface AppDeps {
@@ -85,6 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       );
     },
     routerOptions: { querystringParser: parseQueryString, maxParamLength: 500 },
+    schemaController: { compilersFactory: { buildSerializer: sharedSerializers() } },
     ajv: {
       customOptions: {
         coerceTypes: false,

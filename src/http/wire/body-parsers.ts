@@ -65,6 +65,13 @@ function exceedsListLimit(value: unknown, topLevelKey: string | null): boolean {
   return Object.values(value).some((child) => exceedsListLimit(child, null));
 }
 
+/** How many `&`-separated parameters the text has, at most (each list item is one). */
+function parameterCount(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('&'); i !== -1; i = text.indexOf('&', i + 1)) n++;
+  return n;
+}
+
 export function parseForm(text: string): Record<string, unknown> {
   rejectPrototypeKeys(text);
   let parsed: Record<string, unknown>;
@@ -78,8 +85,11 @@ export function parseForm(text: string): Record<string, unknown> {
     if (/limit/i.test(message)) throw bodyInvalid(TOO_MANY);
     throw bodyInvalid('Invalid request: the parameters could not be parsed.');
   }
-  // qs has one array bound for every list: the longer lists' own bound is checked here.
-  for (const [key, value] of Object.entries(parsed)) if (exceedsListLimit(value, key)) throw bodyInvalid(TOO_MANY);
+  // qs has one array bound for every list: the longer lists' own bound is checked here, when
+  // there are parameters enough for a list to be longer than LIST_LIMIT at all.
+  if (parameterCount(text) > LIST_LIMIT) {
+    for (const [key, value] of Object.entries(parsed)) if (exceedsListLimit(value, key)) throw bodyInvalid(TOO_MANY);
+  }
   return parsed;
 }
 
