@@ -26,6 +26,9 @@ const USAGE = `usage: npm run bench -- [options]
   --postgres        seed and run on a throwaway embedded PostgreSQL instead of SQLite
   --quick           smoke mode: no seed cache (unless --cache), data in the temp dir, short fdatasync probe
   --cache DIR       where seeded SQLite files are kept (default bench/.cache/; with --quick, only if given)
+  --slices N        CPU ratios (stats vs plain retrieve, root vs leaf) are also measured paired:
+                    both scenarios alternate in N short slices on one server, so a machine whose
+                    load changes affects both alike (default 10; 0 with --quick; 0 to skip)
   --skip-checks     do not read the seeded data back through the API before measuring (a cached
                     file a checked run made: the smoke test checks it once)
   --out FILE        where the JSON goes (default bench/results/<timestamp>.json)
@@ -48,6 +51,7 @@ const { values: opts } = parseArgs({
     quick: { type: 'boolean', default: false },
     cache: { type: 'string' },
     'skip-checks': { type: 'boolean', default: false },
+    slices: { type: 'string' },
     out: { type: 'string' },
     only: { type: 'string' },
     repeat: { type: 'string', default: '1' },
@@ -78,6 +82,7 @@ const connections = positiveNumber('connections', opts.connections, true);
 const repeat = positiveNumber('repeat', opts.repeat, true);
 const warmup = opts.warmup === undefined ? (opts.quick ? 0 : 2) : Number(opts.warmup);
 const seed = opts.seed === undefined ? DEFAULT_SEED : positiveNumber('seed', opts.seed, true);
+const slices = opts.slices === undefined ? (opts.quick ? 0 : 10) : opts.slices === '0' ? 0 : positiveNumber('slices', opts.slices, true);
 if (size < 100) {
   console.error('--size must be at least 100 (the deep list page starts 20 customers from the end)');
   process.exit(2);
@@ -286,6 +291,53 @@ function medianRun(measured) {
   };
 }
 
+/**
+ * The ratios the targets compare in server CPU per request, measured paired: numerator and
+ * denominator alternate (ABBA…) in short slices on one server, so both see the same machine.
+ */
+const PAIRS = [
+  { target: 'retrieve_with_stats_vs_retrieve_cpu', numerator: 'retrieve_with_stats', denominator: 'retrieve' },
+  { target: 'stats_tree_root_vs_leaf_cpu', numerator: 'stats_tree_root', denominator: 'stats_leaf' },
+];
+
+/** Server CPU and answered requests of one short slice of load. */
+async function slice(server, scenario, seconds) {
+  const pid = server.child.pid;
+  const before = cpuSeconds(pid);
+  const measured = await runLoad({ tool, baseUrl: server.url, connections: scenario.connections ?? connections, seconds, scenario });
+  const after = cpuSeconds(pid);
+  if (measured.non2xx > 0) throw new Error(`${scenario.name}: ${measured.non2xx} requests answered other than 2xx in a paired slice`);
+  return { cpu: before === null || after === null ? null : after - before, requests: measured.requests };
+}
+
+async function measurePair(server, numerator, denominator, count) {
+  const seconds = Math.max(0.1, duration / count);
+  if (warmup > 0) {
+    for (const s of [numerator, denominator]) await runLoad({ tool, baseUrl: server.url, connections, seconds: warmup / 2, scenario: { ...s, tag: `${s.tag}w` } });
+  }
+  const total = new Map([[numerator.name, { cpu: 0, requests: 0 }], [denominator.name, { cpu: 0, requests: 0 }]]);
+  for (let k = 0; k < count; k++) {
+    const order = k % 2 === 0 ? [numerator, denominator] : [denominator, numerator];
+    for (const s of order) {
+      const r = await slice(server, { ...s, tag: `${s.tag}p${k}` }, seconds);
+      if (r.cpu === null) return null;
+      const t = total.get(s.name);
+      t.cpu += r.cpu;
+      t.requests += r.requests;
+    }
+  }
+  const perRequest = (name) => (1000 * total.get(name).cpu) / total.get(name).requests;
+  const n = perRequest(numerator.name);
+  const d = perRequest(denominator.name);
+  return {
+    slices: count,
+    slice_s: seconds,
+    [`${numerator.name}_cpu_ms_per_req`]: Number(n.toFixed(4)),
+    [`${denominator.name}_cpu_ms_per_req`]: Number(d.toFixed(4)),
+    ratio: Number((n / d).toFixed(3)),
+  };
+}
+
 /** One scenario against a running server: a probe, unmeasured warm-up, then the measured load. */
 async function measure(server, scenario) {
   const probe = await request(server.url, scenario.auth, makeRequest(scenario, () => `${scenario.tag}probe`));
@@ -453,6 +505,24 @@ async function main() {
     }
     await releaseServer();
     for (const [name, measured] of Object.entries(runs)) result.scenarios[name] = medianRun(measured);
+
+    // Paired CPU ratios, on a fresh server, after every scenario has run.
+    result.paired = {};
+    for (const pair of PAIRS) {
+      const [numerator, denominator] = [pair.numerator, pair.denominator].map((name) => selected.find((s) => s.name === name));
+      if (!numerator || !denominator || slices === 0) continue;
+      const server = await startClientele({ databaseUrl });
+      try {
+        const scenario = (spec, k) => ({ ...spec, auth, ids, idsFile, bodies, bodiesFile, size, tag: `${runTag}q${k}` });
+        const paired = await measurePair(server, scenario(numerator, 0), scenario(denominator, 1), slices);
+        if (paired) {
+          result.paired[pair.target] = paired;
+          log(`  paired over ${slices} slices: ${numerator.label} ÷ ${denominator.label}: ${paired.ratio} in server CPU per request`);
+        }
+      } finally {
+        await stop(server.child);
+      }
+    }
   } finally {
     await cleanUp();
   }
@@ -460,7 +530,7 @@ async function main() {
   for (const m of Object.values(result.scenarios)) {
     for (const key of ['rps', 'p50_ms', 'p99_ms', 'mean_ms', 'max_ms', 'seconds']) m[key] = Number(m[key].toFixed(3));
   }
-  result.targets = evaluateTargets({ scenarios: result.scenarios, ceilings: result.ceilings, connections, size, descendants: TREE.descendants });
+  result.targets = evaluateTargets({ scenarios: result.scenarios, ceilings: result.ceilings, connections, size, descendants: TREE.descendants, paired: result.paired });
   result.references = evaluateReferences({ scenarios: result.scenarios });
   result.finished_at = new Date().toISOString();
   result.machine.loadavg_at_end = loadavg().map((n) => Number(n.toFixed(2)));
