@@ -6,10 +6,14 @@
  *
  * Customers are in creation order: index 0 is the oldest, created ~2 years before END, and
  * sign-ups grow linearly over time (more customers recently), like a growing business.
+ *
+ * Each customer has its payment history (activityAt): 1–5 charges (3 on average) in its own
+ * currency or another, some refunded, and one invoice in some state of its lifecycle. One
+ * customer heads a tree of up to 1,000 descendants (treeOf); everyone else is a root.
  */
 
 /** Bump when the generated data changes shape, so cached seeded databases are rebuilt. */
-export const DATASET_VERSION = 1;
+export const DATASET_VERSION = 2;
 export const DEFAULT_SEED = 20240611;
 
 /** A fixed end instead of "now", so the same seed gives the same rows on any day. */
@@ -300,6 +304,67 @@ function makeAddress(rng, country) {
   };
 }
 
+/** Picks from [value, weight] pairs. */
+function weighted(rng, pairs) {
+  let x = rng() * pairs.reduce((sum, [, w]) => sum + w, 0);
+  for (const [value, w] of pairs) {
+    x -= w;
+    if (x < 0) return value;
+  }
+  return pairs[0][0];
+}
+
+/**
+ * The id of the `k`-th object (k < 8) of one kind of customer `index`: from a stream of its
+ * own whose seed is a bijection of (index, k), as a customer's id is of its index, so no two
+ * ids of a kind can collide (draws from one shared stream could: mulberry32's streams are
+ * shifted copies of one another).
+ */
+function objectId(prefix, salt, seed, index, k) {
+  const rng = mulberry32(mix32(((index * 8 + k) ^ mix32((seed ^ salt) >>> 0)) >>> 0));
+  let id = `${prefix}_`;
+  for (let n = 0; n < 24; n++) id += BASE62[Math.floor(rng() * 62)];
+  return id;
+}
+
+/**
+ * The dataset's one tree: the customer at a quarter of the range heads up to 1,000 descendants
+ * (a tenth of the dataset when smaller), numbered breadth-first after it with ten children
+ * each, so four levels; `leaf` is the last of them. Every other customer is a root.
+ */
+export function treeOf(size) {
+  const descendants = Math.min(1000, Math.floor(size / 10));
+  const root = Math.floor(size / 4);
+  return { root, descendants, leaf: root + descendants };
+}
+
+function parentIndexOf(index, size) {
+  const { root, descendants } = treeOf(size);
+  const k = index - root;
+  if (k < 1 || k > descendants) return null;
+  return root + Math.floor((k - 1) / 10);
+}
+
+/** The indexes of a customer's ancestors, nearest first. */
+export function ancestorIndexesOf(index, size) {
+  const out = [];
+  for (let p = parentIndexOf(index, size); p !== null; p = parentIndexOf(p, size)) out.push(p);
+  return out;
+}
+
+const INVOICE_STATUSES = [['paid', 62], ['open', 20], ['draft', 8], ['void', 6], ['uncollectible', 4]];
+/** Far beyond any run's clock: an open invoice due then is not past due. */
+const FAR_DUE = Date.UTC(2031, 0, 1) / 1000;
+
+/** What a customer's invoice is (its own stream): the customer's next number and delinquency follow from it. */
+function invoiceFacts(index, size, seed) {
+  const rng = rngFor((seed ^ 0x1b873593) >>> 0, index);
+  const status = weighted(rng, INVOICE_STATUSES);
+  const created = Math.min(END, createdAt(index, size) + int(rng, 0, 300) * 86400);
+  const dueDate = status === 'draft' || chance(rng, 0.5) ? null : chance(rng, 0.5) ? created + int(rng, 14, 60) * 86400 : FAR_DUE + int(rng, 0, 1e6);
+  return { rng, status, created, dueDate, finalized: status !== 'draft' };
+}
+
 /**
  * Customer `index` (0 = oldest) of a dataset of `size`, as the domain record the store keeps
  * (CustomerRecord in src/domain/customers/customer.ts, less the account-specific key ids).
@@ -353,6 +418,8 @@ export function customerAt(index, size, seed = DEFAULT_SEED) {
   const eu = ['DE', 'FR', 'ES', 'NL'].includes(country.code);
   const reverse = business && eu && chance(rng, 0.5);
   const withNames = chance(rng, 0.6);
+  const invoice = invoiceFacts(index, size, seed);
+  const parent = parentIndexOf(index, size);
 
   return {
     id,
@@ -382,12 +449,135 @@ export function customerAt(index, size, seed = DEFAULT_SEED) {
       footer: business && chance(rng, 0.2) ? 'Thank you for your business.' : null,
       rendering_options: null,
     },
-    next_invoice_sequence: touched ? int(rng, 1, 40) : 1,
+    // Its invoice, once finalized, took the sequence it had then.
+    next_invoice_sequence: (touched ? int(rng, 1, 40) : 1) + (invoice.finalized ? 1 : 0),
     preferred_locales: chance(rng, 0.6) ? [country.locale] : [],
     tax_exempt: reverse ? 'reverse' : business && chance(rng, 0.03) ? 'exempt' : 'none',
     metadata,
-    parent_id: null,
+    parent_id: parent === null ? null : customerIdAt(parent, seed),
+    // Delinquent after its open invoice's due date, or at once with an uncollectible one (SPEC S-2).
+    delinquent_after: invoice.status === 'uncollectible' ? 0 : invoice.status === 'open' ? invoice.dueDate : null,
   };
+}
+
+const CHARGE_STATUSES = [['succeeded', 85], ['pending', 7], ['failed', 8]];
+const OTHER_CURRENCIES = ['usd', 'eur', 'gbp', 'jpy'];
+const CHARGE_DESCRIPTIONS = ['Subscription', 'Renewal', 'One-off purchase', 'Top-up', 'Upgrade'];
+const LINE_DESCRIPTIONS = ['Seats', 'Usage', 'Support plan', 'Setup fee', 'Storage'];
+
+/**
+ * The payment history of customer `c` (customerAt's record): its charges (with their refunds)
+ * and its invoice, as the domain records the store keeps (ChargeRecord, RefundRecord,
+ * InvoiceRecord), ids and all, from streams of their own.
+ */
+export function activityAt(c, size, seed = DEFAULT_SEED) {
+  const rng = rngFor((seed ^ 0x5f3759df) >>> 0, c.index);
+  const home = c.currency ?? 'usd';
+  const charges = [];
+  const refunds = [];
+  const count = int(rng, 1, 5);
+  for (let k = 0; k < count; k++) {
+    const id = objectId('ch', 0x68e31da4, seed, c.index, k);
+    const currency = chance(rng, 0.8) ? home : pick(rng, OTHER_CURRENCIES);
+    const amount = currency === 'jpy' ? int(rng, 100, 60_000) : int(rng, 100, 50_000);
+    const status = weighted(rng, CHARGE_STATUSES);
+    const created = Math.min(END, c.created + int(rng, 0, 400) * 86400);
+    const refunded = status === 'succeeded' && chance(rng, 0.1) ? int(rng, 1, amount) : 0;
+    charges.push({
+      id,
+      livemode: false,
+      created,
+      updated: created,
+      version: refunded ? 2 : 1,
+      customer_id: c.id,
+      amount,
+      currency,
+      payment_method_id: null,
+      status,
+      amount_refunded: refunded,
+      description: pick(rng, CHARGE_DESCRIPTIONS),
+      receipt_email: chance(rng, 0.5) ? c.email : null,
+      billing_details: { address: c.address, email: c.email, name: c.name, phone: null },
+      failure_code: status === 'failed' ? 'card_declined' : null,
+      failure_message: status === 'failed' ? 'Your card was declined.' : null,
+      statement_descriptor: null,
+      metadata: { order: `o_${c.index}_${k}` },
+      provider: chance(rng, 0.8) ? { name: 'stripe', reference: `ch_bench_${c.index}_${k}` } : null,
+      occurred_at: created - int(rng, 0, 3600),
+      invoice_id: null,
+    });
+    if (refunded) {
+      refunds.push({
+        id: objectId('re', 0x1b56c4e9, seed, c.index, k),
+        livemode: false,
+        created,
+        updated: created,
+        version: 1,
+        charge_id: id,
+        customer_id: c.id,
+        amount: refunded,
+        currency,
+        reason: 'requested_by_customer',
+        metadata: {},
+      });
+    }
+  }
+  const facts = invoiceFacts(c.index, size, seed);
+  const r = facts.rng;
+  const invoiceId = objectId('in', 0x7a2f3b11, seed, c.index, 0);
+  const lines = Array.from({ length: int(r, 1, 3) }, (_, k) => {
+    const quantity = int(r, 1, 5);
+    const unitAmount = int(r, 500, 20_000);
+    return { id: objectId('il', 0x3c6ef372, seed, c.index, k), description: pick(r, LINE_DESCRIPTIONS), quantity, unit_amount: unitAmount, amount: quantity * unitAmount };
+  });
+  const total = lines.reduce((sum, line) => sum + line.amount, 0);
+  const { status, created, finalized } = facts;
+  const finalizedAt = finalized ? created + 86400 : null;
+  const invoice = {
+    id: invoiceId,
+    livemode: false,
+    created,
+    updated: finalizedAt ?? created,
+    version: finalized ? 2 : 1,
+    customer_id: c.id,
+    currency: home,
+    status,
+    number: finalized ? `${c.invoice_prefix}-${String(c.next_invoice_sequence - 1).padStart(4, '0')}` : null,
+    description: null,
+    due_date: facts.dueDate,
+    lines,
+    total,
+    amount_paid: status === 'paid' ? total : 0,
+    charge_id: null,
+    paid_out_of_band: status === 'paid',
+    customer_email: finalized ? c.email : null,
+    customer_name: finalized ? c.name : null,
+    customer_address: finalized ? c.address : null,
+    finalized_at: finalizedAt,
+    paid_at: status === 'paid' ? finalizedAt + 3600 : null,
+    voided_at: status === 'void' ? finalizedAt + 7200 : null,
+    marked_uncollectible_at: status === 'uncollectible' ? finalizedAt + 7200 : null,
+    metadata: {},
+  };
+  return { charges, refunds, invoice };
+}
+
+/**
+ * Customer `c`'s own stats as the API shows them (SPEC S-2), from its activity: what the run
+ * checks the seeded counters against.
+ */
+export function statsOfActivity(activities) {
+  const out = { invoice_count: 0, charge_count: 0, total_spent: {}, open_invoice_amount: {} };
+  for (const { charges, invoice } of activities) {
+    for (const ch of charges) {
+      out.charge_count++;
+      if (ch.status === 'succeeded') out.total_spent[ch.currency] = (out.total_spent[ch.currency] ?? 0) + ch.amount - ch.amount_refunded;
+    }
+    out.invoice_count++;
+    if (invoice.status === 'open') out.open_invoice_amount[invoice.currency] = (out.open_invoice_amount[invoice.currency] ?? 0) + invoice.total;
+  }
+  const nonZero = (m) => Object.fromEntries(Object.entries(m).filter(([, v]) => v !== 0).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return { ...out, total_spent: nonZero(out.total_spent), open_invoice_amount: nonZero(out.open_invoice_amount) };
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: seeds a database with generated customers, runs the real server and
- * measures retrieve, create, update, two list pages and three searches, beside the
+ * `npm run bench`: seeds a database with generated customers and their payment history, runs
+ * the real server and measures retrieve (plain and with stats), create, update, a charge's
+ * create, two list pages and three searches, beside the
  * ceilings they are judged against (a bare Fastify server returning the same bytes, the
  * disk's fdatasync rate, the same server with synchronous=OFF), then prints a table and
  * writes a JSON file. See bench/README.md.
@@ -10,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { cpus, loadavg, release as osRelease, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createBodies, customerAt, customerIdAt, DEFAULT_SEED, mulberry32 } from './dataset.mjs';
+import { activityAt, createBodies, customerAt, customerIdAt, DEFAULT_SEED, mulberry32, statsOfActivity, treeOf } from './dataset.mjs';
 import { CACHE_DIR, prepareSqlite, startPostgres } from './lib/data.mjs';
 import { makeRequest, runLoad, wrkAvailable } from './lib/load.mjs';
 import { CLI, cpuSeconds, diskBytesWritten, ROOT, runNode, sampleRss, setInterruptHandler, startBareFastify, startClientele, startPlainSqlite, stop } from './lib/processes.mjs';
@@ -23,7 +24,13 @@ const USAGE = `usage: npm run bench -- [options]
   --connections C   concurrent connections (default 50)
   --warmup S        seconds of unmeasured load before each scenario (default 2, --quick 0)
   --postgres        seed and run on a throwaway embedded PostgreSQL instead of SQLite
-  --quick           smoke mode: no seed cache, data in the temp dir, short fdatasync probe
+  --quick           smoke mode: no seed cache (unless --cache), data in the temp dir, short fdatasync probe
+  --cache DIR       where seeded SQLite files are kept (default bench/.cache/; with --quick, only if given)
+  --slices N        CPU ratios (stats vs plain retrieve, root vs leaf) are also measured paired:
+                    both scenarios alternate in N short slices on one server, so a machine whose
+                    load changes affects both alike (default 10; 0 with --quick; 0 to skip)
+  --skip-checks     do not read the seeded data back through the API before measuring (a cached
+                    file a checked run made: the smoke test checks it once)
   --out FILE        where the JSON goes (default bench/results/<timestamp>.json)
   --only A,B        run only these scenarios (names as in the JSON)
   --repeat N        run every scenario N times, in rounds, each on a fresh server, and report
@@ -42,6 +49,9 @@ const { values: opts } = parseArgs({
     warmup: { type: 'string' },
     postgres: { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
+    cache: { type: 'string' },
+    'skip-checks': { type: 'boolean', default: false },
+    slices: { type: 'string' },
     out: { type: 'string' },
     only: { type: 'string' },
     repeat: { type: 'string', default: '1' },
@@ -72,6 +82,7 @@ const connections = positiveNumber('connections', opts.connections, true);
 const repeat = positiveNumber('repeat', opts.repeat, true);
 const warmup = opts.warmup === undefined ? (opts.quick ? 0 : 2) : Number(opts.warmup);
 const seed = opts.seed === undefined ? DEFAULT_SEED : positiveNumber('seed', opts.seed, true);
+const slices = opts.slices === undefined ? (opts.quick ? 0 : 10) : opts.slices === '0' ? 0 : positiveNumber('slices', opts.slices, true);
 if (size < 100) {
   console.error('--size must be at least 100 (the deep list page starts 20 customers from the end)');
   process.exit(2);
@@ -103,11 +114,18 @@ const SEARCH = {
 };
 const searchPath = (query) => `/v1/customers/search?query=${encodeURIComponent(query)}`;
 
+/** The dataset's tree (dataset.mjs treeOf): the stats of its root and of a leaf cost the same. */
+const TREE = treeOf(size);
+const statsPath = (index) => `/v1/customers/${customerIdAt(index, seed)}?expand%5B%5D=stats`;
+
 const SCENARIOS = [
   { name: 'bare_fastify', label: 'bare Fastify (ceiling)', server: 'bare', mode: 'by-id' },
   // SQLite only: the issue's reference design, no auth or logging (plain-sqlite.mjs).
   ...(opts.postgres ? [] : [{ name: 'plain_sqlite', label: 'plain Fastify + SQLite read (reference)', server: 'plain', mode: 'by-id' }]),
   { name: 'retrieve', label: 'retrieve', server: 'durable', mode: 'by-id' },
+  { name: 'retrieve_with_stats', label: 'retrieve with expand[]=stats', server: 'durable', mode: 'by-id-stats' },
+  { name: 'stats_tree_root', label: `stats of a root of ${TREE.descendants.toLocaleString('en')} descendants`, server: 'durable', mode: 'static', path: statsPath(TREE.root) },
+  { name: 'stats_leaf', label: 'stats of a leaf', server: 'durable', mode: 'static', path: statsPath(TREE.leaf) },
   { name: 'retrieve_external', label: 'retrieve by external_id', server: 'durable', mode: 'by-external-id' },
   { name: 'list_first', label: 'list, first page', server: 'durable', mode: 'static', path: '/v1/customers?limit=10' },
   {
@@ -121,9 +139,13 @@ const SCENARIOS = [
   { name: 'update', label: 'update (metadata)', server: 'durable', mode: 'update' },
   { name: 'create', label: `create (${opts.postgres ? 'synchronous_commit=on' : 'durable: WAL synced'})`, server: 'durable', mode: 'create' },
   { name: 'create_sync_off', label: `create (${opts.postgres ? 'synchronous_commit=off' : 'synchronous=OFF'})`, server: 'sync-off', mode: 'create' },
+  { name: 'create_charge', label: 'create a charge (with its stats)', server: 'durable', mode: 'create-charge' },
 ];
 /** Reads before writes, durable before the ceilings that need a recorded response or another setting. */
-const RUN_ORDER = ['retrieve', 'retrieve_external', 'list_first', 'list_deep', 'search_substring', 'search_substring_rare', 'search_email', 'update', 'create', 'bare_fastify', 'plain_sqlite', 'create_sync_off']
+const RUN_ORDER = [
+  'retrieve', 'retrieve_with_stats', 'stats_tree_root', 'stats_leaf', 'retrieve_external', 'list_first', 'list_deep',
+  'search_substring', 'search_substring_rare', 'search_email', 'update', 'create', 'create_charge', 'bare_fastify', 'plain_sqlite', 'create_sync_off',
+]
   .map((name) => SCENARIOS.find((s) => s.name === name))
   .filter(Boolean);
 const only = opts.only ? new Set(opts.only.split(',').map((s) => s.trim())) : null;
@@ -206,9 +228,40 @@ async function verifySeed(baseUrl, auth, ids) {
         : found.data?.some((c) => c.id === searchTarget.id);
     if (!ok) throw new Error(`search ${query} does not find what the generator made: ${JSON.stringify(found).slice(0, 300)}`);
   }
+  await verifyHistory(baseUrl, auth);
   const sample = await request(baseUrl, auth, { method: 'GET', path: `/v1/customers/${ids[0]}` });
   if (sample.status !== 200) throw new Error(`sampled customer ${ids[0]} answered ${sample.status}`);
   return sample;
+}
+
+/** The seeded payment history and its stats, as the generator made them: a few customers, the tree's root and leaf. */
+async function verifyHistory(baseUrl, auth) {
+  const activityOf = (index) => activityAt(customerAt(index, size, seed), size, seed);
+  const get = async (path) => {
+    const r = await request(baseUrl, auth, { method: 'GET', path });
+    if (r.status !== 200) throw new Error(`GET ${path} answered ${r.status}: ${r.text.slice(0, 300)}`);
+    return JSON.parse(r.text);
+  };
+  for (const index of [0, Math.floor(size / 3), TREE.leaf]) {
+    const expected = activityOf(index);
+    const customer = customerIdAt(index, seed);
+    const charges = await get(`/v1/charges?customer=${customer}&limit=10`);
+    const want = expected.charges.map((c) => c.id).sort();
+    if (!same(charges.data.map((c) => c.id).sort(), want)) throw new Error(`the charges of ${customer} are not the generated ones: ${JSON.stringify(charges).slice(0, 300)}`);
+    const got = (await get(statsPath(index))).stats;
+    const own = statsOfActivity([expected]);
+    if (!same(got, { ...own, tree: own })) throw new Error(`the stats of ${customer} are ${JSON.stringify(got)}, expected ${JSON.stringify(own)}`);
+  }
+  const tree = Array.from({ length: TREE.descendants + 1 }, (_, k) => activityOf(TREE.root + k));
+  const rootStats = (await get(statsPath(TREE.root))).stats;
+  if (!same(rootStats.tree, statsOfActivity(tree))) {
+    throw new Error(`the root's stats.tree is ${JSON.stringify(rootStats.tree)}, expected ${JSON.stringify(statsOfActivity(tree))}`);
+  }
+  const listed = await get(`/v1/charges?customer=${customerIdAt(TREE.root, seed)}&include_descendants=true&limit=100`);
+  const newest = tree.flatMap((a) => a.charges).sort((a, b) => b.created - a.created)[0];
+  if (listed.data.length !== 100 || listed.data[0].created !== newest.created) {
+    throw new Error(`the root's tree of charges does not list newest first: ${JSON.stringify(listed).slice(0, 300)}`);
+  }
 }
 
 /** The retrieve response the bare Fastify ceiling replays: same body, same headers. */
@@ -235,6 +288,53 @@ function medianRun(measured) {
       rps: Number(m.rps.toFixed(1)), p50_ms: m.p50_ms, p99_ms: m.p99_ms, max_rss_mb: m.max_rss_mb,
       server_cpu_ms_per_req: m.server_cpu_ms_per_req, disk_write_kb_per_req: m.disk_write_kb_per_req,
     })),
+  };
+}
+
+/**
+ * The ratios the targets compare in server CPU per request, measured paired: numerator and
+ * denominator alternate (ABBA…) in short slices on one server, so both see the same machine.
+ */
+const PAIRS = [
+  { target: 'retrieve_with_stats_vs_retrieve_cpu', numerator: 'retrieve_with_stats', denominator: 'retrieve' },
+  { target: 'stats_tree_root_vs_leaf_cpu', numerator: 'stats_tree_root', denominator: 'stats_leaf' },
+];
+
+/** Server CPU and answered requests of one short slice of load. */
+async function slice(server, scenario, seconds) {
+  const pid = server.child.pid;
+  const before = cpuSeconds(pid);
+  const measured = await runLoad({ tool, baseUrl: server.url, connections: scenario.connections ?? connections, seconds, scenario });
+  const after = cpuSeconds(pid);
+  if (measured.non2xx > 0) throw new Error(`${scenario.name}: ${measured.non2xx} requests answered other than 2xx in a paired slice`);
+  return { cpu: before === null || after === null ? null : after - before, requests: measured.requests };
+}
+
+async function measurePair(server, numerator, denominator, count) {
+  const seconds = Math.max(0.1, duration / count);
+  if (warmup > 0) {
+    for (const s of [numerator, denominator]) await runLoad({ tool, baseUrl: server.url, connections, seconds: warmup / 2, scenario: { ...s, tag: `${s.tag}w` } });
+  }
+  const total = new Map([[numerator.name, { cpu: 0, requests: 0 }], [denominator.name, { cpu: 0, requests: 0 }]]);
+  for (let k = 0; k < count; k++) {
+    const order = k % 2 === 0 ? [numerator, denominator] : [denominator, numerator];
+    for (const s of order) {
+      const r = await slice(server, { ...s, tag: `${s.tag}p${k}` }, seconds);
+      if (r.cpu === null) return null;
+      const t = total.get(s.name);
+      t.cpu += r.cpu;
+      t.requests += r.requests;
+    }
+  }
+  const perRequest = (name) => (1000 * total.get(name).cpu) / total.get(name).requests;
+  const n = perRequest(numerator.name);
+  const d = perRequest(denominator.name);
+  return {
+    slices: count,
+    slice_s: seconds,
+    [`${numerator.name}_cpu_ms_per_req`]: Number(n.toFixed(4)),
+    [`${denominator.name}_cpu_ms_per_req`]: Number(d.toFixed(4)),
+    ratio: Number((n / d).toFixed(3)),
   };
 }
 
@@ -314,7 +414,10 @@ async function main() {
       databaseUrl = postgres.url;
       dataDir = postgres.dataDir;
     } else {
-      const prepared = await prepareSqlite({ size, seed, dataDir: join(workDir, 'data'), useCache: !opts.quick, log });
+      const prepared = await prepareSqlite({
+        size, seed, dataDir: join(workDir, 'data'), useCache: !opts.quick || opts.cache !== undefined, log,
+        ...(opts.cache !== undefined && { cacheDir: opts.cache }),
+      });
       result.dataset = { ...prepared.meta, cached: prepared.cached };
       databaseUrl = prepared.databaseUrl;
       dataDir = join(workDir, 'data');
@@ -324,7 +427,7 @@ async function main() {
     const auth = `Bearer ${testKey}`;
 
     log(`ceiling: fdatasync rate in ${dataDir}`);
-    const fsync = JSON.parse(await runNode([join(ROOT, 'bench', 'fsync-rate.mjs'), dataDir, opts.quick ? '0.5' : '3']));
+    const fsync = JSON.parse(await runNode([join(ROOT, 'bench', 'fsync-rate.mjs'), dataDir, opts.quick ? '0.2' : '3']));
     result.ceilings.fdatasync = { ...fsync, dir: dataDir };
     log(`  ${fsync.ops_per_sec} fdatasync/s`);
 
@@ -351,8 +454,14 @@ async function main() {
       current = null;
     };
     const verify = async (server) => {
-      log('checking the seeded data through the API');
-      recordResponse(await verifySeed(server.url, auth, ids), responseFile);
+      if (opts['skip-checks']) {
+        const sample = await request(server.url, auth, { method: 'GET', path: `/v1/customers/${ids[0]}` });
+        if (sample.status !== 200) throw new Error(`sampled customer ${ids[0]} answered ${sample.status}`);
+        recordResponse(sample, responseFile);
+      } else {
+        log('checking the seeded data through the API');
+        recordResponse(await verifySeed(server.url, auth, ids), responseFile);
+      }
       verified = true;
     };
     cleanups.unshift(releaseServer);
@@ -396,6 +505,24 @@ async function main() {
     }
     await releaseServer();
     for (const [name, measured] of Object.entries(runs)) result.scenarios[name] = medianRun(measured);
+
+    // Paired CPU ratios, on a fresh server, after every scenario has run.
+    result.paired = {};
+    for (const pair of PAIRS) {
+      const [numerator, denominator] = [pair.numerator, pair.denominator].map((name) => selected.find((s) => s.name === name));
+      if (!numerator || !denominator || slices === 0) continue;
+      const server = await startClientele({ databaseUrl });
+      try {
+        const scenario = (spec, k) => ({ ...spec, auth, ids, idsFile, bodies, bodiesFile, size, tag: `${runTag}q${k}` });
+        const paired = await measurePair(server, scenario(numerator, 0), scenario(denominator, 1), slices);
+        if (paired) {
+          result.paired[pair.target] = paired;
+          log(`  paired over ${slices} slices: ${numerator.label} ÷ ${denominator.label}: ${paired.ratio} in server CPU per request`);
+        }
+      } finally {
+        await stop(server.child);
+      }
+    }
   } finally {
     await cleanUp();
   }
@@ -403,7 +530,7 @@ async function main() {
   for (const m of Object.values(result.scenarios)) {
     for (const key of ['rps', 'p50_ms', 'p99_ms', 'mean_ms', 'max_ms', 'seconds']) m[key] = Number(m[key].toFixed(3));
   }
-  result.targets = evaluateTargets({ scenarios: result.scenarios, ceilings: result.ceilings, connections, size });
+  result.targets = evaluateTargets({ scenarios: result.scenarios, ceilings: result.ceilings, connections, size, descendants: TREE.descendants, paired: result.paired });
   result.references = evaluateReferences({ scenarios: result.scenarios });
   result.finished_at = new Date().toISOString();
   result.machine.loadavg_at_end = loadavg().map((n) => Number(n.toFixed(2)));

@@ -1,19 +1,22 @@
 /**
- * Seeds a Clientele database with `size` generated customers (bench/dataset.mjs), fast:
+ * Seeds a Clientele database with `size` generated customers and their payment history
+ * (bench/dataset.mjs), fast:
  * the schema comes from the project's own migrations (dist/store), the account and its keys
  * from the real CLI, and the customers go straight into the tables in large batches with the
  * secondary indexes dropped during the load and recreated from their own definitions after.
  *
  *   node bench/seed.mjs --database sqlite:/tmp/bench.db --size 100000
  *
- * Rows are written exactly as src/store/kysely/customers-repository.ts writes them: flags as
- * 0/1, JSON as text (SQLite) or jsonb (PostgreSQL), `seq` left to the database, and one
- * customer_metadata row per metadata key.
+ * Rows are written exactly as the repositories in src/store/kysely/ write them: flags as 0/1,
+ * JSON as text (SQLite) or jsonb (PostgreSQL), `seq` left to the database, one customer_metadata
+ * row per metadata key, and a tree-path row per charge (invoice) and customer on the path from
+ * its tree's root to its own customer. The stats are then derived from the loaded rows in one
+ * statement, as the counters every write keeps would have summed them.
  */
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { customerAt, DATASET_VERSION, DEFAULT_SEED } from './dataset.mjs';
+import { activityAt, ancestorIndexesOf, customerAt, customerIdAt, DATASET_VERSION, DEFAULT_SEED, treeOf } from './dataset.mjs';
 
 const DIST = new URL('../dist/', import.meta.url);
 export const CLI = fileURLToPath(new URL('cli/main.js', DIST));
@@ -24,14 +27,82 @@ const COLUMNS = [
   'name', 'business_name', 'individual_name', 'first_name', 'last_name', 'phone', 'phone_e164', 'description',
   'notes', 'address', 'shipping', 'balance', 'currency', 'invoice_prefix', 'invoice_settings',
   'next_invoice_sequence', 'preferred_locales', 'tax_exempt', 'metadata', 'parent_id', 'created_by', 'updated_by',
-  'body',
+  'body', 'delinquent_after',
 ];
 /** PostgreSQL types for the unnest() bulk insert (jsonb travels as text and is cast). */
 const PG_TYPES = {
   livemode: 'smallint', created: 'bigint', updated: 'bigint', deleted: 'smallint', version: 'integer',
-  balance: 'bigint', next_invoice_sequence: 'bigint',
+  balance: 'bigint', next_invoice_sequence: 'bigint', delinquent_after: 'bigint',
   address: 'jsonb', shipping: 'jsonb', invoice_settings: 'jsonb', preferred_locales: 'jsonb', metadata: 'jsonb',
+  amount: 'bigint', amount_refunded: 'bigint', occurred_at: 'bigint', due_date: 'bigint', total: 'bigint', amount_paid: 'bigint',
+  paid_out_of_band: 'smallint', finalized_at: 'bigint', paid_at: 'bigint', voided_at: 'bigint', marked_uncollectible_at: 'bigint',
+  billing_details: 'jsonb', lines: 'jsonb', customer_address: 'jsonb', seq: 'bigint',
 };
+
+/** The payment-history tables in insert order, their columns as the repositories write them. */
+const CHARGE_COLUMNS = [
+  'account_id', 'livemode', 'id', 'created', 'updated', 'version', 'customer_id', 'amount', 'currency', 'payment_method_id',
+  'status', 'amount_refunded', 'description', 'receipt_email', 'billing_details', 'failure_code', 'failure_message',
+  'statement_descriptor', 'metadata', 'provider_name', 'provider_reference', 'occurred_at', 'invoice_id',
+];
+const REFUND_COLUMNS = ['account_id', 'livemode', 'id', 'created', 'updated', 'version', 'charge_id', 'customer_id', 'amount', 'currency', 'reason', 'metadata'];
+const INVOICE_COLUMNS = [
+  'account_id', 'livemode', 'id', 'created', 'updated', 'version', 'customer_id', 'currency', 'status', 'number', 'description',
+  'due_date', 'lines', 'total', 'amount_paid', 'charge_id', 'paid_out_of_band', 'customer_email', 'customer_name',
+  'customer_address', 'finalized_at', 'paid_at', 'voided_at', 'marked_uncollectible_at', 'metadata',
+];
+const PATH_COLUMNS = ['account_id', 'livemode', 'customer_id', 'created', 'seq', 'object_id', 'status'];
+const HISTORY_TABLES = ['charges', 'charge_paths', 'refunds', 'invoices', 'invoice_paths', 'customer_stats'];
+
+function chargeRow(ch, accountId) {
+  return [
+    accountId, 0, ch.id, ch.created, ch.updated, ch.version, ch.customer_id, ch.amount, ch.currency, ch.payment_method_id,
+    ch.status, ch.amount_refunded, ch.description, ch.receipt_email, toJson(ch.billing_details), ch.failure_code, ch.failure_message,
+    ch.statement_descriptor, toJson(ch.metadata), ch.provider?.name ?? null, ch.provider?.reference ?? null, ch.occurred_at, ch.invoice_id,
+  ];
+}
+
+function refundRow(r, accountId) {
+  return [accountId, 0, r.id, r.created, r.updated, r.version, r.charge_id, r.customer_id, r.amount, r.currency, r.reason, toJson(r.metadata)];
+}
+
+function invoiceRow(i, accountId) {
+  return [
+    accountId, 0, i.id, i.created, i.updated, i.version, i.customer_id, i.currency, i.status, i.number, i.description,
+    i.due_date, toJson(i.lines), i.total, i.amount_paid, i.charge_id, i.paid_out_of_band ? 1 : 0, i.customer_email, i.customer_name,
+    toJson(i.customer_address), i.finalized_at, i.paid_at, i.voided_at, i.marked_uncollectible_at, toJson(i.metadata),
+  ];
+}
+
+/** Customer `index`'s own id and its ancestors' ids: whose tree paths its objects are on. */
+function pathOf(index, size, seed) {
+  return [index, ...ancestorIndexesOf(index, size)].map((i) => customerIdAt(i, seed));
+}
+
+/**
+ * The stats as every charge, refund and invoice write would have kept them, summed from the
+ * loaded rows: each customer's own figures by currency, and its tree's from the tree paths.
+ */
+const DERIVE_STATS = `INSERT INTO customer_stats (account_id, livemode, customer_id, currency, charge_count, invoice_count,
+    total_spent, open_invoice_amount, tree_charge_count, tree_invoice_count, tree_total_spent, tree_open_invoice_amount)
+  SELECT account_id, livemode, customer_id, currency, SUM(cc), SUM(ic), SUM(ts), SUM(oa), SUM(tcc), SUM(tic), SUM(tts), SUM(toa) FROM (
+    SELECT c.account_id, c.livemode, c.customer_id, c.currency, 1 AS cc, 0 AS ic,
+        CASE WHEN c.status = 'succeeded' THEN c.amount - c.amount_refunded ELSE 0 END AS ts, 0 AS oa, 0 AS tcc, 0 AS tic, 0 AS tts, 0 AS toa
+      FROM charges c
+    UNION ALL
+    SELECT i.account_id, i.livemode, i.customer_id, i.currency, 0, 1, 0,
+        CASE WHEN i.status = 'open' THEN i.total - i.amount_paid ELSE 0 END, 0, 0, 0, 0
+      FROM invoices i
+    UNION ALL
+    SELECT p.account_id, p.livemode, p.customer_id, c.currency, 0, 0, 0, 0, 1, 0,
+        CASE WHEN c.status = 'succeeded' THEN c.amount - c.amount_refunded ELSE 0 END, 0
+      FROM charge_paths p JOIN charges c ON c.account_id = p.account_id AND c.id = p.object_id
+    UNION ALL
+    SELECT p.account_id, p.livemode, p.customer_id, i.currency, 0, 0, 0, 0, 0, 1, 0,
+        CASE WHEN i.status = 'open' THEN i.total - i.amount_paid ELSE 0 END
+      FROM invoice_paths p JOIN invoices i ON i.account_id = p.account_id AND i.id = p.object_id
+  ) figures
+  GROUP BY account_id, livemode, customer_id, currency`;
 const toJson = (value) => (value === null || value === undefined ? null : JSON.stringify(value));
 
 /**
@@ -51,7 +122,7 @@ function customerRow(c, accountId, keyId) {
     // Generated phones are valid E.164 numbers (bench/dataset.mjs), which is what the service stores.
     c.phone, c.description, c.notes, toJson(c.address), toJson(c.shipping), c.balance, c.currency,
     c.invoice_prefix, toJson(c.invoice_settings), c.next_invoice_sequence, toJson(c.preferred_locales),
-    c.tax_exempt, toJson(c.metadata), c.parent_id, keyId, keyId, bodyOf(c, keyId),
+    c.tax_exempt, toJson(c.metadata), c.parent_id, keyId, keyId, bodyOf(c, keyId), c.delinquent_after,
   ];
 }
 
@@ -89,6 +160,7 @@ async function createAccount(databaseUrl) {
 }
 
 function progress(log, done, size, started) {
+  // Customers with their payment history (about 3 charges and an invoice each).
   const s = (performance.now() - started) / 1000;
   log(`  seeded ${done.toLocaleString('en')} / ${size.toLocaleString('en')} customers (${Math.round(done / s).toLocaleString('en')}/s)`);
 }
@@ -135,20 +207,35 @@ async function seedSqlite(path, size, seed, account, log) {
     db.pragma('threads = 2');
     // The one account the rows reference exists: skip the per-row foreign-key lookup.
     db.pragma('foreign_keys = OFF');
-    const indexes = db
-      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('customers', 'customer_metadata')")
-      .all();
+    const tables = ['customers', 'customer_metadata', ...HISTORY_TABLES].map((t) => `'${t}'`).join(', ');
+    const indexes = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables})`).all();
     for (const { name } of indexes) db.exec(`DROP INDEX "${name}"`);
     const { triggers, searchTables } = triggersToSuspend(db);
     for (const { name } of triggers) db.exec(`DROP TRIGGER "${name}"`);
 
     const insertCustomer = db.prepare(`INSERT INTO customers (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`);
     const insertMeta = db.prepare('INSERT INTO customer_metadata (account_id, livemode, customer_id, key, value) VALUES (?, 0, ?, ?, ?)');
+    const insertInto = (table, columns) => db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+    const insertCharge = insertInto('charges', CHARGE_COLUMNS);
+    const insertRefund = insertInto('refunds', REFUND_COLUMNS);
+    const insertInvoice = insertInto('invoices', INVOICE_COLUMNS);
+    const insertChargePath = insertInto('charge_paths', PATH_COLUMNS);
+    const insertInvoicePath = insertInto('invoice_paths', PATH_COLUMNS);
     const batch = db.transaction((from, to) => {
       for (let i = from; i < to; i++) {
         const c = customerAt(i, size, seed);
         insertCustomer.run(customerRow(c, account.accountId, keyId));
         for (const [key, value] of Object.entries(c.metadata)) insertMeta.run(account.accountId, c.id, key, value);
+        const { charges, refunds, invoice } = activityAt(c, size, seed);
+        const path = pathOf(i, size, seed);
+        for (const ch of charges) {
+          // seq is the rowid: what the insert returns.
+          const seq = insertCharge.run(chargeRow(ch, account.accountId)).lastInsertRowid;
+          for (const customerId of path) insertChargePath.run(account.accountId, 0, customerId, ch.created, seq, ch.id, ch.status);
+        }
+        for (const r of refunds) insertRefund.run(refundRow(r, account.accountId));
+        const seq = insertInvoice.run(invoiceRow(invoice, account.accountId)).lastInsertRowid;
+        for (const customerId of path) insertInvoicePath.run(account.accountId, 0, customerId, invoice.created, seq, invoice.id, invoice.status);
       }
     });
     const started = performance.now();
@@ -162,6 +249,7 @@ async function seedSqlite(path, size, seed, account, log) {
       fn();
       log(`  ${what} in ${((performance.now() - phase) / 1000).toFixed(1)} s`);
     };
+    timed('derived the stats', () => db.exec(DERIVE_STATS));
     timed(`rebuilt ${indexes.length} indexes`, () => {
       for (const { sql } of indexes) db.exec(sql);
     });
@@ -185,8 +273,9 @@ async function seedPostgres(url, size, seed, account, log) {
     await client.query('SET synchronous_commit = off');
     const { rows: indexes } = await client.query(
       `SELECT indexname, indexdef FROM pg_indexes i
-        WHERE schemaname = current_schema() AND tablename IN ('customers', 'customer_metadata')
+        WHERE schemaname = current_schema() AND tablename = ANY($1::text[])
           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
+      [['customers', 'customer_metadata', ...HISTORY_TABLES]],
     );
     for (const { indexname } of indexes) await client.query(`DROP INDEX "${indexname}"`);
 
@@ -197,6 +286,27 @@ async function seedPostgres(url, size, seed, account, log) {
         FROM unnest(${COLUMNS.map((c, k) => `$${k + 1}::${arrayType(c)}[]`).join(', ')}) AS t(${COLUMNS.join(', ')})`;
     const insertMeta = `INSERT INTO customer_metadata (account_id, livemode, customer_id, key, value)
       SELECT $1, 0, customer_id, key, value FROM unnest($2::text[], $3::text[], $4::text[]) AS t(customer_id, key, value)`;
+    const unnestInsert = (table, columns, returning = '') => `INSERT INTO ${table} (${columns.join(', ')})
+      SELECT ${columns.map((c) => (typeOf(c) === 'jsonb' ? `${c}::jsonb` : c)).join(', ')}
+        FROM unnest(${columns.map((c, k) => `$${k + 1}::${arrayType(c)}[]`).join(', ')}) AS t(${columns.join(', ')}) ${returning}`;
+    const insertCharges = unnestInsert('charges', CHARGE_COLUMNS, 'RETURNING id, seq');
+    const insertRefunds = unnestInsert('refunds', REFUND_COLUMNS);
+    const insertInvoices = unnestInsert('invoices', INVOICE_COLUMNS, 'RETURNING id, seq');
+    const insertChargePaths = unnestInsert('charge_paths', PATH_COLUMNS);
+    const insertInvoicePaths = unnestInsert('invoice_paths', PATH_COLUMNS);
+    const transpose = (rows, width) => {
+      const out = Array.from({ length: width }, () => []);
+      for (const row of rows) for (let k = 0; k < width; k++) out[k].push(row[k]);
+      return out;
+    };
+    /** Inserts the objects, then a tree-path row per object and customer on its path (`paths` by object id). */
+    const insertWithPaths = async (insert, insertPaths, rows, objects, paths) => {
+      if (rows.length === 0) return;
+      const { rows: inserted } = await client.query(insert, transpose(rows, rows[0].length));
+      const seqOf = new Map(inserted.map((r) => [r.id, r.seq]));
+      const pathRows = objects.flatMap((o) => paths.get(o.id).map((customerId) => [account.accountId, 0, customerId, o.created, seqOf.get(o.id), o.id, o.status]));
+      await client.query(insertPaths, transpose(pathRows, PATH_COLUMNS.length));
+    };
 
     const started = performance.now();
     const step = 5_000;
@@ -204,6 +314,7 @@ async function seedPostgres(url, size, seed, account, log) {
       const to = Math.min(size, from + step);
       const columns = COLUMNS.map(() => []);
       const meta = [[], [], []];
+      const history = { charges: [], chargeRows: [], refundRows: [], invoices: [], invoiceRows: [], paths: new Map() };
       for (let i = from; i < to; i++) {
         const c = customerAt(i, size, seed);
         const row = customerRow(c, account.accountId, keyId);
@@ -213,20 +324,36 @@ async function seedPostgres(url, size, seed, account, log) {
           meta[1].push(key);
           meta[2].push(value);
         }
+        const { charges, refunds, invoice } = activityAt(c, size, seed);
+        const path = pathOf(i, size, seed);
+        for (const ch of charges) {
+          history.charges.push(ch);
+          history.chargeRows.push(chargeRow(ch, account.accountId));
+          history.paths.set(ch.id, path);
+        }
+        for (const r of refunds) history.refundRows.push(refundRow(r, account.accountId));
+        history.invoices.push(invoice);
+        history.invoiceRows.push(invoiceRow(invoice, account.accountId));
+        history.paths.set(invoice.id, path);
       }
       await client.query('BEGIN');
       await client.query(insertCustomers, columns);
       await client.query(insertMeta, [account.accountId, ...meta]);
+      await insertWithPaths(insertCharges, insertChargePaths, history.chargeRows, history.charges, history.paths);
+      if (history.refundRows.length > 0) await client.query(insertRefunds, transpose(history.refundRows, REFUND_COLUMNS.length));
+      await insertWithPaths(insertInvoices, insertInvoicePaths, history.invoiceRows, history.invoices, history.paths);
       await client.query('COMMIT');
       if ((from / step) % 40 === 39) progress(log, to, size, started);
     }
-    const phase = performance.now();
     await client.query("SET maintenance_work_mem = '256MB'");
+    const derived = performance.now();
+    await client.query(DERIVE_STATS);
+    log(`  derived the stats in ${((performance.now() - derived) / 1000).toFixed(1)} s`);
+    const phase = performance.now();
     for (const { indexdef } of indexes) await client.query(indexdef);
     log(`  rebuilt ${indexes.length} indexes in ${((performance.now() - phase) / 1000).toFixed(1)} s`);
     // Autovacuum would analyze the freshly loaded tables soon anyway; do it now so plans are steady.
-    await client.query('ANALYZE customers');
-    await client.query('ANALYZE customer_metadata');
+    for (const table of ['customers', 'customer_metadata', ...HISTORY_TABLES]) await client.query(`ANALYZE ${table}`);
     return keyId;
   } finally {
     await client.end();
@@ -247,7 +374,16 @@ export async function seedDatabase({ databaseUrl, size, seed = DEFAULT_SEED, log
     : await seedSqlite(databaseUrl.replace(/^sqlite:(\/\/)?/, ''), size, seed, account, log);
   const seconds = (performance.now() - started) / 1000;
   log(`  seeded ${size.toLocaleString('en')} customers in ${seconds.toFixed(1)} s`);
-  return { ...account, keyId, size, seed, datasetVersion: DATASET_VERSION, seedSeconds: Number(seconds.toFixed(1)) };
+  const tree = treeOf(size);
+  return {
+    ...account,
+    keyId,
+    size,
+    seed,
+    datasetVersion: DATASET_VERSION,
+    seedSeconds: Number(seconds.toFixed(1)),
+    tree: { root: customerIdAt(tree.root, seed), leaf: customerIdAt(tree.leaf, seed), descendants: tree.descendants },
+  };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -24,6 +24,7 @@ import { registerSystemRoutes, type Lifecycle } from './http/routes/system.js';
 import { openapiOptions } from './http/openapi.js';
 import { responder } from './http/respond.js';
 import { ErrorEnvelope } from './http/wire/schema-kit.js';
+import { sharedSerializers } from './http/wire/serializers.js';
 import './http/types.js';
 
 export interface AppDeps {
@@ -107,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // The server's own listener answers these itself.
     clientErrorHandler: listener ? () => undefined : clientErrorAnswer(renderError),
     routerOptions: { querystringParser: parseQueryString, maxParamLength: 500 },
+    schemaController: { compilersFactory: { buildSerializer: sharedSerializers() } },
     ajv: {
       customOptions: {
         coerceTypes: false,

@@ -1,10 +1,13 @@
 import type { Config } from './config.js';
 import { accountService } from './domain/accounts/account-service.js';
+import { chargeService } from './domain/charges/charge-service.js';
 import { customerService } from './domain/customers/customer-service.js';
 import { eventService } from './domain/events/event-service.js';
 import { idempotencyService } from './domain/idempotency/idempotency-service.js';
 import { integrationService } from './domain/integrations/integration-service.js';
+import { invoiceService } from './domain/invoices/invoice-service.js';
 import { paymentMethodService } from './domain/payment-methods/payment-method-service.js';
+import { refundService } from './domain/refunds/refund-service.js';
 import { searchService } from './domain/search/search-service.js';
 import { taxIdService } from './domain/tax-ids/tax-id-service.js';
 import { rateLimiter } from './domain/rate-limits/rate-limiter.js';
@@ -26,6 +29,9 @@ export function createServices(
     health: { ready: () => store.ping() },
     idempotency: idempotencyService({ store }),
     customers: customerService({ store, paymentMethods, maxHierarchyDepth: config.maxHierarchyDepth }),
+    charges: chargeService({ store }),
+    refunds: refundService({ store }),
+    invoices: invoiceService({ store }),
     integrations: integrationService({ store }),
     events: eventService({ store }),
     paymentMethods,

@@ -30,9 +30,11 @@ function cacheKey(size, seed) {
 
 /**
  * A seeded SQLite database in `dataDir`. With `useCache`, the seeded file comes from (or
- * goes to) bench/.cache/sqlite-<size>-<key>.db; older files for the same size are removed.
+ * goes to) `<cacheDir>/sqlite-<size>-<key>.db` (bench/.cache/ by default); older files for the
+ * same size are removed.
  */
-export async function prepareSqlite({ size, seed, dataDir, useCache, log }) {
+export async function prepareSqlite({ size, seed, dataDir, useCache, log, cacheDir = CACHE_DIR }) {
+  const CACHE_DIR = cacheDir;
   mkdirSync(dataDir, { recursive: true });
   const target = join(dataDir, 'clientele.db');
   if (!useCache) {

@@ -17,8 +17,8 @@ export function wrkAvailable() {
 
 /**
  * A scenario, as both load generators take it:
- *   mode: 'static' (GET path) | 'by-id' | 'by-external-id' | 'update' | 'create'
- *   path (static), ids + idsFile (by-id, update), size (by-external-id),
+ *   mode: 'static' (GET path) | 'by-id' | 'by-id-stats' | 'by-external-id' | 'update' | 'create' | 'create-charge'
+ *   path (static), ids + idsFile (by-id, by-id-stats, update, create-charge), size (by-external-id),
  *   bodies + bodiesFile (create: form bodies with {n} for a unique tag), auth, tag.
  */
 export async function runLoad({ tool, baseUrl, connections, seconds, scenario }) {
@@ -68,6 +68,7 @@ function runWrk(baseUrl, connections, seconds, scenario) {
 }
 
 const TIERS = ['free', 'starter', 'pro', 'business', 'enterprise'];
+const CHARGE_CURRENCIES = ['usd', 'eur', 'gbp', 'jpy'];
 const FORM = 'application/x-www-form-urlencoded';
 
 /** One request of a scenario (method, path, body), as the Lua script builds it. */
@@ -78,6 +79,8 @@ export function makeRequest(scenario, unique) {
       return { method: 'GET', path: scenario.path };
     case 'by-id':
       return { method: 'GET', path: `/v1/customers/${scenario.ids[random(scenario.ids.length)]}` };
+    case 'by-id-stats':
+      return { method: 'GET', path: `/v1/customers/${scenario.ids[random(scenario.ids.length)]}?expand%5B%5D=stats` };
     case 'by-external-id':
       return { method: 'GET', path: `/v1/customers/external/ext_${1 + random(scenario.size)}` };
     case 'update':
@@ -88,6 +91,12 @@ export function makeRequest(scenario, unique) {
       };
     case 'create':
       return { method: 'POST', path: '/v1/customers', body: scenario.bodies[random(scenario.bodies.length)].replaceAll('{n}', unique()) };
+    case 'create-charge':
+      return {
+        method: 'POST',
+        path: '/v1/charges',
+        body: `amount=${100 + random(50_000)}&currency=${CHARGE_CURRENCIES[random(CHARGE_CURRENCIES.length)]}&customer=${scenario.ids[random(scenario.ids.length)]}&description=Bench%20charge&metadata%5Border%5D=${unique()}`,
+      };
     default:
       throw new Error(`unknown scenario mode ${scenario.mode}`);
   }

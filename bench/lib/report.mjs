@@ -7,7 +7,7 @@
  * Each target: which measurements it needs, how it computes its value, and its limit.
  * `ceiling` names what the scenario's ratio is taken against (shown in the table).
  */
-export function evaluateTargets({ scenarios, ceilings, connections, size }) {
+export function evaluateTargets({ scenarios, ceilings, connections, size, descendants = 1000, paired = {} }) {
   const s = scenarios;
   const targets = [];
   const add = (t) => targets.push({ ...t, pass: t.comparison === '>=' ? t.value >= t.limit : t.value <= t.limit });
@@ -57,6 +57,30 @@ export function evaluateTargets({ scenarios, ceilings, connections, size }) {
       name: `${name}_p50_ms`, scenario: name, comparison: '<=', limit, unit: 'ms',
       value: s[name].p50_ms, text: 'ms p50 at 1 connection',
       description: `search for ${what} ≤ ${limit} ms p50 through HTTP (${size.toLocaleString('en')} customers; target set for 10⁶)`,
+    });
+  }
+  // Server CPU per request: from the paired measurement when there is one (both scenarios
+  // alternating on one server), else from the two scenarios' own runs.
+  const cpu = (name) => s[name]?.server_cpu_ms_per_req ?? null;
+  const cpuRatio = (target, numerator, denominator) => {
+    if (paired[target]) return { value: paired[target].ratio, how: `paired, ${paired[target].slices} slices` };
+    if (cpu(numerator) === null || cpu(denominator) === null) return null;
+    return { value: cpu(numerator) / cpu(denominator), how: 'separate runs' };
+  };
+  const withStats = cpuRatio('retrieve_with_stats_vs_retrieve_cpu', 'retrieve_with_stats', 'retrieve');
+  if (withStats) {
+    add({
+      name: 'retrieve_with_stats_vs_retrieve_cpu', scenario: 'retrieve_with_stats', comparison: '<=', limit: 1.3,
+      value: withStats.value, text: `plain retrieve CPU/req (${withStats.how})`,
+      description: 'a retrieve with expand[]=stats ≤ 1.3 × a plain retrieve, in server CPU per request',
+    });
+  }
+  const tree = cpuRatio('stats_tree_root_vs_leaf_cpu', 'stats_tree_root', 'stats_leaf');
+  if (tree) {
+    add({
+      name: 'stats_tree_root_vs_leaf_cpu', scenario: 'stats_tree_root', comparison: '<=', limit: 1.3,
+      value: tree.value, text: `leaf stats CPU/req (${tree.how})`,
+      description: `stats (with stats.tree) of a root of ${descendants.toLocaleString('en')} descendants ≤ 1.3 × a leaf's, in server CPU per request`,
     });
   }
   const rss = Object.entries(s)

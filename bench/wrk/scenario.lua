@@ -1,7 +1,7 @@
 -- One wrk script for every scenario; run.mjs chooses the scenario through the environment:
---   BENCH_MODE    static | by-id | by-external-id | update | create
+--   BENCH_MODE    static | by-id | by-id-stats | by-external-id | update | create | create-charge
 --   BENCH_AUTH    Authorization header value
---   BENCH_IDS     file of customer ids, one a line (by-id, update)
+--   BENCH_IDS     file of customer ids, one a line (by-id, by-id-stats, update, create-charge)
 --   BENCH_SIZE    number of seeded customers (by-external-id: ext_1 … ext_N)
 --   BENCH_BODIES  file of form bodies, one a line, with {n} where a unique tag goes (create)
 --   BENCH_TAG     prefix making tags unique across runs on the same database
@@ -35,7 +35,7 @@ local counter = 0
 
 function init(args)
   math.randomseed(os.time() * 1000 + (tid or 0))
-  if mode == "by-id" or mode == "update" then ids = lines(os.getenv("BENCH_IDS")) end
+  if mode == "by-id" or mode == "by-id-stats" or mode == "update" or mode == "create-charge" then ids = lines(os.getenv("BENCH_IDS")) end
   if mode == "create" then bodies = lines(os.getenv("BENCH_BODIES")) end
   if mode == "by-external-id" then size = tonumber(os.getenv("BENCH_SIZE")) end
 end
@@ -49,6 +49,10 @@ if mode == "by-id" then
   request = function()
     return wrk.format("GET", "/v1/customers/" .. ids[math.random(#ids)])
   end
+elseif mode == "by-id-stats" then
+  request = function()
+    return wrk.format("GET", "/v1/customers/" .. ids[math.random(#ids)] .. "?expand%5B%5D=stats")
+  end
 elseif mode == "by-external-id" then
   request = function()
     return wrk.format("GET", "/v1/customers/external/ext_" .. tostring(math.random(size)))
@@ -60,6 +64,14 @@ elseif mode == "update" then
   request = function()
     local body = "metadata%5Btier%5D=" .. tiers[math.random(#tiers)] .. "&metadata%5Blast_seen%5D=" .. unique()
     return wrk.format("POST", "/v1/customers/" .. ids[math.random(#ids)], form, body)
+  end
+elseif mode == "create-charge" then
+  local form = { ["Content-Type"] = "application/x-www-form-urlencoded", ["Authorization"] = auth }
+  local currencies = { "usd", "eur", "gbp", "jpy" }
+  request = function()
+    local body = "amount=" .. tostring(100 + math.random(50000)) .. "&currency=" .. currencies[math.random(#currencies)] ..
+      "&customer=" .. ids[math.random(#ids)] .. "&description=Bench%20charge&metadata%5Border%5D=" .. unique()
+    return wrk.format("POST", "/v1/charges", form, body)
   end
 elseif mode == "create" then
   -- wrk.format does not merge wrk.headers into a table passed to it (it only adds Host).

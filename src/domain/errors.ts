@@ -48,6 +48,15 @@ export const ERROR_CATALOGUE = {
   payment_method_unexpected_state: { statuses: [400], type: INVALID, stripe: true },
   search_query_invalid: { statuses: [400], type: INVALID, stripe: false },
   search_page_invalid: { statuses: [400], type: INVALID, stripe: false },
+  // Charges, refunds, invoices
+  amount_too_small: { statuses: [400], type: INVALID, stripe: true },
+  amount_too_large: { statuses: [400], type: INVALID, stripe: true },
+  charge_already_refunded: { statuses: [400], type: INVALID, stripe: true },
+  charge_not_refundable: { statuses: [400], type: INVALID, stripe: true },
+  charge_status_transition_invalid: { statuses: [400], type: INVALID, stripe: false },
+  invoice_not_editable: { statuses: [400], type: INVALID, stripe: true },
+  invoice_status_transition_invalid: { statuses: [400], type: INVALID, stripe: false },
+  invoice_number_taken: { statuses: [400], type: INVALID, stripe: false },
   // Cards (402)
   incorrect_number: { statuses: [402], type: 'card_error', stripe: true },
   invalid_expiry_month: { statuses: [402], type: 'card_error', stripe: true },
@@ -272,6 +281,49 @@ export function searchQueryInvalid(message: string): ApiError {
 
 export function searchPageInvalid(message: string): ApiError {
   return build('search_page_invalid', message, { param: 'page' });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Charges, refunds, invoices
+
+export function amountTooSmall(message: string, param: string): ApiError {
+  return build('amount_too_small', message, { param });
+}
+
+export function amountTooLarge(message: string, param: string): ApiError {
+  return build('amount_too_large', message, { param });
+}
+
+export function chargeAlreadyRefunded(chargeId: string): ApiError {
+  return build('charge_already_refunded', `Charge ${chargeId} has already been refunded.`, { param: 'charge' });
+}
+
+export function chargeNotRefundable(chargeId: string, status: string): ApiError {
+  return build('charge_not_refundable', `Charge ${chargeId} is ${status}: only a succeeded charge can be refunded.`, { param: 'charge' });
+}
+
+export function chargeStatusTransitionInvalid(chargeId: string, from: string, to: string): ApiError {
+  return build(
+    'charge_status_transition_invalid',
+    `Charge ${chargeId} is ${from} and cannot become ${to}: only a pending charge can change its status (to succeeded or failed).`,
+    { param: 'status' },
+  );
+}
+
+export function invoiceNotEditable(message: string, param: string | null): ApiError {
+  return build('invoice_not_editable', message, { param });
+}
+
+export function invoiceStatusTransitionInvalid(message: string): ApiError {
+  return build('invoice_status_transition_invalid', message);
+}
+
+export function invoiceNumberTaken(number: string): ApiError {
+  return build(
+    'invoice_number_taken',
+    `The invoice number ${number} is already used in this account (the customer's next_invoice_sequence was set to a number used before). Raise next_invoice_sequence and finalize again.`,
+    { param: 'next_invoice_sequence' },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

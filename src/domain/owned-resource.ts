@@ -1,30 +1,38 @@
 import type { WriteRepositories } from '../store/port.js';
+import type { SubtreeMove } from './customers/hierarchy.js';
 import type { ApiObject, ExpandableFields, ExpandContext } from './expansion/expansion.js';
 import type { Scope } from './scope.js';
 
 /**
- * A resource that belongs to a customer (tax ids, integrations, payment methods, …), as the
- * customer's own behaviours need to know it. Each resource declares one of these in its
+ * A resource that belongs to a customer (tax ids, integrations, payment methods, charges, …),
+ * as the customer's own behaviours need to know it. Each resource declares one of these in its
  * domain folder and adds it to OWNED_RESOURCES (src/domain/owned-resources.ts); erasure, the
- * export, expand[] on the customer and the event catalogue iterate that list instead of
- * naming resources. The account/mode scope is the store's: see src/store/kysely/tenant.ts.
+ * export, expand[] on the customer, moves in the hierarchy and the event catalogue iterate that
+ * list instead of naming resources. The account/mode scope is the store's: see
+ * src/store/kysely/tenant.ts.
  */
 export interface OwnedResource<E extends string = string> {
   /** The API `object` of its objects: `tax_id`. */
   readonly object: string;
-  /** Its key in the customer's export document (SPEC C-8): `tax_ids`. */
-  readonly exportKey: string;
+  /** Its key in the customer's export document (SPEC C-8): `tax_ids`. Absent: not exported (derived data). */
+  readonly exportKey?: string;
   /** The event types it writes. */
   readonly eventTypes: readonly E[];
   /** Every object of one customer's, as API objects, newest first (the export). */
-  exportOf(ctx: ExpandContext, customerId: string): Promise<unknown[]>;
+  exportOf?(ctx: ExpandContext, customerId: string): Promise<unknown[]>;
   /**
    * What deleting the customer does to its objects, in the delete's own transaction (SPEC C-7):
    * delete them, or keep them with their personal data blanked. Returns the ids of objects
    * whose stored idempotent responses must be redacted with the customer's (objects whose
    * responses do not name the customer).
    */
-  erase(repos: WriteRepositories, scope: Scope, customerId: string, now: number): Promise<readonly string[]>;
+  erase?(repos: WriteRepositories, scope: Scope, customerId: string, now: number): Promise<readonly string[]>;
+  /**
+   * The customer moved in its tree with its whole subtree (a new parent, a detach, or a delete,
+   * which takes it out of its tree), in that write's transaction and under the hierarchy lock:
+   * what the resource keeps per tree (roll-ups, tree paths) follows the subtree (SPEC H-4).
+   */
+  onReparent?(repos: WriteRepositories, scope: Scope, move: SubtreeMove): Promise<void>;
   /**
    * Blanks the personal data of one of its API objects (or a part of one, such as an event's
    * previous_attributes), for stored copies of an erased customer's data.

@@ -1,13 +1,25 @@
+import { chargeResource } from './charges/charge-resource.js';
 import { integrationResource } from './integrations/integration-resource.js';
+import { invoiceResource } from './invoices/invoice-resource.js';
 import type { EventTypeOf } from './owned-resource.js';
 import { paymentMethodResource } from './payment-methods/payment-method-resource.js';
+import { refundResource } from './refunds/refund-resource.js';
+import { statsResource } from './stats/stats-resource.js';
 import { taxIdResource } from './tax-ids/tax-id-resource.js';
 
 /**
  * Every resource owned by a customer, in the order the customer's export lists them. A new
  * owned resource is one line here (see docs/architecture.md).
  */
-export const OWNED_RESOURCES = [paymentMethodResource, taxIdResource, integrationResource] as const;
+export const OWNED_RESOURCES = [
+  paymentMethodResource,
+  taxIdResource,
+  integrationResource,
+  chargeResource,
+  refundResource,
+  invoiceResource,
+  statsResource,
+] as const;
 
 /** The customer's own events. */
 export const CUSTOMER_EVENT_TYPES = ['customer.created', 'customer.updated', 'customer.deleted'] as const;

@@ -35,6 +35,7 @@ export async function openStore(
         },
         readDb: reader.db,
         readRow: reader.readRow,
+        readRows: reader.readRows,
         makeDurable: writer.makeDurable,
       });
     } catch (error) {

@@ -1,4 +1,9 @@
+import type { ChargeRecord, ChargeStatus } from '../domain/charges/charge.js';
 import type { CustomerRecord } from '../domain/customers/customer.js';
+import type { SubtreeMove } from '../domain/customers/hierarchy.js';
+import type { InvoiceRecord, InvoiceStatus } from '../domain/invoices/invoice.js';
+import type { RefundRecord } from '../domain/refunds/refund.js';
+import type { StatsDelta, StatsRow } from '../domain/stats/stats.js';
 import type { Scope } from '../domain/scope.js';
 import type { EventRecord } from '../domain/events/event.js';
 import type { IntegrationRecord } from '../domain/integrations/integration.js';
@@ -111,13 +116,23 @@ export interface SearchHit {
   position: Cursor;
 }
 
+/** What a retrieve needs to send a customer's stored representation, and to know it is still exact. */
+export interface StoredCustomer {
+  id: string;
+  version: number;
+  body: string | null;
+  deleted: boolean;
+  updated: number;
+  delinquent_after: number | null;
+}
+
 export interface CustomersRepository {
   /** Inserts the row and its metadata index rows. */
   insert(scope: Scope, customer: CustomerRecord): Promise<void>;
   findById(scope: Scope, id: string, options?: { forUpdate?: boolean }): Promise<CustomerRecord | undefined>;
   findByExternalId(scope: Scope, externalId: string, options?: { forUpdate?: boolean }): Promise<CustomerRecord | undefined>;
   /** The stored representation of a customer (live or tombstone): null on rows that predate it. */
-  findStoredBody(scope: Scope, id: string): Promise<{ id: string; version: number; body: string | null } | undefined>;
+  findStoredBody(scope: Scope, id: string): Promise<StoredCustomer | undefined>;
   /** Writes every mutable column of an already locked row. */
   update(scope: Scope, customer: CustomerRecord): Promise<void>;
   replaceMetadataIndex(scope: Scope, customerId: string, metadata: Record<string, string>): Promise<void>;
@@ -210,6 +225,79 @@ export interface IntegrationsRepository {
   deleteAllOf(scope: Scope, customerId: string): Promise<IntegrationRecord[]>;
 }
 
+/** List filters of charges and invoices; `treeOf` lists a customer's whole tree (itself and every descendant). */
+export interface ChargeFilters {
+  customerId?: string;
+  treeOf?: string;
+  status?: ChargeStatus;
+  provider?: { name: string; reference: string };
+}
+
+export interface ChargesRepository {
+  /** Inserts the charge and its tree paths: one per customer of `path` (its own customer, then its ancestors). */
+  insert(scope: Scope, charge: ChargeRecord, path: readonly string[]): Promise<void>;
+  findById(scope: Scope, id: string, options?: { forUpdate?: boolean }): Promise<ChargeRecord | undefined>;
+  findByIds(scope: Scope, ids: string[]): Promise<Map<string, ChargeRecord>>;
+  findByProvider(scope: Scope, name: string, reference: string): Promise<ChargeRecord | undefined>;
+  /** Writes every mutable column of a locked row; `statusChanged` also moves its tree paths' status. */
+  update(scope: Scope, charge: ChargeRecord, options?: { statusChanged?: boolean }): Promise<void>;
+  cursorOf(scope: Scope, id: string): Promise<Cursor | undefined>;
+  /** Up to page.limit + 1 charges in list order (newest first). */
+  list(scope: Scope, filters: ChargeFilters, page: PageQuery): Promise<ChargeRecord[]>;
+  /** Every charge of a customer, newest first (export). */
+  allOf(scope: Scope, customerId: string): Promise<ChargeRecord[]>;
+  /** Blanks the personal data copied into a customer's charges (erasure); returns how many. */
+  eraseAllOf(scope: Scope, customerId: string, now: number): Promise<number>;
+  /** A subtree changed place: its charges leave the paths of `from` and join those of `to`. */
+  movePaths(scope: Scope, move: SubtreeMove): Promise<void>;
+}
+
+export interface RefundsRepository {
+  insert(scope: Scope, refund: RefundRecord): Promise<void>;
+  findById(scope: Scope, id: string, options?: { forUpdate?: boolean }): Promise<RefundRecord | undefined>;
+  findByIds(scope: Scope, ids: string[]): Promise<Map<string, RefundRecord>>;
+  update(scope: Scope, refund: RefundRecord): Promise<void>;
+  cursorOf(scope: Scope, id: string): Promise<Cursor | undefined>;
+  list(scope: Scope, filters: { chargeId?: string }, page: PageQuery): Promise<RefundRecord[]>;
+  /** Every refund of several charges at once, newest first (expand[]=refunds on charges). */
+  listForCharges(scope: Scope, chargeIds: string[]): Promise<RefundRecord[]>;
+  /** Every refund of a customer's charges, newest first (export). */
+  allOf(scope: Scope, customerId: string): Promise<RefundRecord[]>;
+}
+
+export interface InvoiceFilters {
+  customerId?: string;
+  treeOf?: string;
+  status?: InvoiceStatus;
+}
+
+export interface InvoicesRepository {
+  /** Inserts the invoice and its tree paths (as ChargesRepository.insert). */
+  insert(scope: Scope, invoice: InvoiceRecord, path: readonly string[]): Promise<void>;
+  findById(scope: Scope, id: string, options?: { forUpdate?: boolean }): Promise<InvoiceRecord | undefined>;
+  findByIds(scope: Scope, ids: string[]): Promise<Map<string, InvoiceRecord>>;
+  update(scope: Scope, invoice: InvoiceRecord, options?: { statusChanged?: boolean }): Promise<void>;
+  /** Deletes a draft and its tree paths. */
+  delete(scope: Scope, id: string): Promise<void>;
+  cursorOf(scope: Scope, id: string): Promise<Cursor | undefined>;
+  list(scope: Scope, filters: InvoiceFilters, page: PageQuery): Promise<InvoiceRecord[]>;
+  allOf(scope: Scope, customerId: string): Promise<InvoiceRecord[]>;
+  eraseAllOf(scope: Scope, customerId: string, now: number): Promise<number>;
+  movePaths(scope: Scope, move: SubtreeMove): Promise<void>;
+  /**
+   * When the customer becomes delinquent, from its invoices as they are now: 0 with an
+   * uncollectible invoice, else the earliest due date of an open one; null when neither.
+   */
+  delinquentAfter(scope: Scope, customerId: string): Promise<number | null>;
+}
+
+export interface StatsRepository {
+  /** Every (customer, currency) row of the given customers. */
+  rowsOf(scope: Scope, customerIds: string[]): Promise<StatsRow[]>;
+  /** Adds each delta to its row (created at zero if missing), atomically. */
+  add(scope: Scope, deltas: readonly StatsDelta[]): Promise<void>;
+}
+
 export interface EventFilters {
   types?: string[];
 }
@@ -281,11 +369,18 @@ export interface Repositories {
   outbox: WebhookOutbox;
   webhookEndpoints: WebhookEndpointsRepository;
   webhookDeliveries: WebhookDeliveriesRepository;
+  charges: ChargesRepository;
+  refunds: RefundsRepository;
+  invoices: InvoicesRepository;
+  stats: StatsRepository;
 }
 
 export interface WriteRepositories extends Repositories {
-  /** Serialises writers on one logical key until the transaction ends. */
-  lock(key: string): Promise<void>;
+  /**
+   * Serialises writers on one logical key until the transaction ends. Holders of a `shared`
+   * lock run side by side and exclude an exclusive holder (and the reverse).
+   */
+  lock(key: string, mode?: 'exclusive' | 'shared'): Promise<void>;
 }
 
 /** One token bucket: a key's general or search budget. */
@@ -353,7 +448,7 @@ export interface Store {
 
 /** A unique constraint refused a write; `target` names the business rule it protects. */
 export class UniqueViolation extends Error {
-  constructor(readonly target: 'external_id' | 'invoice_prefix' | 'integration' | 'other') {
+  constructor(readonly target: 'external_id' | 'invoice_prefix' | 'integration' | 'charge_provider' | 'invoice_number' | 'other') {
     super(`unique violation on ${target}`);
     this.name = 'UniqueViolation';
   }

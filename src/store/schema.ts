@@ -73,6 +73,8 @@ export interface CustomersTable {
   updated_by: string | null;
   /** The unexpanded API representation (JSON text) as of `version`; null on rows older than it. */
   body: string | null;
+  /** The customer is delinquent at any time after this (unix seconds); null: not delinquent. */
+  delinquent_after: number | null;
 }
 
 export interface CustomerMetadataTable {
@@ -201,6 +203,109 @@ export interface WebhookAttemptsTable {
   next_retry_at: number | null;
 }
 
+export interface ChargesTable {
+  seq: Generated<number>;
+  account_id: string;
+  livemode: number;
+  id: string;
+  created: number;
+  updated: number;
+  version: number;
+  customer_id: string;
+  amount: number;
+  currency: string;
+  payment_method_id: string | null;
+  status: string;
+  amount_refunded: number;
+  description: string | null;
+  receipt_email: string | null;
+  billing_details: unknown;
+  failure_code: string | null;
+  failure_message: string | null;
+  statement_descriptor: string | null;
+  metadata: unknown;
+  provider_name: string | null;
+  provider_reference: string | null;
+  occurred_at: number;
+  invoice_id: string | null;
+}
+
+/**
+ * One row per object (charge or invoice) and per customer on the path from its tree's root to
+ * its own customer: the index a parent's `include_descendants` list reads. `created` and `seq`
+ * are the object's own, so its cursors page this table too.
+ */
+export interface TreePathsTable {
+  account_id: string;
+  livemode: number;
+  customer_id: string;
+  created: number;
+  seq: number;
+  object_id: string;
+  status: string;
+}
+
+export interface RefundsTable {
+  seq: Generated<number>;
+  account_id: string;
+  livemode: number;
+  id: string;
+  created: number;
+  updated: number;
+  version: number;
+  charge_id: string;
+  customer_id: string;
+  amount: number;
+  currency: string;
+  reason: string | null;
+  metadata: unknown;
+}
+
+export interface InvoicesTable {
+  seq: Generated<number>;
+  account_id: string;
+  livemode: number;
+  id: string;
+  created: number;
+  updated: number;
+  version: number;
+  customer_id: string;
+  currency: string;
+  status: string;
+  number: string | null;
+  description: string | null;
+  due_date: number | null;
+  lines: unknown;
+  total: number;
+  amount_paid: number;
+  charge_id: string | null;
+  paid_out_of_band: number;
+  customer_email: string | null;
+  customer_name: string | null;
+  customer_address: unknown;
+  finalized_at: number | null;
+  paid_at: number | null;
+  voided_at: number | null;
+  marked_uncollectible_at: number | null;
+  metadata: unknown;
+}
+
+/** A customer's figures in one currency: its own, and its tree's (itself and every descendant). */
+export interface CustomerStatsTable {
+  account_id: string;
+  livemode: number;
+  customer_id: string;
+  currency: string;
+  charge_count: number;
+  invoice_count: number;
+  total_spent: number;
+  open_invoice_amount: number;
+  tree_charge_count: number;
+  tree_invoice_count: number;
+  tree_total_spent: number;
+  tree_open_invoice_amount: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -215,4 +320,10 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  charges: ChargesTable;
+  charge_paths: TreePathsTable;
+  refunds: RefundsTable;
+  invoices: InvoicesTable;
+  invoice_paths: TreePathsTable;
+  customer_stats: CustomerStatsTable;
 }

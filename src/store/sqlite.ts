@@ -153,10 +153,14 @@ function walSyncer(path: string) {
  */
 export type RowReader = <R>(sql: string, parameters: readonly unknown[]) => R | undefined;
 
+/** Every row of a read answered synchronously, as RowReader answers one. */
+export type RowsReader = <R>(sql: string, parameters: readonly unknown[]) => R[];
+
 export interface OpenedSqliteReader {
   db: Kysely<Database>;
   /** Absent for an in-memory database, whose only connection may be inside a write. */
   readRow?: RowReader;
+  readRows?: RowsReader;
 }
 
 /**
@@ -171,7 +175,12 @@ export function openSqliteReader(path: string, writer: Pick<OpenedSqlite, 'db'>,
   raw.pragma('busy_timeout = 5000');
   raw.pragma('query_only = ON');
   cacheStatements(raw, onStatement);
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) }), readRow: rowReader(raw) };
+  return {
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) }),
+    readRow: rowReader(raw),
+    // prepare() is the caching one installed by cacheStatements.
+    readRows: <R>(source: string, parameters: readonly unknown[]) => raw.prepare(source).all(...parameters) as R[],
+  };
 }
 
 function rowReader(raw: BetterSqlite3.Database): RowReader {

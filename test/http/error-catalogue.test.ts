@@ -179,6 +179,75 @@ const CASES: Case[] = [
   { code: 'invalid_expiry_month', label: 'month 13', send: ({ api }) => api.post('/v1/payment_methods', cardParams({ exp_month: 13 })) },
   { code: 'invalid_expiry_year', label: 'last year', send: ({ api }) => api.post('/v1/payment_methods', cardParams({ exp_year: new Date().getUTCFullYear() - 1 })) },
   { code: 'invalid_cvc', label: 'a two-digit CVC', send: ({ api }) => api.post('/v1/payment_methods', cardParams({ cvc: '12' })) },
+  // Charges, refunds, invoices
+  {
+    code: 'amount_too_small',
+    label: 'a charge of 0',
+    send: async ({ api }) => api.post('/v1/charges', { amount: 0, currency: 'usd', customer: (await createCustomer(api)).id }),
+  },
+  {
+    code: 'amount_too_large',
+    label: 'a charge of 100,000,000',
+    send: async ({ api }) => api.post('/v1/charges', { amount: 100_000_000, currency: 'usd', customer: (await createCustomer(api)).id }),
+  },
+  {
+    code: 'charge_already_refunded',
+    label: 'refunding a fully refunded charge',
+    send: async ({ api }) => {
+      const charge = await api.post('/v1/charges', { amount: 100, currency: 'usd', customer: (await createCustomer(api)).id });
+      expect((await api.post('/v1/refunds', { charge: charge.body.id })).status).toBe(200);
+      return api.post('/v1/refunds', { charge: charge.body.id });
+    },
+  },
+  {
+    code: 'charge_not_refundable',
+    label: 'refunding a failed charge',
+    send: async ({ api }) => {
+      const charge = await api.post('/v1/charges', { amount: 100, currency: 'usd', customer: (await createCustomer(api)).id, status: 'failed' });
+      return api.post('/v1/refunds', { charge: charge.body.id });
+    },
+  },
+  {
+    code: 'charge_status_transition_invalid',
+    label: 'a succeeded charge set back to pending',
+    send: async ({ api }) => {
+      const charge = await api.post('/v1/charges', { amount: 100, currency: 'usd', customer: (await createCustomer(api)).id });
+      return api.post(`/v1/charges/${charge.body.id as string}`, { status: 'pending' });
+    },
+  },
+  {
+    code: 'invoice_not_editable',
+    label: 'new lines on an open invoice',
+    send: async ({ api }) => {
+      const invoice = await api.post('/v1/invoices', { customer: (await createCustomer(api)).id, currency: 'usd' });
+      expect((await api.post(`/v1/invoices/${invoice.body.id as string}/finalize`, {})).status).toBe(200);
+      return api.post(`/v1/invoices/${invoice.body.id as string}`, { lines: [{ unit_amount: 1 }] });
+    },
+  },
+  {
+    code: 'invoice_status_transition_invalid',
+    label: 'voiding a draft',
+    send: async ({ api }) => {
+      const invoice = await api.post('/v1/invoices', { customer: (await createCustomer(api)).id, currency: 'usd' });
+      return api.post(`/v1/invoices/${invoice.body.id as string}/void`, {});
+    },
+  },
+  {
+    code: 'invoice_number_taken',
+    label: 'finalizing after next_invoice_sequence was set back',
+    send: async ({ api }) => {
+      const customer = (await createCustomer(api)).id;
+      for (let i = 0; i < 2; i++) {
+        const invoice = await api.post('/v1/invoices', { customer, currency: 'usd' });
+        if (i === 0) expect((await api.post(`/v1/invoices/${invoice.body.id as string}/finalize`, {})).status).toBe(200);
+        else {
+          await api.post(`/v1/customers/${customer}`, { next_invoice_sequence: 1 });
+          return api.post(`/v1/invoices/${invoice.body.id as string}/finalize`, {});
+        }
+      }
+      throw new Error('unreachable');
+    },
+  },
   // Search
   { code: 'search_query_invalid', label: 'an unknown field', send: ({ api }) => api.get('/v1/customers/search', { query: 'emial:"x"' }) },
   { code: 'search_page_invalid', label: 'a forged page cursor', send: ({ api }) => api.get('/v1/customers/search', { query: 'name:"x"', page: 'forged' }) },

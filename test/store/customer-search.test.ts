@@ -54,6 +54,7 @@ describe.each(STORES)('store: customer search plans (%s)', (kind) => {
       tax_exempt: 'none',
       metadata: { tier: rare ? 'rare' : 'dense', ...(i % 2 === 0 && { even: 'yes' }) },
       parent_id: null,
+      delinquent_after: null,
       created_by: null,
       updated_by: null,
     };

@@ -1,3 +1,4 @@
+import { nowSeconds } from '../../lib/ids.js';
 import type { Address, CustomerRecord } from './customer.js';
 
 export interface DeletedCustomer {
@@ -20,11 +21,28 @@ function address(a: Address | null): Address | null {
 }
 
 /**
- * The customer as the API shows it: every field present, Stripe's first, then Clientele's,
- * with ids where a field can be expanded; includable fields are added by expansion
- * (src/domain/customers/customer-expansions.ts).
+ * SPEC S-2: delinquent at `at` (unix seconds) while an open invoice is past its due date or one
+ * is uncollectible. (The bench seeder passes rows without the field: absent is never.)
  */
-export function toApiCustomer(c: CustomerRecord) {
+export function isDelinquent(c: Pick<CustomerRecord, 'delinquent_after'>, at: number): boolean {
+  return c.delinquent_after !== null && c.delinquent_after !== undefined && at > c.delinquent_after;
+}
+
+/**
+ * True when a due date has passed since the stored representation was written (it was
+ * rendered at `updated`, see customerBody): it then shows `delinquent: false` though the
+ * customer is delinquent now.
+ */
+export function overdueSinceStored(c: Pick<CustomerRecord, 'delinquent_after' | 'updated'>, now: number): boolean {
+  return !isDelinquent(c, c.updated) && isDelinquent(c, now);
+}
+
+/**
+ * The customer as the API shows it at `at`: every field present, Stripe's first, then
+ * Clientele's, with ids where a field can be expanded; includable fields are added by
+ * expansion (src/domain/customers/customer-expansions.ts).
+ */
+export function toApiCustomer(c: CustomerRecord, at: number = nowSeconds()) {
   return {
     id: c.id,
     object: 'customer' as const,
@@ -34,7 +52,7 @@ export function toApiCustomer(c: CustomerRecord) {
     created: c.created,
     currency: c.currency,
     default_source: null,
-    delinquent: false,
+    delinquent: isDelinquent(c, at),
     description: c.description,
     discount: null,
     email: c.email,
@@ -72,15 +90,23 @@ export function toDeletedCustomer(c: Pick<CustomerRecord, 'id'>): DeletedCustome
   return { id: c.id, object: 'customer', deleted: true };
 }
 
-export function toApiCustomerOrTombstone(c: CustomerRecord): ApiCustomer | DeletedCustomer {
-  return c.deleted ? toDeletedCustomer(c) : toApiCustomer(c);
+export function toApiCustomerOrTombstone(c: CustomerRecord, at: number = nowSeconds()): ApiCustomer | DeletedCustomer {
+  return c.deleted ? toDeletedCustomer(c) : toApiCustomer(c, at);
 }
 
 /**
  * The unexpanded representation as JSON text, stored with the row by every write and sent as is
  * by a retrieve. Key order is the response schema's, so it is byte-identical to what the
- * serialiser writes for the same customer.
+ * serialiser writes for the same customer. It is rendered as of the write (`updated`), so it
+ * is a function of the row alone; overdueSinceStored tells when time has since changed it.
  */
 export function customerBody(c: CustomerRecord): string {
-  return JSON.stringify(toApiCustomerOrTombstone(c));
+  return JSON.stringify(toApiCustomerOrTombstone(c, c.updated));
+}
+
+/** The stored representation as it reads at `now`: the one field time can change, set. */
+export function storedBodyAt(body: string, c: Pick<CustomerRecord, 'delinquent_after' | 'updated'>, now: number): string {
+  // The top-level key is the only `"delinquent":` in the text: any other would be inside a
+  // JSON string, where its quotes are escaped, or a metadata key, whose value is a string.
+  return overdueSinceStored(c, now) ? body.replace('"delinquent":false', '"delinquent":true') : body;
 }

@@ -9,18 +9,26 @@ import type { Scope } from '../scope.js';
 import type { CustomerCreateInput, CustomerInput } from './customer-input.js';
 import type { PaymentMethodService } from '../payment-methods/payment-method-service.js';
 import { createTaxIdIn } from '../tax-ids/tax-id-service.js';
-import type { ApiObject, ExpandContext } from '../expansion/expansion.js';
+import { addsByIdOnly, appendToStored, type ApiObject, type ExpandContext } from '../expansion/expansion.js';
 import { planFor, present } from '../expansion/expansion-table.js';
 import { toApiEvent } from '../events/event-service.js';
 import { OWNED_RESOURCES } from '../owned-resources.js';
 import { parseEtagList } from '../preconditions.js';
 import { applyCustomerInput } from './customer-rules.js';
-import { customerBody, toApiCustomer, toApiCustomerOrTombstone } from './customer-mapper.js';
+import { customerBody, overdueSinceStored, storedBodyAt, toApiCustomer, toApiCustomerOrTombstone } from './customer-mapper.js';
 import { previousAttributes, recordEvent } from '../events/event-writer.js';
 import { eraseCustomer, eraseRelated } from './erasure.js';
 import { checkQueryWindow, type CustomerQuery } from './customer-query.js';
 import { addIntegrationIn } from '../integrations/integration-service.js';
-import { checkPlacement, hasChildren, hierarchyLock, resolveParent, wantsParentChange, type ParentInput } from './hierarchy.js';
+import {
+  checkPlacement,
+  hasChildren,
+  hierarchyLock,
+  resolveParent,
+  wantsParentChange,
+  type ParentInput,
+  type SubtreeMove,
+} from './hierarchy.js';
 
 /** A customer as a request asked to see it: the record (for its ETag) and its API object, expanded as asked. */
 export interface CustomerResult {
@@ -35,9 +43,25 @@ export type RetrieveOutcome =
   | { status: 200; etag: string; body: ApiObject };
 
 /** expand[] on a customer (a tombstone shows no expansions). */
-async function shown(ctx: ExpandContext, customer: CustomerRecord, expand: readonly string[] | undefined): Promise<CustomerResult> {
-  const [body] = await present(ctx, planFor('customer', expand), [customer], toApiCustomerOrTombstone);
+async function shown(ctx: ExpandContext, customer: CustomerRecord, expand: readonly string[] | undefined, now = nowSeconds()): Promise<CustomerResult> {
+  const [body] = await present(ctx, planFor('customer', expand), [customer], (c) => toApiCustomerOrTombstone(c, now));
   return { customer, body: body as ApiObject };
+}
+
+/**
+ * The customer's ancestors, nearest first (none for a root): whose trees it counts in.
+ * Call with the hierarchy lock held.
+ */
+async function ancestorsOf(repos: WriteRepositories, scope: Scope, parentId: string | null): Promise<string[]> {
+  return parentId === null ? [] : repos.customers.ancestorIds(scope, parentId);
+}
+
+/**
+ * The customer moved in its tree with its subtree: each owned resource moves what it keeps
+ * per tree (the stats' roll-ups, the tree paths of charges and invoices), in this transaction.
+ */
+async function moveInTree(repos: WriteRepositories, scope: Scope, move: SubtreeMove): Promise<void> {
+  for (const resource of OWNED_RESOURCES) await resource.onReparent?.(repos, scope, move);
 }
 
 function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
@@ -77,6 +101,7 @@ function blankCustomer(auth: AuthContext, now: number): CustomerRecord {
     tax_exempt: 'none',
     metadata: {},
     parent_id: null,
+    delinquent_after: null,
     created_by: auth.keyId,
     updated_by: auth.keyId,
   };
@@ -219,6 +244,11 @@ export function customerService(deps: CustomerServiceDeps) {
       ...(parent_external_id !== undefined && { parent_external_id }),
     });
     const next: CustomerRecord = { ...applied, updated: nowSeconds(), version: current.version + 1, updated_by: auth.keyId };
+    if (next.parent_id !== current.parent_id) {
+      // placeInHierarchy holds the hierarchy lock.
+      const [from, to] = [await ancestorsOf(repos, scope, current.parent_id), await ancestorsOf(repos, scope, next.parent_id)];
+      await moveInTree(repos, scope, { customerId: current.id, from, to });
+    }
     await checkUniqueness(repos, scope, current, next);
     await checkDefaultPaymentMethod(repos, scope, current, next);
     await repos.customers.update(scope, next);
@@ -260,22 +290,33 @@ export function customerService(deps: CustomerServiceDeps) {
      */
     async retrieve(scope: Scope, id: string, expand: readonly string[] | undefined, ifNoneMatch?: string): Promise<RetrieveOutcome> {
       const plan = planFor('customer', expand);
-      if (plan.size === 0) {
-        const row = await store.read((repos) => repos.customers.findStoredBody(scope, id));
-        if (!row) throw resourceMissing('customer', id, 'id');
-        const etag = etagFor(row.id, row.version);
-        if (matchesIfNoneMatch(ifNoneMatch, etag)) return { status: 304, etag };
-        if (row.body !== null) return { status: 200, etag, stored: row.body };
-        // Written before stored representations existed: rendered below.
+      const at = nowSeconds();
+      // Without expansions, or with only fields found by the customer's id (stats, tax_ids, …),
+      // the stored representation is sent, extended with those fields: no rebuild.
+      if (addsByIdOnly(plan)) {
+        const sent = await store.read(async (repos) => {
+          const row = await repos.customers.findStoredBody(scope, id);
+          if (!row) throw resourceMissing('customer', id, 'id');
+          const etag = customerEtag(row, at);
+          if (matchesIfNoneMatch(ifNoneMatch, etag)) return { status: 304 as const, etag };
+          // Written before stored representations existed: rendered below.
+          if (row.body === null) return null;
+          const body = storedBodyAt(row.body, row, at);
+          const stored = plan.size === 0 || row.deleted ? body : await appendToStored({ repos, scope }, plan, row.id, body);
+          return { status: 200 as const, etag, stored };
+        });
+        if (sent) return sent;
       }
       const result = await store.read(async (repos) => {
         const customer = await repos.customers.findById(scope, id);
         if (!customer) throw resourceMissing('customer', id, 'id');
-        return shown({ repos, scope }, customer, expand);
+        return shown({ repos, scope }, customer, expand, at);
       });
-      const etag = customerEtag(result.customer);
+      const etag = customerEtag(result.customer, at);
       if (matchesIfNoneMatch(ifNoneMatch, etag)) return { status: 304, etag };
-      return plan.size === 0 ? { status: 200, etag, stored: customerBody(result.customer) } : { status: 200, etag, body: result.body };
+      return plan.size === 0
+        ? { status: 200, etag, stored: storedBodyAt(customerBody(result.customer), result.customer, at) }
+        : { status: 200, etag, body: result.body };
     },
 
     async retrieveByExternalId(scope: Scope, externalId: string, expand?: readonly string[]): Promise<CustomerResult> {
@@ -346,7 +387,11 @@ export function customerService(deps: CustomerServiceDeps) {
         const customer = await repos.customers.findById(scope, id);
         if (!customer) throw resourceMissing('customer', id, 'id');
         const ctx = { repos, scope };
-        const owned = await Promise.all(OWNED_RESOURCES.map(async (r) => [r.exportKey, await r.exportOf(ctx, id)] as const));
+        const owned = await Promise.all(
+          OWNED_RESOURCES.flatMap((r) => (r.exportKey !== undefined && r.exportOf ? [[r.exportKey, r.exportOf]] as const : [])).map(
+            async ([key, exportOf]) => [key, await exportOf(ctx, id)] as const,
+          ),
+        );
         const [children, events] = await Promise.all([
           repos.customers.list(scope, { parentId: id }, { limit: 10_000 }),
           repos.events.listForCustomer(scope, id),
@@ -444,10 +489,12 @@ export function customerService(deps: CustomerServiceDeps) {
         const children = (await repos.customers.countChildren(scope, [id])).get(id) ?? 0;
         const blocked = hasChildren(children, id);
         if (blocked) throw blocked;
-        const now = nowSeconds();
-        const erased = eraseCustomer(current, auth, now);
+        // A deleted customer leaves its tree: its activity no longer counts for its ancestors.
+        await moveInTree(repos, scope, { customerId: id, from: await ancestorsOf(repos, scope, current.parent_id), to: [] });
+        const erasedAt = nowSeconds();
+        const erased = eraseCustomer(current, auth, erasedAt);
         await repos.customers.update(scope, erased);
-        await eraseRelated(repos, scope, id, now);
+        await eraseRelated(repos, scope, id, erasedAt);
         await recordEvent(repos, scope, 'customer.deleted', toApiCustomer(erased), { customerId: id });
         return erased;
       });
@@ -465,14 +512,20 @@ export function customerService(deps: CustomerServiceDeps) {
       const plan = planFor('customer', expand, true);
       return store.read(async (repos) => {
         const page = await listPage(repos, scope, request);
-        return { data: await present({ repos, scope }, plan, page.data, toApiCustomer), hasMore: page.hasMore };
+        const at = nowSeconds();
+        return { data: await present({ repos, scope }, plan, page.data, (c) => toApiCustomer(c, at)), hasMore: page.hasMore };
       });
     },
   };
 }
 
-export function customerEtag(c: Pick<CustomerRecord, 'id' | 'version'>): string {
-  return etagFor(c.id, c.version);
+/**
+ * The customer's entity tag at `now`: its version's, marked once a due date has passed since
+ * that version was written, since what a retrieve shows then differs (`delinquent`).
+ */
+export function customerEtag(c: Pick<CustomerRecord, 'id' | 'version' | 'updated' | 'delinquent_after'>, now = nowSeconds()): string {
+  const etag = etagFor(c.id, c.version);
+  return overdueSinceStored(c, now) ? `${etag.slice(0, -1)}.overdue"` : etag;
 }
 
 /** If-Match names a version, but there is no customer with this external_id to match. */

@@ -60,6 +60,12 @@ export interface CustomerRecord {
   tax_exempt: TaxExempt;
   metadata: Record<string, string>;
   parent_id: string | null;
+  /**
+   * The customer is delinquent at any moment after this (unix seconds): the due date of its
+   * earliest open invoice, or 0 while it has an uncollectible one; null when neither (SPEC S-2).
+   * Kept by invoice writes, so a due date passing needs no write to show.
+   */
+  delinquent_after: number | null;
   created_by: string | null;
   updated_by: string | null;
 }

@@ -30,6 +30,7 @@ export function eraseCustomer(customer: CustomerRecord, auth: AuthContext, now: 
     preferred_locales: [],
     invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
     metadata: {},
+    delinquent_after: null,
     updated_by: auth.keyId,
   };
 }
@@ -101,7 +102,7 @@ export async function eraseRelated(repos: WriteRepositories, scope: Scope, custo
   await repos.customers.replaceMetadataIndex(scope, customerId, {});
   const owned = new Set([customerId]);
   for (const resource of OWNED_RESOURCES) {
-    for (const id of await resource.erase(repos, scope, customerId, now)) owned.add(id);
+    for (const id of (await resource.erase?.(repos, scope, customerId, now)) ?? []) owned.add(id);
   }
   // Events about this customer (including the ones just written) keep their shape, not its data:
   // read in one query, redacted here, written back in a few multi-row statements.

@@ -8,6 +8,17 @@ export interface ParentInput {
   parent_external_id?: string | null;
 }
 
+/**
+ * A customer changing place in the tree, with its subtree: `from` are its ancestors before
+ * (nearest first), `to` after; either may be empty (a root; a detach, or a delete, which takes
+ * a customer out of its tree).
+ */
+export interface SubtreeMove {
+  customerId: string;
+  from: readonly string[];
+  to: readonly string[];
+}
+
 /** One lock per account and mode serialises every change to the tree, so checks stay true. */
 export function hierarchyLock(scope: Scope): string {
   return `hierarchy:${scope.accountId}:${scope.livemode ? 'live' : 'test'}`;

@@ -25,13 +25,18 @@ export async function present<R>(
   return objects;
 }
 
-/** An object as a request asked to see it: the record (for its ETag, its status) and its API object. */
+/** One record as its API object, expanded as planned (inside a write's transaction, it shows what commits). */
+export async function presentOne<R>(ctx: ExpandContext, plan: ReturnType<typeof planFor>, record: R, toApi: (record: R) => unknown): Promise<ApiObject> {
+  const [object] = await present(ctx, plan, [record], toApi);
+  return object as ApiObject;
+}
+
+/** A record and its API object as a request asked to see it (expanded). */
 export interface Shown<R> {
   record: R;
   body: ApiObject;
 }
 
 export async function showOne<R>(ctx: ExpandContext, plan: ReturnType<typeof planFor>, record: R, toApi: (record: R) => unknown): Promise<Shown<R>> {
-  const [body] = await present(ctx, plan, [record], toApi);
-  return { record, body: body as ApiObject };
+  return { record, body: await presentOne(ctx, plan, record, toApi) };
 }

@@ -20,6 +20,11 @@ export interface Expander {
   readonly yields: string | null;
   /** The value is a list object: nested paths continue through its `data`. */
   readonly list?: boolean;
+  /**
+   * The value depends on the parent's id alone (an includable field), so it can be added to a
+   * stored representation without rebuilding the parent object.
+   */
+  readonly byParentId?: boolean;
   /** The field's value for each parent, in order, loaded for all of them at once. */
   resolve(ctx: ExpandContext, parents: readonly ApiObject[]): Promise<unknown[]>;
 }
@@ -98,6 +103,29 @@ export function planExpansion(table: ExpansionTable, type: string, requested: re
 }
 
 export const NO_EXPANSION: ExpandPlan = { type: '', size: 0, roots: new Map() };
+
+/**
+ * Whether the plan only adds fields that depend on the parent's id (no id replaced, nothing
+ * nested), so it can extend a stored representation: see appendToStored.
+ */
+export function addsByIdOnly(plan: ExpandPlan): boolean {
+  for (const node of plan.roots.values()) if (!node.expander.byParentId || node.children.size > 0) return false;
+  return true;
+}
+
+/**
+ * A stored JSON object (the text of one API object) with the plan's fields added, each
+ * resolved for the object's id: no parse of the stored text and no rebuild of the object.
+ * Only for plans that addsByIdOnly, with top-level field paths.
+ */
+export async function appendToStored(ctx: ExpandContext, plan: ExpandPlan, id: string, stored: string): Promise<string> {
+  let out = stored.slice(0, stored.lastIndexOf('}'));
+  for (const [field, node] of plan.roots) {
+    const [value] = await node.expander.resolve(ctx, [{ id }]);
+    out += `,${JSON.stringify(field)}:${JSON.stringify(value)}`;
+  }
+  return `${out}}`;
+}
 
 function setPath(target: ApiObject, path: string, value: unknown): void {
   const keys = path.split('.');
@@ -179,6 +207,7 @@ export function includable(
   return {
     yields,
     ...(options.list && { list: true }),
+    byParentId: true,
     async resolve(ctx, parents) {
       const ids = parents.map((p) => String(p.id));
       const found = await load(ctx, ids);

@@ -69,7 +69,8 @@ function cardCountry(country: string | null | undefined): string | null {
   return code;
 }
 
-function billingDetails(current: BillingDetails | null, input: BillingDetailsInput | undefined): BillingDetails {
+/** Billing details after applying `input` (a charge's billing details follow the same rules). */
+export function applyBillingDetails(current: BillingDetails | null, input: BillingDetailsInput | undefined): BillingDetails {
   const next: BillingDetails = current ?? { address: null, email: null, name: null, phone: null };
   if (!input) return next;
   const out = { ...next };
@@ -135,7 +136,7 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
         type: 'card' as const,
         customer_id: null,
         detached: false,
-        billing_details: billingDetails(null, input.billing_details),
+        billing_details: applyBillingDetails(null, input.billing_details),
         metadata: mergeMetadata({}, input.metadata ?? null),
       };
       if (input.provider) {
@@ -219,7 +220,7 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
         const current = await loadForUpdate(repos, scope, id, ifMatch);
         const next: PaymentMethodRecord = {
           ...current,
-          billing_details: billingDetails(current.billing_details, input.billing_details),
+          billing_details: applyBillingDetails(current.billing_details, input.billing_details),
           metadata: input.metadata === undefined ? current.metadata : mergeMetadata(current.metadata, input.metadata),
           updated: nowSeconds(),
           version: current.version + 1,

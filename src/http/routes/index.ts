@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../compose.js';
 import type { Respond } from '../respond.js';
+import { chargeRoutes } from './charges/index.js';
 import { customerRoutes } from './customers/index.js';
 import { eventRoutes } from './events/index.js';
 import { integrationRoutes } from './integrations/index.js';
+import { invoiceRoutes } from './invoices/index.js';
 import { paymentMethodRoutes } from './payment-methods/index.js';
 import { acceptPatchOnUpdates } from './patch-alias.js';
+import { refundRoutes } from './refunds/index.js';
 import type { RouteModule } from './route-module.js';
 import { searchRoutes } from './search/index.js';
 import { taxIdRoutes } from './tax-ids/index.js';
@@ -20,6 +23,9 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   integrationRoutes,
   eventRoutes,
   webhookEndpointRoutes,
+  chargeRoutes,
+  refundRoutes,
+  invoiceRoutes,
 ];
 
 /**

@@ -14,11 +14,21 @@ function decodeStrict(text: string): string {
   return plain.replace(/(?:%[0-9A-Fa-f]{2})+/g, (escapes) => decodeURIComponent(escapes));
 }
 
+/** Items a list parameter may have. */
+const LIST_LIMIT = 100;
+
+/**
+ * Lists allowed more items than LIST_LIMIT, by top-level parameter name: an invoice's lines
+ * (Stripe's bound, 250). The route schemas bound each list again, in both encodings.
+ */
+const LONGER_LISTS: Readonly<Record<string, number>> = { lines: 250 };
+const LONGEST_LIST = Math.max(LIST_LIMIT, ...Object.values(LONGER_LISTS));
+
 /** Bracket-notation parsing with hard bounds (depth, parameter count, array size). */
 const QS_OPTIONS: qs.IParseOptions = {
   depth: 6,
   strictDepth: true,
-  arrayLimit: 100,
+  arrayLimit: LONGEST_LIST,
   parameterLimit: 1000,
   throwOnLimitExceeded: true,
   // Keep `constructor`-style keys as ordinary (null-prototype) keys so they are rejected as
@@ -51,6 +61,30 @@ function rejectPrototypeKeys(text: string): void {
   }
 }
 
+const TOO_MANY = `Invalid request: too many parameters (at most 1000, and at most ${LIST_LIMIT} items per list but ${Object.entries(
+  LONGER_LISTS,
+)
+  .map(([name, n]) => `${n} ${name}`)
+  .join(', ')}).`;
+
+/** Whether a list below the top level, or a top-level one without a longer bound, has more than LIST_LIMIT items. */
+function exceedsListLimit(value: unknown, topLevelKey: string | null): boolean {
+  if (Array.isArray(value)) {
+    const limit = topLevelKey !== null ? (LONGER_LISTS[topLevelKey] ?? LIST_LIMIT) : LIST_LIMIT;
+    if (value.length > limit) return true;
+    return value.some((item) => exceedsListLimit(item, null));
+  }
+  if (value === null || typeof value !== 'object') return false;
+  return Object.values(value).some((child) => exceedsListLimit(child, null));
+}
+
+/** How many `&`-separated parameters the text has, at most (each list item is one). */
+function parameterCount(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('&'); i !== -1; i = text.indexOf('&', i + 1)) n++;
+  return n;
+}
+
 /** A percent-encoded name or value that does not decode to UTF-8 (`%ED%A0%BD`). */
 class UndecodableParameter extends Error {
   constructor(readonly param: string | null) {
@@ -80,8 +114,9 @@ export function parseForm(text: string): Record<string, unknown> {
       throw new UndecodableParameter(type === 'key' ? null : lastKey);
     }
   };
+  let parsed: Record<string, unknown>;
   try {
-    return qs.parse(text, { ...QS_OPTIONS, decoder }) as Record<string, unknown>;
+    parsed = qs.parse(text, { ...QS_OPTIONS, decoder }) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof UndecodableParameter) {
       throw invalidCharacters(
@@ -93,11 +128,15 @@ export function parseForm(text: string): Record<string, unknown> {
     if (/depth/i.test(message)) {
       throw bodyInvalid('Invalid request: parameters are nested too deeply (at most 6 levels).');
     }
-    if (/limit/i.test(message)) {
-      throw bodyInvalid('Invalid request: too many parameters (at most 1000, and at most 100 items per list).');
-    }
+    if (/limit/i.test(message)) throw bodyInvalid(TOO_MANY);
     throw bodyInvalid('Invalid request: the parameters could not be parsed.');
   }
+  // qs has one array bound for every list: the longer lists' own bound is checked here, when
+  // there are parameters enough for a list to be longer than LIST_LIMIT at all.
+  if (parameterCount(text) > LIST_LIMIT) {
+    for (const [key, value] of Object.entries(parsed)) if (exceedsListLimit(value, key)) throw bodyInvalid(TOO_MANY);
+  }
+  return parsed;
 }
 
 const MAX_JSON_DEPTH = 16;

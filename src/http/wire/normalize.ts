@@ -75,7 +75,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  *   parameter_invalid_empty where it does not;
  * - form and query values arrive as strings: integers and booleans are coerced only where the
  *   schema says so (JSON bodies are never coerced);
- * - `list[0]=a&list[1]=b` objects become arrays where the schema wants an array;
+ * - `list[0]=a&list[1]=b` objects become arrays where the schema wants an array, and a single
+ *   value (`expand=stats`) a one-item list;
  * - control characters and lone surrogates are refused everywhere.
  * Anything the schema does not describe is left alone for validation to reject.
  */
@@ -89,6 +90,8 @@ export function normalizeParams(value: unknown, schema: SchemaNode | undefined, 
       if (schema.enum?.includes('')) return value;
       throw parameterInvalidEmpty(paramName(path));
     }
+    // `expand=stats`, as seed 002 writes it: a single value where a list is wanted is a one-item list.
+    if (coerce && types.includes('array') && !types.includes('string')) return normalizeParams([value], schema, coerce, path);
     if (coerce && !types.includes('string')) {
       if (types.includes('integer') && /^-?\d{1,16}$/.test(value)) {
         const n = Number(value);

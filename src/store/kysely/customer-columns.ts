@@ -37,6 +37,7 @@ export const CUSTOMER_RECORD_COLUMNS = [
   'tax_exempt',
   'metadata',
   'parent_id',
+  'delinquent_after',
   'created_by',
   'updated_by',
 ] as const satisfies readonly Exclude<keyof CustomersTable, 'body'>[];

@@ -50,6 +50,7 @@ function toRecord(row: CustomerRecordRow): CustomerRecord {
     tax_exempt: row.tax_exempt as CustomerRecord['tax_exempt'],
     metadata: fromJson(row.metadata, {}),
     parent_id: row.parent_id,
+    delinquent_after: row.delinquent_after,
     created_by: row.created_by,
     updated_by: row.updated_by,
   };
@@ -84,6 +85,7 @@ function mutableColumns(c: CustomerRecord) {
     tax_exempt: c.tax_exempt,
     metadata: toJson(c.metadata),
     parent_id: c.parent_id,
+    delinquent_after: c.delinquent_after,
     updated_by: c.updated_by,
     body: customerBody(c),
   };
@@ -93,6 +95,9 @@ interface StoredRow {
   id: string;
   version: number;
   body: string | null;
+  deleted: number;
+  updated: number;
+  delinquent_after: number | string | null;
 }
 
 /**
@@ -104,7 +109,7 @@ function storedBodyQuery(tenant: TenantDb, dialect: Dialect, scope: Scope, id: s
   let compiled = storedBodyQueries.get(dialect);
   if (!compiled) {
     // Placeholders only: the parameters are the scope's account and mode, then the id.
-    compiled = tenant({ accountId: '', livemode: false }).selectFrom('customers').select(['id', 'version', 'body']).where('id', '=', '').compile();
+    compiled = tenant({ accountId: '', livemode: false }).selectFrom('customers').select(['id', 'version', 'body', 'deleted', 'updated', 'delinquent_after']).where('id', '=', '').compile();
     storedBodyQueries.set(dialect, compiled);
   }
   return CompiledQuery.raw(compiled.sql, [scope.accountId, flag(scope.livemode), id]) as CompiledQuery<StoredRow>;
@@ -185,9 +190,17 @@ export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dial
 
     async findStoredBody(scope, id) {
       const query = storedBodyQuery(tenant, dialect, scope, id);
-      if (readRow) return readRow<StoredRow>(query.sql, query.parameters);
-      const { rows } = await db.executeQuery(query);
-      return rows[0];
+      const row = readRow ? readRow<StoredRow>(query.sql, query.parameters) : (await db.executeQuery(query)).rows[0];
+      return (
+        row && {
+          id: row.id,
+          version: row.version,
+          body: row.body,
+          deleted: row.deleted === 1,
+          updated: Number(row.updated),
+          delinquent_after: row.delinquent_after === null ? null : Number(row.delinquent_after),
+        }
+      );
     },
 
     async findByExternalId(scope, externalId, options) {

@@ -39,7 +39,10 @@ export function applyCreated<Q extends Pick<Pageable<Q>, 'where'>>(query: Q, c: 
 }
 
 /** Tables listed newest first by (created, seq), whose object ids serve as list cursors. */
-export type KeysetTable = Exclude<TenantTable, 'customer_metadata' | 'idempotency_keys' | 'webhook_deliveries'>;
+export type KeysetTable = Exclude<
+  TenantTable,
+  'customer_metadata' | 'idempotency_keys' | 'webhook_deliveries' | 'charge_paths' | 'invoice_paths' | 'customer_stats'
+>;
 
 /**
  * The (created, seq) position of the object a cursor names, in the tenant's account and mode

@@ -3,26 +3,36 @@ import type { Dialect } from '../dialect.js';
 import { migrateToLatest } from '../migrations/index.js';
 import { UniqueViolation, type PoolStats, type Repositories, type Store, type WriteRepositories } from '../port.js';
 import type { Database } from '../schema.js';
-import type { RowReader } from '../sqlite.js';
+import type { RowReader, RowsReader } from '../sqlite.js';
 import { runUnitOfWork, writeInUnit, type BeforeCommit } from '../unit-of-work.js';
 import { sqliteGroupCommit } from './sqlite-group-commit.js';
 import { sampleStore } from './monitoring.js';
 import { memoryRateBuckets, postgresRateBuckets } from './rate-limit-buckets.js';
 import { accountsRepository } from './accounts-repository.js';
+import { chargesRepository } from './charges-repository.js';
 import { customersRepository } from './customers-repository.js';
 import { eventsRepository, webhookOutbox } from './events-repository.js';
 import { idempotencyRepository } from './idempotency-repository.js';
 import { integrationsRepository } from './integrations-repository.js';
+import { invoicesRepository } from './invoices-repository.js';
 import { paymentMethodsRepository } from './payment-methods-repository.js';
+import { refundsRepository } from './refunds-repository.js';
+import { statsRepository } from './stats-repository.js';
 import { taxIdsRepository } from './tax-ids-repository.js';
 import { tenantDb } from './tenant.js';
 import { webhookDeliveriesRepository, webhookEndpointsRepository } from './webhooks-repository.js';
 
-function repositories(db: Kysely<Database>, dialect: Dialect, readRow?: RowReader): Repositories {
+/** Synchronous reads on SQLite's read connection, for the hottest reads (a retrieve). */
+interface SyncReaders {
+  readRow?: RowReader | undefined;
+  readRows?: RowsReader | undefined;
+}
+
+function repositories(db: Kysely<Database>, dialect: Dialect, sync: SyncReaders = {}): Repositories {
   const tenant = tenantDb(db, dialect);
   return {
     accounts: accountsRepository(db),
-    customers: customersRepository(db, tenant, dialect, readRow),
+    customers: customersRepository(db, tenant, dialect, sync.readRow),
     idempotency: idempotencyRepository(db, tenant, dialect),
     paymentMethods: paymentMethodsRepository(tenant, dialect),
     taxIds: taxIdsRepository(tenant),
@@ -31,6 +41,10 @@ function repositories(db: Kysely<Database>, dialect: Dialect, readRow?: RowReade
     outbox: webhookOutbox(tenant),
     webhookEndpoints: webhookEndpointsRepository(tenant),
     webhookDeliveries: webhookDeliveriesRepository(db, tenant, dialect),
+    charges: chargesRepository(db, tenant),
+    refunds: refundsRepository(tenant),
+    invoices: invoicesRepository(db, tenant),
+    stats: statsRepository(db, tenant, dialect, sync.readRows),
   };
 }
 
@@ -47,6 +61,8 @@ function translate(error: unknown): unknown {
     if (where.includes('external_id')) return new UniqueViolation('external_id');
     if (where.includes('invoice_prefix')) return new UniqueViolation('invoice_prefix');
     if (where.includes('integrations')) return new UniqueViolation('integration');
+    if (where.includes('charges')) return new UniqueViolation('charge_provider');
+    if (where.includes('invoices')) return new UniqueViolation('invoice_number');
     return new UniqueViolation('other');
   }
   return error;
@@ -58,6 +74,7 @@ export interface KyselyStoreOptions {
   readDb?: Kysely<Database>;
   /** Synchronous point reads on the read connection (SQLite), for the hottest single-row reads. */
   readRow?: RowReader;
+  readRows?: RowsReader;
   /** Resolves once every commit so far is on disk (SQLite); writes are answered after it. */
   makeDurable?: () => Promise<void>;
   /** The PostgreSQL pool's counters, for metrics. */
@@ -66,17 +83,19 @@ export interface KyselyStoreOptions {
 
 /** The store over Kysely. */
 export function kyselyStore(db: Kysely<Database>, dialect: Dialect, options: KyselyStoreOptions): Store {
-  const { onClose, readDb = db, readRow, makeDurable = () => Promise.resolve() } = options;
-  const reader = repositories(readDb, dialect, readRow);
+  const { onClose, readDb = db, readRow, readRows, makeDurable = () => Promise.resolve() } = options;
+  const reader = repositories(readDb, dialect, { readRow, readRows });
 
+  // SQLite's writer runs one transaction at a time: every lock is already held.
   const writeSqlite = sqliteGroupCommit(db, makeDurable, (conn) => ({ ...repositories(conn, dialect), lock: async () => undefined }));
 
   const writePostgres = <T>(fn: (repos: WriteRepositories) => Promise<T>, beforeCommit: BeforeCommit | null): Promise<T> =>
     db.transaction().execute(async (trx) => {
       const repos: WriteRepositories = {
         ...repositories(trx, dialect),
-        lock: async (key: string) => {
-          await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+        lock: async (key: string, mode = 'exclusive') => {
+          if (mode === 'shared') await sql`select pg_advisory_xact_lock_shared(hashtextextended(${key}, 0))`.execute(trx);
+          else await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
         },
       };
       const result = await fn(repos);

@@ -8,6 +8,8 @@ import * as m0005 from './0005_search.js';
 import * as m0006 from './0006_events_webhooks.js';
 import * as m0007 from './0007_customer_body.js';
 import * as m0008 from './0008_one_email_index.js';
+import * as m0009 from './0009_charges_invoices.js';
+import * as m0010 from './0010_customer_stats.js';
 import * as m0011 from './0011_rate_limits.js';
 import * as m0012 from './0012_deleted_customers_index.js';
 import * as m0013 from './0013_tax_ids_list.js';
@@ -22,6 +24,8 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) =
   '0006_events_webhooks': m0006,
   '0007_customer_body': m0007,
   '0008_one_email_index': m0008,
+  '0009_charges_invoices': m0009,
+  '0010_customer_stats': m0010,
   '0011_rate_limits': m0011,
   '0012_deleted_customers_index': m0012,
   '0013_tax_ids_list': m0013,

@@ -62,6 +62,12 @@ describe.each(STORES)('erasure and export (%s)', (kind) => {
       expect(exportBefore.integrations.map((i: { provider_id: string }) => i.provider_id).sort()).toEqual(
         [`crm-${p.tag}`, `hs-${p.tag}`].sort(),
       );
+      expect(exportBefore.charges.map((c: { id: string }) => c.id)).toEqual([profile.charge.id]);
+      expect(exportBefore.charges[0]).toMatchObject({ receipt_email: `receipt-${p.tag}@example.com`, amount_refunded: 1000 });
+      expect(exportBefore.charges[0].billing_details.name).toBe(`Charge Payer ${p.tag}`);
+      expect(exportBefore.refunds.map((r: { id: string }) => r.id)).toEqual([profile.refund.id]);
+      expect(exportBefore.invoices.map((i: { id: string }) => i.id)).toEqual([profile.invoice.id]);
+      expect(exportBefore.invoices[0]).toMatchObject({ customer_email: p.email, status: 'open' });
       expect(exportBefore.children).toEqual([]);
       // Every personal value is in it.
       expect(leaks(JSON.stringify(exportBefore), p).sort()).toEqual([...p.values].filter((v) => v !== p.phoneDigits).sort());
@@ -128,6 +134,34 @@ describe.each(STORES)('erasure and export (%s)', (kind) => {
       expect(again.status, JSON.stringify(again.body)).toBe(200);
     });
 
+    it('its charges, refunds and invoices stay, pointing to the tombstone, without the personal data copied into them', async () => {
+      const charge = (await t.api().get(`/v1/charges/${profile.charge.id}`)).body;
+      expect(charge).toMatchObject({
+        customer: profile.customerId,
+        amount: 4200,
+        amount_refunded: 1000,
+        currency: 'eur',
+        status: 'succeeded',
+        description: 'Consulting, March',
+        receipt_email: null,
+        billing_details: { name: null, email: null, phone: null, address: { line1: null, city: null, country: null } },
+      });
+      expect(leaks(JSON.stringify(charge), p)).toEqual([]);
+      expect((await t.api().get(`/v1/refunds/${profile.refund.id}`)).body).toMatchObject({ charge: profile.charge.id, amount: 1000 });
+      const invoice = (await t.api().get(`/v1/invoices/${profile.invoice.id}`)).body;
+      expect(invoice).toMatchObject({ customer: profile.customerId, status: 'open', total: 4200, customer_email: null, customer_name: null, customer_address: null });
+      expect(invoice.number).toBe(profile.invoice.number);
+      expect(leaks(JSON.stringify(invoice), p)).toEqual([]);
+      const listed = await t.api().get('/v1/charges', { customer: profile.customerId, expand: ['data.customer'] });
+      expect(listed.body.data.map((c: { id: string }) => c.id)).toEqual([profile.charge.id]);
+      expect(listed.body.data[0].customer).toEqual({ id: profile.customerId, object: 'customer', deleted: true });
+      // The charge and invoice events keep their shape, not the personal data.
+      const events = await t.api().get('/v1/events', { types: ['charge.succeeded', 'charge.refunded', 'invoice.finalized'], limit: 100 });
+      const mine = events.body.data.filter((e: { data: { object: { customer: string } } }) => e.data.object.customer === profile.customerId);
+      expect(mine.map((e: { type: string }) => e.type).sort()).toEqual(['charge.refunded', 'charge.succeeded', 'invoice.finalized']);
+      expect(leaks(JSON.stringify(mine), p)).toEqual([]);
+    });
+
     it('its external_id and email are free again', async () => {
       const reuse = await createCustomer(t.api(), { external_id: p.externalId, email: p.email });
       expect(reuse.id).not.toBe(profile.customerId);
@@ -169,7 +203,7 @@ describe.each(STORES)('erasure and export (%s)', (kind) => {
       }
     });
 
-    it('export holds only the tombstone: no personal value anywhere in the document', async () => {
+    it('export holds the tombstone and its payment history: no personal value anywhere in the document', async () => {
       const res = await t.api().get(`/v1/customers/${profile.customerId}/export`);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(res.body.object).toBe('customer_export');
@@ -178,6 +212,10 @@ describe.each(STORES)('erasure and export (%s)', (kind) => {
       expect(res.body.tax_ids).toEqual([]);
       expect(res.body.integrations).toEqual([]);
       expect(res.body.children).toEqual([]);
+      // Payment history stays, without personal data.
+      expect(res.body.charges.map((c: { id: string }) => c.id)).toEqual([profile.charge.id]);
+      expect(res.body.refunds.map((r: { id: string }) => r.id)).toEqual([profile.refund.id]);
+      expect(res.body.invoices.map((i: { id: string }) => i.id)).toEqual([profile.invoice.id]);
       expect(leaks(res.raw.body, p)).toEqual([]);
     });
 

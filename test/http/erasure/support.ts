@@ -122,6 +122,11 @@ export interface Profile {
   vaulted: Record<string, unknown> & { id: string };
   taxIds: string[];
   integrations: Array<{ id: string; provider: string; provider_id: string }>;
+  /** A charge with billing details and a receipt email, partly refunded. */
+  charge: Record<string, unknown> & { id: string };
+  refund: Record<string, unknown> & { id: string };
+  /** A finalized invoice: the customer's email, name and address were copied into it. */
+  invoice: Record<string, unknown> & { id: string };
   /** Every POST that built the profile, with the Idempotency-Key it was sent with. */
   keyed: Array<{ path: string; params: Record<string, unknown>; key: string; response: ApiResponse }>;
 }
@@ -129,7 +134,8 @@ export interface Profile {
 /**
  * Builds a customer holding everything SPEC C-7 must erase, every write sent with an
  * Idempotency-Key (as the stripe SDK does): a card with billing details (the default payment
- * method), a vaulted card, tax ids at creation and later, two integrations, and an update.
+ * method), a vaulted card, tax ids at creation and later, two integrations, a charge with
+ * billing details (partly refunded), a finalized invoice, and an update.
  */
 export async function buildProfile(api: Api, p: Person): Promise<Profile> {
   const keyed: Profile['keyed'] = [];
@@ -158,6 +164,18 @@ export async function buildProfile(api: Api, p: Person): Promise<Profile> {
     }),
     await post(`/v1/customers/${customer.id}/integrations`, { provider: 'custom:crm', provider_id: `crm-${p.tag}` }),
   ] as Array<{ id: string; provider: string; provider_id: string }>;
+  const charge = await post('/v1/charges', {
+    amount: 4200,
+    currency: 'eur',
+    customer: customer.id,
+    payment_method: card.id,
+    receipt_email: `receipt-${p.tag}@example.com`,
+    billing_details: { name: `Charge Payer ${p.tag}`, email: `charge-${p.tag}@example.com`, phone: p.cardPhone, address: address(p.tag, 'Charge') },
+    description: 'Consulting, March',
+  });
+  const refund = await post('/v1/refunds', { charge: charge.id, amount: 1000 });
+  const draft = await post('/v1/invoices', { customer: customer.id, currency: 'eur', lines: [{ description: 'Consulting', unit_amount: 4200 }] });
+  const invoice = await post(`/v1/invoices/${draft.id}/finalize`, {});
   await post(`/v1/customers/${customer.id}`, { notes: `Updated notes ${p.tag}`, metadata: { extra: `extra-${p.tag}` } });
   const taxIds = await api.get(`/v1/customers/${customer.id}/tax_ids`);
   expect(taxIds.status).toBe(200);
@@ -168,6 +186,9 @@ export async function buildProfile(api: Api, p: Person): Promise<Profile> {
     vaulted,
     taxIds: taxIds.body.data.map((t: { id: string }) => t.id),
     integrations,
+    charge,
+    refund,
+    invoice,
     keyed,
   };
 }

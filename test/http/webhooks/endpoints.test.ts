@@ -132,7 +132,7 @@ describe.each(STORES)('webhook endpoints (%s)', (kind) => {
       ['url missing', { enabled_events: ['*'] }, { param: 'url', code: 'parameter_missing' }],
       ['enabled_events missing', { url }, { param: 'enabled_events', code: 'parameter_missing' }],
       ['an unknown event type', { url, enabled_events: ['*', 'customer.exploded'] }, { param: 'enabled_events[1]', code: 'parameter_invalid', message: /customer\.exploded.*not an event type/ }],
-      ['a Stripe type Clientele does not send', { url, enabled_events: ['charge.succeeded'] }, { param: 'enabled_events[0]', code: 'parameter_invalid' }],
+      ['a Stripe type Clientele does not send', { url, enabled_events: ['charge.dispute.created'] }, { param: 'enabled_events[0]', code: 'parameter_invalid' }],
       ['an empty event type', { url, enabled_events: [''] }, { param: 'enabled_events[0]', code: 'parameter_invalid_empty' }],
       ['an ftp url', { url: 'ftp://example.com/x', enabled_events: ['*'] }, { param: 'url', code: 'url_invalid', message: /only http and https/ }],
       ['a javascript url', { url: 'javascript:alert(1)', enabled_events: ['*'] }, { param: 'url', code: 'url_invalid' }],

@@ -23,6 +23,11 @@ export const INSTANCES = {
   event: 'event',
   webhook_attempt: 'webhook_attempt',
   idempotency_key: 'idempotency_key',
+  charge: 'charge',
+  refund: 'refund',
+  invoice: 'invoice',
+  open_invoice: 'invoice',
+  invoice_line: 'invoice_line',
 } as const;
 
 export type Instance = keyof typeof INSTANCES;
@@ -111,6 +116,15 @@ export async function createFixtureSet(api: Api, label: string, key: string, hoo
     ok('integration', api.post(`/v1/customers/${id}/integrations`, { provider: 'stripe', provider_id: `prov_${tag}` })),
     ok('idempotent create', api.post('/v1/customers', IDEMPOTENT_CREATE, { 'idempotency-key': `idk_${tag}` })),
   ]);
+  // Payment history: a charge on the default card with a refund, a draft and an open invoice.
+  const charge = await ok('charge', api.post('/v1/charges', { customer: id, amount: 5000, currency: 'usd', payment_method: pm.body.id, description: `Charge ${tag}` }));
+  const [refund, invoice, open] = await Promise.all([
+    ok('refund', api.post('/v1/refunds', { charge: charge.body.id, amount: 500 })),
+    ok('invoice', api.post('/v1/invoices', { customer: id, currency: 'usd', lines: [{ description: `Seat ${tag}`, quantity: 1, unit_amount: 1000 }] })),
+    ok('open invoice', api.post('/v1/invoices', { customer: id, currency: 'usd', lines: [{ description: 'Seat', quantity: 2, unit_amount: 700 }] })).then((r) =>
+      ok('finalize', api.post(`/v1/invoices/${r.body.id}/finalize`, {})),
+    ),
+  ]);
   const events = await ok('events', api.get('/v1/events', { limit: 1 }));
   const values: FixtureSet['values'] = {
     customer: id,
@@ -127,6 +141,11 @@ export async function createFixtureSet(api: Api, label: string, key: string, hoo
     webhook_endpoint: endpoint.body.id,
     event: events.body.data[0].id,
     idempotency_key: `idk_${tag}`,
+    charge: charge.body.id,
+    refund: refund.body.id,
+    invoice: invoice.body.id,
+    open_invoice: open.body.id,
+    invoice_line: invoice.body.lines.data[0].id,
   };
   const secrets = [tag, taxId.body.value as string, idempotent.body.id as string, ...Object.values(values)];
   return { label, key, values, secrets };

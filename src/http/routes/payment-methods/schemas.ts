@@ -56,7 +56,7 @@ const AddressParam = Strict(
   }),
 );
 
-const BillingDetailsParam = Strict(
+export const BillingDetailsParam = Strict(
   OptionalAll({
     address: Nullable(AddressParam),
     email: NullableStr(512),
