@@ -17,6 +17,7 @@ import { registerSystemRoutes } from './http/routes/system.js';
 import { openapiOptions } from './http/openapi.js';
 import { responder } from './http/respond.js';
 import { ErrorEnvelope } from './http/wire/schema-kit.js';
+import { AJV_OPTIONS } from './http/wire/param-check.js';
 import './http/types.js';
 
 export interface AppDeps {
@@ -87,16 +88,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       );
     },
     routerOptions: { querystringParser: parseQueryString, maxParamLength: 500 },
-    ajv: {
-      customOptions: {
-        coerceTypes: false,
-        removeAdditional: false,
-        useDefaults: false,
-        allErrors: false,
-        verbose: true,
-        strict: false,
-      },
-    },
+    // The same settings as an imported row's check (src/http/wire/param-check.ts).
+    ajv: { customOptions: { ...AJV_OPTIONS } },
   });
 
   registerWire(app, { bodyLimit: deps.config.bodyLimitBytes });

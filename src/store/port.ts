@@ -114,6 +114,30 @@ export interface CustomersRepository {
   countChildren(scope: Scope, ids: string[]): Promise<Map<string, number>>;
   /** Up to page.limit + 1 live customers matching the query, newest first (SPEC Q-1, Q-2). */
   search(scope: Scope, query: CustomerSearchQuery, page: SearchPage): Promise<SearchHit[]>;
+  /** Inserts many new customers (and their metadata index rows) with multi-row statements. */
+  insertMany(scope: Scope, customers: readonly CustomerRecord[]): Promise<void>;
+  /** Live customers holding any of these external ids, keyed by external id. */
+  findByExternalIds(scope: Scope, externalIds: readonly string[]): Promise<Map<string, CustomerRecord>>;
+  /** Live customers holding any of these case-folded emails: email_key → customer id. */
+  findIdsByEmailKeys(scope: Scope, emailKeys: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * Up to `limit` customers after `after`, oldest first by (created, seq): live ones, or with
+   * `deleted` the tombstones. For a full export (SPEC B-2) inside one snapshot.
+   */
+  exportPage(scope: Scope, page: ExportPageQuery): Promise<ExportedCustomer[]>;
+}
+
+export interface ExportPageQuery {
+  after: Cursor | null;
+  limit: number;
+  deleted: boolean;
+}
+
+export interface ExportedCustomer {
+  customer: CustomerRecord;
+  /** The stored API representation (null on rows older than it). */
+  body: string | null;
+  position: Cursor;
 }
 
 export interface IdempotencyRecord {
@@ -157,6 +181,8 @@ export interface PaymentMethodsRepository {
   list(scope: Scope, filters: PaymentMethodFilters, page: PageQuery): Promise<PaymentMethodRecord[]>;
   /** Every method attached to a customer, newest first. */
   allOf(scope: Scope, customerId: string): Promise<PaymentMethodRecord[]>;
+  /** Every method attached to any of these customers, newest first. */
+  listForCustomers(scope: Scope, customerIds: readonly string[]): Promise<PaymentMethodRecord[]>;
 }
 
 /** `customerId` undefined: any customer's, in the scope. */
@@ -189,6 +215,8 @@ export interface EventFilters {
 
 export interface EventsRepository {
   insert(scope: Scope, event: EventRecord): Promise<void>;
+  /** Inserts many events with multi-row statements (a bulk import's batch). */
+  insertMany(scope: Scope, events: readonly EventRecord[]): Promise<void>;
   findById(scope: Scope, id: string): Promise<EventRecord | undefined>;
   cursorOf(scope: Scope, id: string): Promise<Cursor | undefined>;
   list(scope: Scope, filters: EventFilters, page: PageQuery): Promise<EventRecord[]>;
@@ -204,6 +232,28 @@ export interface EventsRepository {
 /** The transactional outbox: fans an event out to the account's matching enabled endpoints. */
 export interface WebhookOutbox {
   enqueue(scope: Scope, event: EventRecord): Promise<number>;
+  /** The same for many events at once: the endpoints are read once. */
+  enqueueMany(scope: Scope, events: readonly EventRecord[]): Promise<number>;
+}
+
+/** A committed batch of a bulk import (SPEC B-1): rows first_row … last_row of the file. */
+export interface ImportBatchRecord {
+  digest: string;
+  first_row: number;
+  last_row: number;
+  created: number;
+  created_count: number;
+  updated_count: number;
+  skipped_count: number;
+  failed_count: number;
+}
+
+export interface ImportJournalRepository {
+  /** Committed batches of this file that cover any row in first … last. */
+  overlapping(scope: Scope, digest: string, first: number, last: number): Promise<ImportBatchRecord[]>;
+  /** Every committed batch of this file, in row order. */
+  allOf(scope: Scope, digest: string): Promise<ImportBatchRecord[]>;
+  insert(scope: Scope, batch: ImportBatchRecord): Promise<void>;
 }
 
 export interface WebhookEndpointsRepository {
@@ -251,11 +301,19 @@ export interface Repositories {
   outbox: WebhookOutbox;
   webhookEndpoints: WebhookEndpointsRepository;
   webhookDeliveries: WebhookDeliveriesRepository;
+  importJournal: ImportJournalRepository;
 }
 
 export interface WriteRepositories extends Repositories {
   /** Serialises writers on one logical key until the transaction ends. */
   lock(key: string): Promise<void>;
+  /** `lock` for many keys at once, taken in a fixed order (so two such callers never deadlock). */
+  lockMany(keys: readonly string[]): Promise<void>;
+  /**
+   * Runs fn in a SAVEPOINT of the open transaction: if it throws, what it wrote is rolled back
+   * alone and the error rethrown; the transaction goes on.
+   */
+  savepoint<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 export interface Store {
@@ -270,6 +328,12 @@ export interface Store {
    * after fn's own statements, just before COMMIT. `wrote` tells whether one committed.
    */
   unitOfWork<T>(beforeCommit: BeforeCommit | null, fn: () => Promise<T>): Promise<{ value: T; wrote: boolean }>;
+  /**
+   * Runs fn over one consistent snapshot: every read it makes sees the database as of one
+   * moment, whatever commits meanwhile (SQLite: one read transaction on the read connection;
+   * PostgreSQL: a REPEATABLE READ, READ ONLY transaction). For long reads (an export).
+   */
+  snapshot<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
   migrate(): Promise<string[]>;
   ping(): Promise<void>;
   close(): Promise<void>;

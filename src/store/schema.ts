@@ -190,6 +190,20 @@ export interface WebhookAttemptsTable {
   next_retry_at: number | null;
 }
 
+/** One committed batch of a bulk import (SPEC B-1): the rows it covers and what became of them. */
+export interface ImportJournalTable {
+  account_id: string;
+  livemode: number;
+  digest: string;
+  first_row: number;
+  last_row: number;
+  created: number;
+  created_count: number;
+  updated_count: number;
+  skipped_count: number;
+  failed_count: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -203,4 +217,5 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  import_journal: ImportJournalTable;
 }

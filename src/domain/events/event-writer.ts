@@ -38,6 +38,30 @@ export async function recordEvent(
   return event;
 }
 
+/** Many events in one go (a bulk import's batch): the same records, written with multi-row statements. */
+export async function recordEvents(
+  repos: WriteRepositories,
+  scope: Scope,
+  items: ReadonlyArray<{ type: EventType; object: unknown; options?: EventOptions }>,
+): Promise<void> {
+  if (items.length === 0) return;
+  const request = currentRequestContext();
+  const created = nowSeconds();
+  const events: EventRecord[] = items.map(({ type, object, options = {} }) => ({
+    id: newId('evt'),
+    livemode: scope.livemode,
+    created,
+    type,
+    api_version: API_VERSION,
+    customer_id: options.customerId ?? null,
+    data: options.previousAttributes ? { object, previous_attributes: options.previousAttributes } : { object },
+    request_id: request.requestId,
+    idempotency_key: request.idempotencyKey,
+  }));
+  await repos.events.insertMany(scope, events);
+  await repos.outbox.enqueueMany(scope, events);
+}
+
 const NOT_COMPARED = new Set(['updated', 'updated_by']);
 
 function same(a: unknown, b: unknown): boolean {

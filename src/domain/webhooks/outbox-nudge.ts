@@ -19,6 +19,11 @@ export function notifyOnEnqueue(store: Store, nudge: () => void): Store {
               enqueued += n;
               return n;
             },
+            async enqueueMany(scope, events) {
+              const n = await repos.outbox.enqueueMany(scope, events);
+              enqueued += n;
+              return n;
+            },
           },
         }),
       );

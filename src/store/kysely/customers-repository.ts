@@ -110,6 +110,19 @@ function storedBodyQuery(tenant: TenantDb, dialect: Dialect, scope: Scope, id: s
   return CompiledQuery.raw(compiled.sql, [scope.accountId, flag(scope.livemode), id]) as CompiledQuery<StoredRow>;
 }
 
+/**
+ * Rows per multi-row INSERT: well under SQLite's 32,766 bound parameters (a customer row has 36)
+ * and PostgreSQL's 65,535, and a fixed size, so each statement text is prepared once.
+ */
+const CUSTOMERS_PER_INSERT = 200;
+const METADATA_ROWS_PER_INSERT = 1000;
+
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 /** Bounds every walk along parent links, whatever the data (the configured depth is far lower). */
 const HIERARCHY_WALK_LIMIT = 64;
 
@@ -243,6 +256,57 @@ export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dial
         .execute();
       for (const row of rows) if (row.parent_id) out.set(row.parent_id, Number(row.n));
       return out;
+    },
+
+    async insertMany(scope, customers) {
+      for (const chunk of chunks(customers, CUSTOMERS_PER_INSERT)) {
+        await tenant(scope)
+          .insertInto(
+            'customers',
+            chunk.map((c) => ({ id: c.id, created: c.created, created_by: c.created_by, ...mutableColumns(c) })),
+          )
+          .execute();
+      }
+      const metadata = customers.flatMap((c) => Object.entries(c.metadata).map(([key, value]) => ({ customer_id: c.id, key, value })));
+      for (const chunk of chunks(metadata, METADATA_ROWS_PER_INSERT)) {
+        await tenant(scope).insertInto('customer_metadata', chunk).execute();
+      }
+    },
+
+    async findByExternalIds(scope, externalIds) {
+      const out = new Map<string, CustomerRecord>();
+      for (const chunk of chunks(externalIds, 500)) {
+        const rows = await records(scope).where('external_id', 'in', chunk).where(sql<SqlBool>`deleted = 0`).execute();
+        for (const row of rows) out.set(row.external_id as string, toRecord(row));
+      }
+      return out;
+    },
+
+    async findIdsByEmailKeys(scope, emailKeys) {
+      const out = new Map<string, string>();
+      for (const chunk of chunks(emailKeys, 500)) {
+        const rows = await tenant(scope)
+          .selectFrom('customers')
+          .select(['id', 'email_key'])
+          .where('email_key', 'in', chunk)
+          .where(sql<SqlBool>`deleted = 0`)
+          .execute();
+        for (const row of rows) if (row.email_key !== null && !out.has(row.email_key)) out.set(row.email_key, row.id);
+      }
+      return out;
+    },
+
+    async exportPage(scope, page) {
+      let query = tenant(scope)
+        .selectFrom('customers')
+        .select([...CUSTOMER_RECORD_COLUMNS, 'body'])
+        .where(page.deleted ? sql<SqlBool>`deleted = 1` : sql<SqlBool>`deleted = 0`);
+      if (page.after) {
+        const { created, seq } = page.after;
+        query = query.where(sql<SqlBool>`created >= ${created} AND (created > ${created} OR seq > ${seq})`);
+      }
+      const rows = await query.orderBy(sql`created asc`).orderBy(sql`seq asc`).limit(page.limit).execute();
+      return rows.map((row) => ({ customer: toRecord(row), body: row.body, position: { created: row.created, seq: row.seq } }));
     },
 
     async search(scope, query, page) {

@@ -21,23 +21,33 @@ function toRecord(row: Selectable<EventsTable>): EventRecord {
   };
 }
 
+function eventColumns(e: EventRecord) {
+  return {
+    id: e.id,
+    created: e.created,
+    type: e.type,
+    api_version: e.api_version,
+    customer_id: e.customer_id,
+    data: toJson(e.data) ?? '{}',
+    request_id: e.request_id,
+    idempotency_key: e.idempotency_key,
+  };
+}
+
+/** Events per multi-row INSERT (10 parameters each); a fixed size, prepared once. */
+const EVENTS_PER_INSERT = 500;
+
 export function eventsRepository(db: Kysely<Database>, tenant: TenantDb): EventsRepository {
   const rows = (scope: Parameters<TenantDb>[0]) => tenant(scope).selectFrom('events').selectAll();
 
   return {
     async insert(scope, e) {
-      await tenant(scope)
-        .insertInto('events', {
-          id: e.id,
-          created: e.created,
-          type: e.type,
-          api_version: e.api_version,
-          customer_id: e.customer_id,
-          data: toJson(e.data) ?? '{}',
-          request_id: e.request_id,
-          idempotency_key: e.idempotency_key,
-        })
-        .execute();
+      await tenant(scope).insertInto('events', eventColumns(e)).execute();
+    },
+    async insertMany(scope, events) {
+      for (let i = 0; i < events.length; i += EVENTS_PER_INSERT) {
+        await tenant(scope).insertInto('events', events.slice(i, i + EVENTS_PER_INSERT).map(eventColumns)).execute();
+      }
     },
     async findById(scope, id) {
       const row = await rows(scope).where('id', '=', id).executeTakeFirst();
@@ -93,38 +103,46 @@ export function eventsRepository(db: Kysely<Database>, tenant: TenantDb): Events
 
 /** Fan-out at write time, in the writer's transaction: one pending delivery per matching endpoint. */
 export function webhookOutbox(tenant: TenantDb): WebhookOutbox {
+  const enabledEndpoints = async (scope: Parameters<TenantDb>[0]) => {
+    const endpoints = await tenant(scope)
+      .selectFrom('webhook_endpoints')
+      .select(['id', 'enabled_events'])
+      .where(sql<SqlBool>`status = 'enabled'`)
+      .execute();
+    return endpoints.map((e) => ({ id: e.id, types: fromJson<string[]>(e.enabled_events, []) }));
+  };
+  const deliveries = (endpoints: Array<{ id: string; types: string[] }>, event: EventRecord) =>
+    endpoints
+      .filter((e) => e.types.includes('*') || e.types.includes(event.type))
+      .map((endpoint) => ({
+        id: newId('whd'),
+        endpoint_id: endpoint.id,
+        event_id: event.id,
+        created: event.created,
+        status: 'pending',
+        attempts: 0,
+        // Epoch milliseconds, like lease_until: retry delays can be shorter than a second.
+        next_attempt_at: Date.now(),
+        lease_until: null,
+        last_status_code: null,
+        last_error: null,
+      }));
+
   return {
     async enqueue(scope, event) {
-      const t = tenant(scope);
-      const endpoints = await t
-        .selectFrom('webhook_endpoints')
-        .select(['id', 'enabled_events'])
-        .where(sql<SqlBool>`status = 'enabled'`)
-        .execute();
-      const matching = endpoints.filter((e) => {
-        const types = fromJson<string[]>(e.enabled_events, []);
-        return types.includes('*') || types.includes(event.type);
-      });
-      if (matching.length === 0) return 0;
-      await t
-        .insertInto(
-          'webhook_deliveries',
-          matching.map((endpoint) => ({
-            id: newId('whd'),
-            endpoint_id: endpoint.id,
-            event_id: event.id,
-            created: event.created,
-            status: 'pending',
-            attempts: 0,
-            // Epoch milliseconds, like lease_until: retry delays can be shorter than a second.
-            next_attempt_at: Date.now(),
-            lease_until: null,
-            last_status_code: null,
-            last_error: null,
-          })),
-        )
-        .execute();
-      return matching.length;
+      const rows = deliveries(await enabledEndpoints(scope), event);
+      if (rows.length === 0) return 0;
+      await tenant(scope).insertInto('webhook_deliveries', rows).execute();
+      return rows.length;
+    },
+    async enqueueMany(scope, events) {
+      const endpoints = await enabledEndpoints(scope);
+      if (endpoints.length === 0 || events.length === 0) return 0;
+      const rows = events.flatMap((event) => deliveries(endpoints, event));
+      for (let i = 0; i < rows.length; i += EVENTS_PER_INSERT) {
+        await tenant(scope).insertInto('webhook_deliveries', rows.slice(i, i + EVENTS_PER_INSERT)).execute();
+      }
+      return rows.length;
     },
   };
 }

@@ -9,6 +9,7 @@ import * as m0006 from './0006_events_webhooks.js';
 import * as m0007 from './0007_customer_body.js';
 import * as m0008 from './0008_one_email_index.js';
 import * as m0013 from './0013_tax_ids_list.js';
+import * as m0014 from './0014_import_journal.js';
 
 /** Ordered, frozen migrations. Append only: never edit one that has shipped. */
 const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> }> = {
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) =
   '0007_customer_body': m0007,
   '0008_one_email_index': m0008,
   '0013_tax_ids_list': m0013,
+  '0014_import_journal': m0014,
 };
 
 class DialectMigrationProvider implements MigrationProvider {
