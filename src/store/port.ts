@@ -125,6 +125,8 @@ export interface CustomersRepository {
    * `deleted` the tombstones. For a full export (SPEC B-2) inside one snapshot.
    */
   exportPage(scope: Scope, page: ExportPageQuery): Promise<ExportedCustomer[]>;
+  /** How many live customers (or, with `deleted`, tombstones) the scope has. */
+  countForExport(scope: Scope, deleted: boolean): Promise<number>;
 }
 
 export interface ExportPageQuery {

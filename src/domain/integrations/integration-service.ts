@@ -1,5 +1,5 @@
 import { newId, nowSeconds } from '../../lib/ids.js';
-import { UniqueViolation, type Repositories, type Store } from '../../store/port.js';
+import { UniqueViolation, type Repositories, type Store, type WriteRepositories } from '../../store/port.js';
 import type { AuthContext } from '../accounts/account-service.js';
 import type { Scope } from '../scope.js';
 import { mergeMetadata } from '../customers/customer-rules.js';
@@ -31,6 +31,38 @@ function taken(provider: string, providerId: string, holder: string): never {
   );
 }
 
+export const integrationLock = (scope: Scope, provider: string, providerId: string) =>
+  `integration:${scope.accountId}:${scope.livemode}:${provider}:${providerId}`;
+
+/**
+ * Maps a live, locked customer to its id in another system, inside an open write transaction
+ * (the API's create and a bulk import's rows). `base` keeps an exported mapping's id and time.
+ */
+export async function createIntegrationIn(
+  repos: WriteRepositories,
+  scope: Scope,
+  customerId: string,
+  input: IntegrationInput,
+  base: { id?: string; created?: number } = {},
+): Promise<IntegrationRecord> {
+  validateProviderName(input.provider, 'provider');
+  await repos.lock(integrationLock(scope, input.provider, input.provider_id));
+  const holder = await repos.integrations.findByProvider(scope, input.provider, input.provider_id);
+  if (holder) taken(input.provider, input.provider_id, holder.customer_id);
+  const integration: IntegrationRecord = {
+    id: base.id ?? newId('int'),
+    livemode: scope.livemode,
+    created: base.created ?? nowSeconds(),
+    customer_id: customerId,
+    provider: input.provider,
+    provider_id: input.provider_id,
+    metadata: mergeMetadata({}, input.metadata ?? null),
+  };
+  await repos.integrations.insert(scope, integration);
+  await recordEvent(repos, scope, 'customer.integration.created', toApiIntegration(integration), { customerId });
+  return integration;
+}
+
 /** SPEC I-1, I-2: a customer's ids in other systems, unique per account, mode and provider. */
 export function integrationService(deps: { store: Store }) {
   const { store } = deps;
@@ -43,20 +75,7 @@ export function integrationService(deps: { store: Store }) {
       try {
         return await store.write(async (repos) => {
           await requireLiveCustomer(repos, scope, customerId, true);
-          await repos.lock(`integration:${scope.accountId}:${scope.livemode}:${input.provider}:${input.provider_id}`);
-          const holder = await repos.integrations.findByProvider(scope, input.provider, input.provider_id);
-          if (holder) taken(input.provider, input.provider_id, holder.customer_id);
-          const integration: IntegrationRecord = {
-            id: newId('int'),
-            livemode: scope.livemode,
-            created: nowSeconds(),
-            customer_id: customerId,
-            provider: input.provider,
-            provider_id: input.provider_id,
-            metadata: mergeMetadata({}, input.metadata ?? null),
-          };
-          await repos.integrations.insert(scope, integration);
-          await recordEvent(repos, scope, 'customer.integration.created', toApiIntegration(integration), { customerId });
+          const integration = await createIntegrationIn(repos, scope, customerId, input);
           return showOne({ repos, scope }, plan, integration, toApiIntegration);
         });
       } catch (error) {

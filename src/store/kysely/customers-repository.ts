@@ -309,6 +309,15 @@ export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dial
       return rows.map((row) => ({ customer: toRecord(row), body: row.body, position: { created: row.created, seq: row.seq } }));
     },
 
+    async countForExport(scope, deleted) {
+      const row = await tenant(scope)
+        .selectFrom('customers')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where(deleted ? sql<SqlBool>`deleted = 1` : sql<SqlBool>`deleted = 0`)
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+
     async search(scope, query, page) {
       const rows = await search(scope, query, page);
       return rows.map((row) => ({ customer: toRecord(row), position: { created: row.created, seq: row.seq } }));
