@@ -4,6 +4,8 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { AccountError, accountService, type AccountService } from '../domain/accounts/account-service.js';
 import { parseDuration, type Mode } from '../domain/accounts/api-keys.js';
 import type { ApiKeyRecord, Store } from '../store/port.js';
+import { BULK_COMMANDS, BULK_USAGE, runBulkCommand } from './bulk-commands.js';
+import { UsageError } from './usage-error.js';
 
 /*
  * The database drivers and the HTTP server load only when a command needs them: every
@@ -26,11 +28,10 @@ Commands:
   keys list   --account A [--mode test|live] [--json]
   keys revoke --account A --key KEY_ID                 (or: keys revoke KEY_ID --account A)
   keys roll   --account A --key KEY_ID [--expires-in 24h] [--json]
+${BULK_USAGE}
 
 Options may come before or after the sub-command; an option a command does not take is an error.
 Every command reads DATABASE_URL (default sqlite:./data/clientele.db); --database overrides it.`;
-
-class UsageError extends Error {}
 
 function fail(message: string): never {
   throw new UsageError(message);
@@ -96,6 +97,7 @@ const COMMANDS: Record<string, { options: OptionSpec; positionals: number }> = {
   'keys list': { options: { account: STRING, mode: STRING, json: FLAG }, positionals: 0 },
   'keys revoke': { options: { account: STRING, key: STRING }, positionals: 1 },
   'keys roll': { options: { account: STRING, key: STRING, 'expires-in': STRING, json: FLAG }, positionals: 1 },
+  ...BULK_COMMANDS,
 };
 
 const GROUPS: Record<string, string[]> = {
@@ -268,6 +270,11 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     fail(`unknown keys command '${sub ?? ''}' (create, list, revoke, roll)`);
+  }
+
+  if (command in BULK_COMMANDS) {
+    process.exitCode = await runBulkCommand(command, values, positionals);
+    return;
   }
 
   fail(`unknown command '${command}'. Run 'clientele help'.`);

@@ -125,6 +125,8 @@ export interface CustomersRepository {
    * `deleted` the tombstones. For a full export (SPEC B-2) inside one snapshot.
    */
   exportPage(scope: Scope, page: ExportPageQuery): Promise<ExportedCustomer[]>;
+  /** What a CSV export's header needs: every metadata key in use, the longest locale and custom-field lists. */
+  exportShape(scope: Scope): Promise<{ metadataKeys: string[]; maxLocales: number; maxCustomFields: number }>;
   /** How many live customers (or, with `deleted`, tombstones) the scope has. */
   countForExport(scope: Scope, deleted: boolean): Promise<number>;
 }
@@ -246,6 +248,7 @@ export interface ImportBatchRecord {
   created: number;
   created_count: number;
   updated_count: number;
+  unchanged_count: number;
   skipped_count: number;
   failed_count: number;
 }

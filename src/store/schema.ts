@@ -200,6 +200,7 @@ export interface ImportJournalTable {
   created: number;
   created_count: number;
   updated_count: number;
+  unchanged_count: number;
   skipped_count: number;
   failed_count: number;
 }

@@ -21,6 +21,13 @@ export interface ExportOptions {
   pageSize: number;
   /** Loads tax ids, integrations and payment methods (NDJSON shows them; CSV does not). */
   withOwned: boolean;
+  /** Reads the metadata keys and list lengths in use first (a CSV header needs them). */
+  withShape: boolean;
+}
+
+export interface ExportStart {
+  total: number;
+  shape: { metadataKeys: string[]; maxLocales: number; maxCustomFields: number } | null;
 }
 
 /** Groups rows by customer id, keeping each group's order (newest first, as the API lists them). */
@@ -66,17 +73,18 @@ export function customerExporter(deps: { store: Pick<Store, 'snapshot'> }) {
   return {
     /**
      * Calls `onPage` with each page in order and waits for it, so a slow consumer (a full pipe)
-     * holds the export back instead of it buffering. `onStart` gets the total first.
+     * holds the export back instead of it buffering. `onStart` gets the total (and the shape) first, from the same snapshot.
      */
     async exportAll(
       scope: Scope,
       options: ExportOptions,
-      handlers: { onStart: (total: number) => void | Promise<void>; onPage: (items: ExportedItem[]) => Promise<void> },
+      handlers: { onStart: (start: ExportStart) => void | Promise<void>; onPage: (items: ExportedItem[]) => Promise<void> },
     ): Promise<number> {
       return deps.store.snapshot(async (repos) => {
         const live = await repos.customers.countForExport(scope, false);
         const tombstones = options.includeDeleted ? await repos.customers.countForExport(scope, true) : 0;
-        await handlers.onStart(live + tombstones);
+        const shape = options.withShape ? await repos.customers.exportShape(scope) : null;
+        await handlers.onStart({ total: live + tombstones, shape });
         let exported = 0;
         for (const deleted of options.includeDeleted ? [false, true] : [false]) {
           let after: ExportedCustomer['position'] | null = null;

@@ -41,8 +41,9 @@ const importLock = (scope: Scope, digest: string) => `import:${scope.accountId}:
 function batchable(row: ImportRow): boolean {
   const i = row.input;
   return (
-    i.parent === undefined &&
-    i.parent_external_id === undefined &&
+    // A new customer without a parent is what `parent: null` (an exported root) asks for too.
+    (i.parent ?? null) === null &&
+    (i.parent_external_id ?? null) === null &&
     (i.tax_id_data?.length ?? 0) === 0 &&
     (i.invoice_settings?.default_payment_method ?? null) === null &&
     row.taxIds.length === 0 &&
@@ -73,8 +74,12 @@ export function customerImporter(deps: { store: Pick<Store, 'write'>; writes: Cu
   const { store, writes } = deps;
   const now = deps.now ?? (() => new Date());
 
-  /** Tax ids, integrations and payment methods of a row, for a customer created or updated by it. */
-  async function importOwned(repos: WriteRepositories, scope: Scope, customer: CustomerRecord, row: ImportRow, existing: boolean) {
+  /**
+   * Tax ids, integrations and payment methods of a row, for a customer created or updated by it;
+   * ones the customer already has are left alone. Returns whether it wrote anything.
+   */
+  async function importOwned(repos: WriteRepositories, scope: Scope, customer: CustomerRecord, row: ImportRow, existing: boolean): Promise<boolean> {
+    let wrote = false;
     const current = existing ? await repos.taxIds.listForCustomers(scope, [customer.id]) : [];
     const taxIds: Array<ImportedTaxId & { prefix: string }> = [
       ...(row.input.tax_id_data ?? []).map((t, i) => ({ ...t, prefix: `tax_id_data[${i}]` })),
@@ -97,6 +102,7 @@ export function customerImporter(deps: { store: Pick<Store, 'write'>; writes: Cu
         })();
         if (current.some((t) => t.type === taxId.type && t.value === value)) continue;
       }
+      wrote = true;
       await createTaxIdIn(repos, scope, customer.id, { type: taxId.type, value: taxId.value }, prefix, {
         ...(taxId.id !== undefined && { id: taxId.id }),
         ...(taxId.created !== undefined && { created: taxId.created }),
@@ -105,6 +111,7 @@ export function customerImporter(deps: { store: Pick<Store, 'write'>; writes: Cu
     for (const [i, integration] of row.integrations.entries()) {
       const holder = await repos.integrations.findByProvider(scope, integration.provider, integration.provider_id);
       if (holder && holder.customer_id === customer.id) continue;
+      wrote = true;
       try {
         await createIntegrationIn(repos, scope, customer.id, integration, integration);
       } catch (error) {
@@ -144,28 +151,38 @@ export function customerImporter(deps: { store: Pick<Store, 'write'>; writes: Cu
         if (error instanceof ApiError) throw error.withParam(param(error.param));
         throw error;
       }
+      wrote = true;
       await repos.paymentMethods.insert(scope, method);
       // As an attach would: the method is now this customer's.
       await recordEvent(repos, scope, 'payment_method.attached', toApiPaymentMethod(method), { customerId: customer.id });
     }
+    return wrote;
   }
 
   /** One row through the API's create or update, in its own savepoint. */
-  async function writeRow(repos: WriteRepositories, writer: Writer, plan: Planned): Promise<'created' | 'updated'> {
+  async function writeRow(repos: WriteRepositories, writer: Writer, plan: Planned): Promise<'created' | 'updated' | 'unchanged'> {
     const row = plan.value;
     return repos.savepoint(async () => {
       try {
         if (plan.kind === 'update') {
           const current = await repos.customers.findById(writer, plan.target.id, { forUpdate: true });
           if (!current || current.deleted) throw resourceMissing('customer', plan.target.id, 'id', { status: 400 });
-          await writes.updateLocked(repos, writer, current, row.input, {
+          let ownedWritten = false;
+          const after = await writes.updateLocked(repos, writer, current, row.input, {
             skipUnchanged: true,
-            beforeChecks: (next) => importOwned(repos, writer, next, row, true),
+            beforeChecks: async (next) => {
+              ownedWritten = await importOwned(repos, writer, next, row, true);
+            },
           });
-          return 'updated';
+          return after === current && !ownedWritten ? 'unchanged' : 'updated';
         }
         const base = { ...(row.id !== undefined && { id: row.id }), ...(row.created !== undefined && { created: row.created }) };
-        await writes.insertNew(repos, writer, row.input, { base, afterInsert: (customer) => importOwned(repos, writer, customer, row, false) });
+        await writes.insertNew(repos, writer, row.input, {
+          base,
+          afterInsert: async (customer) => {
+            await importOwned(repos, writer, customer, row, false);
+          },
+        });
         return 'created';
       } catch (error) {
         if (error instanceof UniqueViolation && error.target === 'other' && row.id !== undefined) {
@@ -243,7 +260,7 @@ export function customerImporter(deps: { store: Pick<Store, 'write'>; writes: Cu
   }
 
   async function runBatch(repos: WriteRepositories, writer: Writer, batch: ImportBatch, options: ImportOptions): Promise<BatchOutcome> {
-    const outcome: BatchOutcome = { created: 0, updated: 0, skipped: 0, failed: 0, alreadyDone: 0, errors: [] };
+    const outcome: BatchOutcome = { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, alreadyDone: 0, errors: [] };
     const fail = (row: number, error: ApiError) => {
       outcome.failed++;
       outcome.errors.push(rowError(row, error));
@@ -346,6 +363,7 @@ export function customerImporter(deps: { store: Pick<Store, 'write'>; writes: Cu
       created: nowSeconds(),
       created_count: outcome.created,
       updated_count: outcome.updated,
+      unchanged_count: outcome.unchanged,
       skipped_count: outcome.skipped,
       failed_count: outcome.failed,
     });

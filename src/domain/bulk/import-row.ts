@@ -53,6 +53,8 @@ export interface RowError {
 export interface BatchOutcome {
   created: number;
   updated: number;
+  /** Matched an existing customer and changed nothing (an import run twice). */
+  unchanged: number;
   skipped: number;
   failed: number;
   /** Rows a committed batch of an earlier run already covered. */

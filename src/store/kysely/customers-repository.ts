@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type Kysely, type SqlBool } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { CustomerRecord, InvoiceSettings } from '../../domain/customers/customer.js';
 import { customerBody } from '../../domain/customers/customer-mapper.js';
 import type { Dialect } from '../dialect.js';
@@ -307,6 +307,24 @@ export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dial
       }
       const rows = await query.orderBy(sql`created asc`).orderBy(sql`seq asc`).limit(page.limit).execute();
       return rows.map((row) => ({ customer: toRecord(row), body: row.body, position: { created: row.created, seq: row.seq } }));
+    },
+
+    async exportShape(scope) {
+      const keys = await tenant(scope).selectFrom('customer_metadata').select('key').distinct().orderBy('key').execute();
+      const length = (column: RawBuilder<unknown>) =>
+        dialect === 'postgres'
+          ? sql<number>`case jsonb_typeof(${column}) when 'array' then jsonb_array_length(${column}) else 0 end`
+          : sql<number>`coalesce(json_array_length(${column}), 0)`;
+      const customFields = dialect === 'postgres' ? sql`invoice_settings->'custom_fields'` : sql`json_extract(invoice_settings, '$.custom_fields')`;
+      const row = await tenant(scope)
+        .selectFrom('customers')
+        .select([
+          sql<number | string | null>`max(${length(sql`preferred_locales`)})`.as('locales'),
+          sql<number | string | null>`max(${length(customFields)})`.as('fields'),
+        ])
+        .where(sql<SqlBool>`deleted = 0`)
+        .executeTakeFirst();
+      return { metadataKeys: keys.map((k) => k.key), maxLocales: Number(row?.locales ?? 0), maxCustomFields: Number(row?.fields ?? 0) };
     },
 
     async countForExport(scope, deleted) {

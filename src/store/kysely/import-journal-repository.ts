@@ -1,7 +1,7 @@
 import type { ImportJournalRepository } from '../port.js';
 import type { TenantDb } from './tenant.js';
 
-const COLUMNS = ['digest', 'first_row', 'last_row', 'created', 'created_count', 'updated_count', 'skipped_count', 'failed_count'] as const;
+const COLUMNS = ['digest', 'first_row', 'last_row', 'created', 'created_count', 'updated_count', 'unchanged_count', 'skipped_count', 'failed_count'] as const;
 
 /** SPEC B-1: the committed batches of each imported file, per account and mode. */
 export function importJournalRepository(tenant: TenantDb): ImportJournalRepository {

@@ -25,6 +25,7 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
       created ${int8} NOT NULL,
       created_count integer NOT NULL,
       updated_count integer NOT NULL,
+      unchanged_count integer NOT NULL,
       skipped_count integer NOT NULL,
       failed_count integer NOT NULL,
       PRIMARY KEY (account_id, livemode, digest, first_row)
