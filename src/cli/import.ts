@@ -5,6 +5,7 @@ import type { Mode } from '../domain/accounts/api-keys.js';
 import type { ImportBatch } from '../domain/bulk/customer-import.js';
 import type { BatchOutcome, OnConflict, PreparedRow } from '../domain/bulk/import-row.js';
 import type { Writer } from '../domain/customers/customer-writes.js';
+import { boundHeapGrowth } from '../lib/heap.js';
 import { openStore } from '../store/open-store.js';
 import type { ImportBatchRecord } from '../store/port.js';
 import { errorReport, type ErrorReport } from './bulk/error-report.js';
@@ -29,6 +30,7 @@ export interface ImportCommand {
 /** Exit codes: 0 every row imported (or skipped), 2 some rows failed (see the report), 1 the import could not run. */
 const ROWS_FAILED = 2;
 const INTERRUPTED = 130;
+
 
 function covers(done: readonly ImportBatchRecord[]): (row: number) => boolean {
   // Batches commit in file order, so the journal is a few ranges, usually one prefix.
@@ -66,6 +68,8 @@ async function* batchesOf(
 export async function runImport(config: Config, command: ImportCommand): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const note = (line: string) => process.stderr.write(`${line}\n`);
+  // A long run allocates steadily: keep the heap near what it needs (as the server does).
+  boundHeapGrowth();
   const store = await openStore(config);
   let report: ErrorReport | null = null;
   const file = await openImportFile(command.file).catch((error: unknown) => {

@@ -10,6 +10,7 @@ import { flag, fromJson, toJson } from './codec.js';
 import { CUSTOMER_RECORD_COLUMNS, type CustomerRecordRow } from './customer-columns.js';
 import { customerSearch } from './customer-search.js';
 import { applyPage, positionOf } from './keyset.js';
+import { bulkInserter, paddedList, sizedChunks } from './bulk-insert.js';
 import type { TenantDb } from './tenant.js';
 
 const EMPTY_INVOICE_SETTINGS: InvoiceSettings = {
@@ -111,16 +112,51 @@ function storedBodyQuery(tenant: TenantDb, dialect: Dialect, scope: Scope, id: s
 }
 
 /**
- * Rows per multi-row INSERT: well under SQLite's 32,766 bound parameters (a customer row has 36)
- * and PostgreSQL's 65,535, and a fixed size, so each statement text is prepared once.
+ * Rows per multi-row INSERT at most: well under SQLite's 32,766 bound parameters (a customer row
+ * has 36) and PostgreSQL's 65,535.
  */
-const CUSTOMERS_PER_INSERT = 200;
-const METADATA_ROWS_PER_INSERT = 1000;
+const CUSTOMERS_PER_INSERT = 256;
+const METADATA_ROWS_PER_INSERT = 1024;
+const LOOKUPS_PER_QUERY = 1024;
 
-export function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
+/** The columns a bulk insert writes, in order (see insertRow). */
+const INSERT_COLUMNS = [
+  'id',
+  'created',
+  'created_by',
+  'updated',
+  'deleted',
+  'version',
+  'external_id',
+  'email',
+  'email_key',
+  'name',
+  'business_name',
+  'individual_name',
+  'first_name',
+  'last_name',
+  'phone',
+  'phone_e164',
+  'description',
+  'notes',
+  'address',
+  'shipping',
+  'balance',
+  'currency',
+  'invoice_prefix',
+  'invoice_settings',
+  'next_invoice_sequence',
+  'preferred_locales',
+  'tax_exempt',
+  'metadata',
+  'parent_id',
+  'updated_by',
+  'body',
+] as const;
+
+function insertRow(c: CustomerRecord): unknown[] {
+  const m = mutableColumns(c);
+  return INSERT_COLUMNS.map((column) => (column === 'id' ? c.id : column === 'created' ? c.created : column === 'created_by' ? c.created_by : m[column]));
 }
 
 /** Bounds every walk along parent links, whatever the data (the configured depth is far lower). */
@@ -132,6 +168,8 @@ const HIERARCHY_WALK_LIMIT = 64;
  */
 export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dialect: Dialect, readRow?: RowReader): CustomersRepository {
   const search = customerSearch(db, tenant, dialect);
+  const insertCustomers = bulkInserter(db, tenant, dialect, 'customers', INSERT_COLUMNS, CUSTOMERS_PER_INSERT);
+  const insertMetadata = bulkInserter(db, tenant, dialect, 'customer_metadata', ['customer_id', 'key', 'value'], METADATA_ROWS_PER_INSERT);
   const records = (scope: Scope) => tenant(scope).selectFrom('customers').select(CUSTOMER_RECORD_COLUMNS);
 
   const insertMetadataRows = async (scope: Scope, customerId: string, metadata: Record<string, string>) => {
@@ -210,7 +248,7 @@ export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dial
     async findByIds(scope, ids) {
       const out = new Map<string, CustomerRecord>();
       if (ids.length === 0) return out;
-      const rows = await records(scope).where('id', 'in', ids).execute();
+      const rows = await records(scope).where('id', 'in', paddedList(ids)).execute();
       for (const row of rows) out.set(row.id, toRecord(row));
       return out;
     },
@@ -259,23 +297,16 @@ export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dial
     },
 
     async insertMany(scope, customers) {
-      for (const chunk of chunks(customers, CUSTOMERS_PER_INSERT)) {
-        await tenant(scope)
-          .insertInto(
-            'customers',
-            chunk.map((c) => ({ id: c.id, created: c.created, created_by: c.created_by, ...mutableColumns(c) })),
-          )
-          .execute();
-      }
-      const metadata = customers.flatMap((c) => Object.entries(c.metadata).map(([key, value]) => ({ customer_id: c.id, key, value })));
-      for (const chunk of chunks(metadata, METADATA_ROWS_PER_INSERT)) {
-        await tenant(scope).insertInto('customer_metadata', chunk).execute();
-      }
+      await insertCustomers(scope, customers.map(insertRow));
+      await insertMetadata(
+        scope,
+        customers.flatMap((c) => Object.entries(c.metadata).map(([key, value]) => [c.id, key, value])),
+      );
     },
 
     async findByExternalIds(scope, externalIds) {
       const out = new Map<string, CustomerRecord>();
-      for (const chunk of chunks(externalIds, 500)) {
+      for (const chunk of sizedChunks(externalIds, LOOKUPS_PER_QUERY)) {
         const rows = await records(scope).where('external_id', 'in', chunk).where(sql<SqlBool>`deleted = 0`).execute();
         for (const row of rows) out.set(row.external_id as string, toRecord(row));
       }
@@ -284,7 +315,7 @@ export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dial
 
     async findIdsByEmailKeys(scope, emailKeys) {
       const out = new Map<string, string>();
-      for (const chunk of chunks(emailKeys, 500)) {
+      for (const chunk of sizedChunks(emailKeys, LOOKUPS_PER_QUERY)) {
         const rows = await tenant(scope)
           .selectFrom('customers')
           .select(['id', 'email_key'])

@@ -6,6 +6,8 @@ import { fromJson, toJson } from './codec.js';
 import { applyPage, positionOf } from './keyset.js';
 import { acrossAccounts, type TenantDb } from './tenant.js';
 import { newId } from '../../lib/ids.js';
+import type { Dialect } from '../dialect.js';
+import { bulkInserter } from './bulk-insert.js';
 
 function toRecord(row: Selectable<EventsTable>): EventRecord {
   return {
@@ -34,20 +36,26 @@ function eventColumns(e: EventRecord) {
   };
 }
 
-/** Events per multi-row INSERT (10 parameters each); a fixed size, prepared once. */
-const EVENTS_PER_INSERT = 500;
+/** Events (and deliveries) per multi-row INSERT at most. */
+const EVENTS_PER_INSERT = 512;
+const EVENT_COLUMNS = ['id', 'created', 'type', 'api_version', 'customer_id', 'data', 'request_id', 'idempotency_key'] as const;
 
-export function eventsRepository(db: Kysely<Database>, tenant: TenantDb): EventsRepository {
+export function eventsRepository(db: Kysely<Database>, tenant: TenantDb, dialect: Dialect): EventsRepository {
   const rows = (scope: Parameters<TenantDb>[0]) => tenant(scope).selectFrom('events').selectAll();
+  const insertEvents = bulkInserter(db, tenant, dialect, 'events', EVENT_COLUMNS, EVENTS_PER_INSERT);
 
   return {
     async insert(scope, e) {
       await tenant(scope).insertInto('events', eventColumns(e)).execute();
     },
     async insertMany(scope, events) {
-      for (let i = 0; i < events.length; i += EVENTS_PER_INSERT) {
-        await tenant(scope).insertInto('events', events.slice(i, i + EVENTS_PER_INSERT).map(eventColumns)).execute();
-      }
+      await insertEvents(
+        scope,
+        events.map((e) => {
+          const c = eventColumns(e);
+          return EVENT_COLUMNS.map((column) => c[column]);
+        }),
+      );
     },
     async findById(scope, id) {
       const row = await rows(scope).where('id', '=', id).executeTakeFirst();
@@ -102,7 +110,21 @@ export function eventsRepository(db: Kysely<Database>, tenant: TenantDb): Events
 }
 
 /** Fan-out at write time, in the writer's transaction: one pending delivery per matching endpoint. */
-export function webhookOutbox(tenant: TenantDb): WebhookOutbox {
+const DELIVERY_COLUMNS = [
+  'id',
+  'endpoint_id',
+  'event_id',
+  'created',
+  'status',
+  'attempts',
+  'next_attempt_at',
+  'lease_until',
+  'last_status_code',
+  'last_error',
+] as const;
+
+export function webhookOutbox(db: Kysely<Database>, tenant: TenantDb, dialect: Dialect): WebhookOutbox {
+  const insertDeliveries = bulkInserter(db, tenant, dialect, 'webhook_deliveries', DELIVERY_COLUMNS, EVENTS_PER_INSERT);
   const enabledEndpoints = async (scope: Parameters<TenantDb>[0]) => {
     const endpoints = await tenant(scope)
       .selectFrom('webhook_endpoints')
@@ -139,9 +161,7 @@ export function webhookOutbox(tenant: TenantDb): WebhookOutbox {
       const endpoints = await enabledEndpoints(scope);
       if (endpoints.length === 0 || events.length === 0) return 0;
       const rows = events.flatMap((event) => deliveries(endpoints, event));
-      for (let i = 0; i < rows.length; i += EVENTS_PER_INSERT) {
-        await tenant(scope).insertInto('webhook_deliveries', rows.slice(i, i + EVENTS_PER_INSERT)).execute();
-      }
+      await insertDeliveries(scope, rows.map((row) => DELIVERY_COLUMNS.map((column) => row[column])));
       return rows.length;
     },
   };
