@@ -18,7 +18,8 @@ function duration(seconds: number): string {
 
 /**
  * What a person watching sees: on a terminal a live bar (cli-progress) with done/total, rate,
- * ETA and errors; otherwise (a pipe, a log file, CI) one plain line every `intervalSeconds`.
+ * ETA and errors; otherwise (a pipe, a log file, CI) plain lines: one at the start, one every
+ * `intervalSeconds`, one at the end.
  * Both go to `stream` (standard error, so standard output stays the command's data).
  */
 export function progress(options: {
@@ -72,6 +73,8 @@ export function progress(options: {
       `${options.label}: ${done}/${total}${options.approximate ? '~' : ''} ${options.unit}${share}, ${rate().toFixed(0)} ${options.unit}/s, ETA ${duration(eta())}, ${errors} errors\n`,
     );
   };
+  // A line at the start, every interval, and a last one at the end.
+  line();
   const timer = setInterval(line, options.intervalSeconds * 1000);
   timer.unref();
   return {
@@ -84,6 +87,7 @@ export function progress(options: {
     },
     stop() {
       clearInterval(timer);
+      line();
     },
   };
 }
