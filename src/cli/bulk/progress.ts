@@ -35,7 +35,8 @@ export function progress(options: {
   let done = 0;
   let errors = 0;
   const rate = () => done / Math.max((Date.now() - started) / 1000, 0.001);
-  const eta = () => (total > done && rate() > 0 ? (total - done) / rate() : 0);
+  // Unknown until something is done; nothing left once everything is.
+  const eta = () => (done >= total ? 0 : done === 0 ? Number.NaN : (total - done) / rate());
 
   if (options.stream.isTTY) {
     const bar = new cliProgress.SingleBar(

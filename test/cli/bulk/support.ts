@@ -38,7 +38,11 @@ export async function bulkContext(kind: StoreKind): Promise<BulkContext> {
       return path;
     },
     run(args, options = {}) {
-      const scoped = args.includes('--account') ? args : [...args, '--account', options.account ?? t.account.id, '--mode', options.mode ?? 'test'];
+      const scoped = [
+        ...args,
+        ...(args.includes('--account') ? [] : ['--account', options.account ?? t.account.id]),
+        ...(args.includes('--mode') ? [] : ['--mode', options.mode ?? 'test']),
+      ];
       return runCli(scoped, env, options.timeoutMs ?? 30_000);
     },
   };
