@@ -324,11 +324,7 @@ export function customerImporter(deps: { store: Pick<Store, 'write'>; writes: Cu
       else plans.push({ row, kind: batchable(value) ? 'batched' : 'create', value });
     }
 
-    const batched = plans.filter((p): p is Extract<Planned, { kind: 'batched' }> => p.kind === 'batched');
-    const { created, retry } = await writeBatched(repos, writer, batched, account?.unique_emails ?? false, fail);
-    outcome.created += created;
-    const oneByOne = [...plans.filter((p) => p.kind !== 'batched'), ...retry].sort((a, b) => a.row - b.row);
-    for (const planned of oneByOne) {
+    const oneByOne = async (planned: Planned) => {
       let plan = planned;
       if (plan.kind === 'create' && plan.repeated) {
         const { id, input } = plan.value;
@@ -338,11 +334,11 @@ export function customerImporter(deps: { store: Pick<Store, 'write'>; writes: Cu
         if (target && !target.deleted) {
           if (options.onConflict === 'skip') {
             outcome.skipped++;
-            continue;
+            return;
           }
           if (options.onConflict === 'fail') {
             fail(plan.row, resourceAlreadyExists(`The customer ${target.id} is also in an earlier row of the file.`, id !== undefined ? 'id' : 'external_id'));
-            continue;
+            return;
           }
           plan = { row: plan.row, kind: 'update', value: plan.value, target };
         }
@@ -353,7 +349,25 @@ export function customerImporter(deps: { store: Pick<Store, 'write'>; writes: Cu
         if (error instanceof ApiError) fail(plan.row, error);
         else throw error;
       }
+    };
+    // In file order, so customers created in the same second list in the file's order: runs of
+    // plain creates together, every other row on its own.
+    let run: Array<Extract<Planned, { kind: 'batched' }>> = [];
+    const flush = async () => {
+      if (run.length === 0) return;
+      const { created, retry } = await writeBatched(repos, writer, run, account?.unique_emails ?? false, fail);
+      run = [];
+      outcome.created += created;
+      for (const plan of retry) await oneByOne(plan);
+    };
+    for (const plan of plans) {
+      if (plan.kind === 'batched') run.push(plan);
+      else {
+        await flush();
+        await oneByOne(plan);
+      }
     }
+    await flush();
     outcome.errors.sort((a, b) => a.row - b.row);
     if (options.dryRun) throw new DryRunRollback(outcome);
     await repos.importJournal.insert(writer, {
