@@ -370,10 +370,14 @@ export function customerImporter(deps: { store: Pick<Store, 'write'>; writes: Cu
     await flush();
     outcome.errors.sort((a, b) => a.row - b.row);
     if (options.dryRun) throw new DryRunRollback(outcome);
+    // The rows this run wrote (a concurrent run of the same file may have committed some first).
+    const first = rows[0];
+    const last = rows[rows.length - 1];
+    if (!first || !last) return outcome;
     await repos.importJournal.insert(writer, {
       digest: batch.digest,
-      first_row: batch.first,
-      last_row: batch.last,
+      first_row: outcome.alreadyDone > 0 ? first.row : batch.first,
+      last_row: outcome.alreadyDone > 0 ? last.row : batch.last,
       created: nowSeconds(),
       created_count: outcome.created,
       updated_count: outcome.updated,
