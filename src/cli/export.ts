@@ -117,6 +117,8 @@ export async function runExport(config: Config, command: ExportCommand): Promise
     if (!account) throw new UsageError(`no account ${command.account} (clientele accounts list shows them)`);
     const scope = { accountId: account.id, livemode: command.mode === 'live' };
     const sink = command.out ? createWriteStream(command.out) : process.stdout;
+    // A reader that goes away (`| head`) ends the export quietly, as other commands do.
+    if (!command.out) process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? 0 : 1));
     const write = (text: string) =>
       sink.write(text) ? Promise.resolve() : new Promise<void>((resolve) => sink.once('drain', () => resolve()));
     const csv = command.format === 'csv' ? stringify({ cast: { number: (n) => String(n) } }) : null;

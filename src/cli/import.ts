@@ -101,7 +101,7 @@ export async function runImport(config: Config, command: ImportCommand): Promise
 
     const records =
       format === 'ndjson'
-        ? ndjsonRecords(file.path)
+        ? ndjsonRecords(file.path, config.bodyLimitBytes)
         : csvRecords(file.path, format, {
             externalIdFromStripeId: command.externalIdFromStripeId,
             onHeader: (ignored) => {

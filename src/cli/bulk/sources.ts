@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { finished } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { parseJsonBody } from '../../http/wire/body-parsers.js';
-import { ApiError } from '../../domain/errors.js';
+import { ApiError, bodyTooLarge } from '../../domain/errors.js';
 import { looksLikeStripeExport, stripeMapping } from './stripe-csv.js';
 
 export type ImportFormat = 'ndjson' | 'csv' | 'stripe-csv';
@@ -88,14 +88,22 @@ export function inferFormat(path: string, displayName: string): ImportFormat {
   return looksLikeStripeExport(header) ? 'stripe-csv' : 'csv';
 }
 
-/** NDJSON: one JSON object per line, row = line number; blank lines are skipped. */
-export async function* ndjsonRecords(path: string): AsyncGenerator<SourceRecord> {
+/**
+ * NDJSON: one JSON object per line, row = line number; blank lines are skipped. A line longer
+ * than the API's body limit fails as a body that large would.
+ */
+export async function* ndjsonRecords(path: string, maxLineBytes: number): AsyncGenerator<SourceRecord> {
   const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   let row = 0;
   for await (const raw of lines) {
     row++;
     const line = row === 1 ? raw.replace(/^\uFEFF/, '') : raw;
     if (line.trim() === '') continue;
+    // Characters count at most 3 bytes each here (a UTF-16 pair is one 4-byte character).
+    if (line.length > maxLineBytes || (line.length * 3 > maxLineBytes && Buffer.byteLength(line) > maxLineBytes)) {
+      yield { row, error: bodyTooLarge() };
+      continue;
+    }
     try {
       // The API's JSON body parser: the same limits and the same error for a line that is not JSON.
       yield { row, fields: parseJsonBody(line), coerce: false };
