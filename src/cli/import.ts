@@ -70,10 +70,13 @@ export async function runImport(config: Config, command: ImportCommand): Promise
   const note = (line: string) => process.stderr.write(`${line}\n`);
   // A long run allocates steadily: keep the heap near what it needs (as the server does).
   boundHeapGrowth();
-  const store = await openStore(config);
-  let report: ErrorReport | null = null;
   const file = await openImportFile(command.file).catch((error: unknown) => {
     throw new UsageError(`cannot read ${command.file}: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  let report: ErrorReport | null = null;
+  const store = await openStore(config).catch((error: unknown) => {
+    file.cleanup();
+    throw error;
   });
   try {
     await store.migrate();
