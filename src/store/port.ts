@@ -328,6 +328,11 @@ export interface Store {
   /** One short write transaction; rolled back if fn throws. No network I/O inside. */
   write<T>(fn: (repos: WriteRepositories) => Promise<T>): Promise<T>;
   /**
+   * One large write transaction of its own, outside any unit of work (a bulk import's batch):
+   * rolled back whole if fn throws; fn uses `savepoint` for what may fail alone.
+   */
+  writeBatch<T>(fn: (repos: WriteRepositories) => Promise<T>): Promise<T>;
+  /**
    * Runs `fn` as one unit of work (a request): it may commit at most one write transaction —
    * a second one throws SecondWriteError — and `beforeCommit` runs inside that transaction,
    * after fn's own statements, just before COMMIT. `wrote` tells whether one committed.

@@ -28,6 +28,13 @@ export interface ImportOptions {
   dryRun: boolean;
 }
 
+/** Rolls a batch back so that it runs again with every row on its own (in its own savepoint). */
+class RowByRow extends Error {
+  constructor() {
+    super('row by row');
+  }
+}
+
 /** Thrown to roll a dry run's batch back once it has been checked against the database. */
 class DryRunRollback extends Error {
   constructor(readonly outcome: BatchOutcome) {
@@ -70,7 +77,7 @@ type Planned =
  * methods) are checked together and written with multi-row statements; everything else goes
  * row by row through the same functions as the API.
  */
-export function customerImporter(deps: { store: Pick<Store, 'write'>; writes: CustomerWrites; now?: () => Date }) {
+export function customerImporter(deps: { store: Pick<Store, 'writeBatch'>; writes: CustomerWrites; now?: () => Date }) {
   const { store, writes } = deps;
   const now = deps.now ?? (() => new Date());
 
@@ -196,9 +203,9 @@ export function customerImporter(deps: { store: Pick<Store, 'write'>; writes: Cu
 
   /**
    * The plain creates of a batch, checked together (external ids and ids were looked up by the
-   * caller; emails here) and written with multi-row statements. Rows whose own rules refuse them
-   * are failed without touching the database. Returns the rows to retry one by one when the
-   * multi-row insert itself was refused (an invoice prefix collision).
+   * caller; emails here) and written with multi-row statements, without a savepoint (it would
+   * make SQLite hold a copy of every page the batch changes). Rows whose own rules refuse them
+   * fail without touching the database. Returns how many were created.
    */
   async function writeBatched(
     repos: WriteRepositories,
@@ -206,7 +213,7 @@ export function customerImporter(deps: { store: Pick<Store, 'write'>; writes: Cu
     plans: Array<Extract<Planned, { kind: 'batched' }>>,
     uniqueEmails: boolean,
     fail: (row: number, error: ApiError) => void,
-  ): Promise<{ created: number; retry: Planned[] }> {
+  ): Promise<number> {
     const at = nowSeconds();
     const built: Array<{ plan: (typeof plans)[number]; customer: CustomerRecord }> = [];
     for (const plan of plans) {
@@ -241,25 +248,25 @@ export function customerImporter(deps: { store: Pick<Store, 'write'>; writes: Cu
         ready.push(b);
       }
     }
-    if (ready.length === 0) return { created: 0, retry: [] };
+    if (ready.length === 0) return 0;
+    const customers = ready.map((b) => b.customer);
     try {
-      await repos.savepoint(async () => {
-        const customers = ready.map((b) => b.customer);
-        await repos.customers.insertMany(writer, customers);
-        await recordEvents(
-          repos,
-          writer,
-          customers.map((c) => ({ type: 'customer.created' as const, object: toApiCustomer(c), options: { customerId: c.id } })),
-        );
-      });
-      return { created: ready.length, retry: [] };
+      await repos.customers.insertMany(writer, customers);
     } catch (error) {
-      if (!(error instanceof UniqueViolation)) throw error;
-      return { created: 0, retry: ready.map((b) => ({ ...b.plan, kind: 'create' as const })) };
+      // A constraint the checks could not see (an invoice prefix collision, an id taken in the
+      // other mode): the batch is rolled back and run again row by row.
+      if (error instanceof UniqueViolation) throw new RowByRow();
+      throw error;
     }
+    await recordEvents(
+      repos,
+      writer,
+      customers.map((c) => ({ type: 'customer.created' as const, object: toApiCustomer(c), options: { customerId: c.id } })),
+    );
+    return ready.length;
   }
 
-  async function runBatch(repos: WriteRepositories, writer: Writer, batch: ImportBatch, options: ImportOptions): Promise<BatchOutcome> {
+  async function runBatch(repos: WriteRepositories, writer: Writer, batch: ImportBatch, options: ImportOptions, rowByRow: boolean): Promise<BatchOutcome> {
     const outcome: BatchOutcome = { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, alreadyDone: 0, errors: [] };
     const fail = (row: number, error: ApiError) => {
       outcome.failed++;
@@ -355,13 +362,11 @@ export function customerImporter(deps: { store: Pick<Store, 'write'>; writes: Cu
     let run: Array<Extract<Planned, { kind: 'batched' }>> = [];
     const flush = async () => {
       if (run.length === 0) return;
-      const { created, retry } = await writeBatched(repos, writer, run, account?.unique_emails ?? false, fail);
+      outcome.created += await writeBatched(repos, writer, run, account?.unique_emails ?? false, fail);
       run = [];
-      outcome.created += created;
-      for (const plan of retry) await oneByOne(plan);
     };
     for (const plan of plans) {
-      if (plan.kind === 'batched') run.push(plan);
+      if (plan.kind === 'batched' && !rowByRow) run.push(plan);
       else {
         await flush();
         await oneByOne(plan);
@@ -391,8 +396,12 @@ export function customerImporter(deps: { store: Pick<Store, 'write'>; writes: Cu
   return {
     /** One batch in one write transaction; a dry run is checked the same way, then rolled back. */
     async importBatch(writer: Writer, batch: ImportBatch, options: ImportOptions): Promise<BatchOutcome> {
+      const attempt = (rowByRow: boolean) => store.writeBatch((repos) => runBatch(repos, writer, batch, options, rowByRow));
       try {
-        return await store.write((repos) => runBatch(repos, writer, batch, options));
+        return await attempt(false).catch((error: unknown) => {
+          if (error instanceof RowByRow) return attempt(true);
+          throw error;
+        });
       } catch (error) {
         if (error instanceof DryRunRollback) return error.outcome;
         throw error;

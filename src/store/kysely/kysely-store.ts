@@ -162,6 +162,13 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, options: Kys
           throw translate(error);
         }
       }),
+    async writeBatch(fn) {
+      try {
+        return await (dialect === 'sqlite' ? writeSqlite(fn, null, true) : writePostgres(fn, null));
+      } catch (error) {
+        throw translate(error);
+      }
+    },
     unitOfWork: runUnitOfWork,
     migrate,
     async ping() {
