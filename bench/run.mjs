@@ -17,6 +17,7 @@ import { makeRequest, runLoad, wrkAvailable } from './lib/load.mjs';
 import { CLI, cpuSeconds, diskBytesWritten, ROOT, runNode, sampleRss, setInterruptHandler, startBareFastify, startClientele, startPlainSqlite, stop } from './lib/processes.mjs';
 import { formatProfile, summariseProfile } from './lib/profile.mjs';
 import { evaluateReferences, evaluateTargets, formatTable } from './lib/report.mjs';
+import { bulkTargets, formatBulk, runBulkBench } from './bulk.mjs';
 
 const USAGE = `usage: npm run bench -- [options]
   --size N          customers to seed (default 100000; the issue's sizes: 10000, 100000, 1000000)
@@ -39,7 +40,8 @@ const USAGE = `usage: npm run bench -- [options]
   --tool T          wrk or autocannon (default: wrk when installed)
   --cpu-prof        write a V8 CPU profile of the server per scenario beside the JSON, and summarise it
   --keep            keep the run's data directory
-  --seed N          dataset seed (default ${DEFAULT_SEED})`;
+  --seed N          dataset seed (default ${DEFAULT_SEED})
+  --import-rows N   rows of the import scenario's NDJSON file (default: --size)`;
 
 const { values: opts } = parseArgs({
   options: {
@@ -59,6 +61,7 @@ const { values: opts } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     seed: { type: 'string' },
+    'import-rows': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -140,6 +143,8 @@ const SCENARIOS = [
   { name: 'create', label: `create (${opts.postgres ? 'synchronous_commit=on' : 'durable: WAL synced'})`, server: 'durable', mode: 'create' },
   { name: 'create_sync_off', label: `create (${opts.postgres ? 'synchronous_commit=off' : 'synchronous=OFF'})`, server: 'sync-off', mode: 'create' },
   { name: 'create_charge', label: 'create a charge (with its stats)', server: 'durable', mode: 'create-charge' },
+  // Not a load scenario: clientele import and export as child processes (bulk.mjs).
+  { name: 'import', label: 'bulk import and export', server: 'bulk' },
 ];
 /** Reads before writes, durable before the ceilings that need a recorded response or another setting. */
 const RUN_ORDER = [
@@ -156,7 +161,8 @@ if (only) {
     process.exit(2);
   }
 }
-const selected = SCENARIOS.filter((s) => !only || only.has(s.name));
+// The import scenario runs only when asked for (--only import): it writes a second dataset.
+const selected = SCENARIOS.filter((s) => (only ? only.has(s.name) : s.server !== 'bulk'));
 
 function ensureBuilt() {
   if (existsSync(CLI)) return;
@@ -466,7 +472,9 @@ async function main() {
     };
     cleanups.unshift(releaseServer);
     const runs = {};
-    const rounds = Array.from({ length: repeat }, (_, round) => RUN_ORDER.filter((s) => selected.includes(s)).map((spec) => ({ spec, round })));
+    const rounds = Array.from({ length: repeat }, (_, round) =>
+      RUN_ORDER.filter((s) => selected.includes(s) && s.server !== 'bulk').map((spec) => ({ spec, round })),
+    );
     for (const [n, { spec, round }] of rounds.flat().entries()) {
       // Profiles are written in the first round only (one file per scenario).
       const profiling = opts['cpu-prof'] && round === 0 && spec.server !== 'bare' && spec.server !== 'plain';
@@ -523,6 +531,11 @@ async function main() {
         await stop(server.child);
       }
     }
+    if (selected.some((s) => s.server === 'bulk')) {
+      const rows = opts['import-rows'] === undefined ? size : positiveNumber('import-rows', opts['import-rows'], true);
+      result.bulk = await runBulkBench({ databaseUrl, workDir, rows, seed, size, tool, auth, ids, idsFile, postgres: Boolean(postgres), log });
+      log(formatBulk(result.bulk));
+    }
   } finally {
     await cleanUp();
   }
@@ -530,7 +543,10 @@ async function main() {
   for (const m of Object.values(result.scenarios)) {
     for (const key of ['rps', 'p50_ms', 'p99_ms', 'mean_ms', 'max_ms', 'seconds']) m[key] = Number(m[key].toFixed(3));
   }
-  result.targets = evaluateTargets({ scenarios: result.scenarios, ceilings: result.ceilings, connections, size, descendants: TREE.descendants, paired: result.paired });
+  result.targets = [
+    ...evaluateTargets({ scenarios: result.scenarios, ceilings: result.ceilings, connections, size, descendants: TREE.descendants, paired: result.paired }),
+    ...bulkTargets(result.bulk),
+  ];
   result.references = evaluateReferences({ scenarios: result.scenarios });
   result.finished_at = new Date().toISOString();
   result.machine.loadavg_at_end = loadavg().map((n) => Number(n.toFixed(2)));
@@ -540,6 +556,7 @@ async function main() {
   const labels = Object.fromEntries(SCENARIOS.map((s) => [s.name, s.label]));
   console.log(`\nClientele bench — ${store}, ${size.toLocaleString('en')} customers, ${connections} connections, ${duration} s per scenario${repeat > 1 ? `, median of ${repeat} runs` : ''}, ${tool}\n`);
   console.log(formatTable({ order: SCENARIOS.map((s) => s.name), labels, scenarios: result.scenarios, ceilings: result.ceilings, targets: result.targets, references: result.references }));
+  if (result.bulk) console.log(`\n${formatBulk(result.bulk)}`);
   for (const [name, summary] of Object.entries(result.profiles ?? {})) console.log('\n' + formatProfile(name, summary));
   console.log(`\nJSON: ${out}`);
   const broken = Object.entries(result.scenarios).filter(([, m]) => m.non2xx > 0);

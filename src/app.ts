@@ -25,6 +25,7 @@ import { openapiOptions } from './http/openapi.js';
 import { responder } from './http/respond.js';
 import { ErrorEnvelope } from './http/wire/schema-kit.js';
 import { sharedSerializers } from './http/wire/serializers.js';
+import { AJV_OPTIONS } from './http/wire/param-check.js';
 import './http/types.js';
 
 export interface AppDeps {
@@ -109,16 +110,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clientErrorHandler: listener ? () => undefined : clientErrorAnswer(renderError),
     routerOptions: { querystringParser: parseQueryString, maxParamLength: 500 },
     schemaController: { compilersFactory: { buildSerializer: sharedSerializers() } },
-    ajv: {
-      customOptions: {
-        coerceTypes: false,
-        removeAdditional: false,
-        useDefaults: false,
-        allErrors: false,
-        verbose: true,
-        strict: false,
-      },
-    },
+    // The same settings as an imported row's check (src/http/wire/param-check.ts).
+    ajv: { customOptions: { ...AJV_OPTIONS } },
   });
 
   if (listener) app.addHook('onReady', async () => handle && listener.attach(handle));

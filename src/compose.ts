@@ -1,7 +1,10 @@
 import type { Config } from './config.js';
 import { accountService } from './domain/accounts/account-service.js';
+import { customerExporter } from './domain/bulk/customer-export.js';
+import { customerImporter } from './domain/bulk/customer-import.js';
 import { chargeService } from './domain/charges/charge-service.js';
 import { customerService } from './domain/customers/customer-service.js';
+import { customerWrites } from './domain/customers/customer-writes.js';
 import { eventService } from './domain/events/event-service.js';
 import { idempotencyService } from './domain/idempotency/idempotency-service.js';
 import { integrationService } from './domain/integrations/integration-service.js';
@@ -43,3 +46,12 @@ export function createServices(
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/** What `clientele import` and `clientele export` use (SPEC B-1, B-2): the API's write rules over the same store. */
+export function createBulkServices(store: Store, config: Pick<Config, 'maxHierarchyDepth'>) {
+  const writes = customerWrites({ paymentMethods: paymentMethodService({ store }), maxHierarchyDepth: config.maxHierarchyDepth });
+  return {
+    importer: customerImporter({ store, writes }),
+    exporter: customerExporter({ store }),
+  };
+}

@@ -4,6 +4,8 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { AccountError, accountService, MAX_KEY_RATE_LIMIT, type AccountService } from '../domain/accounts/account-service.js';
 import { parseDuration, type Mode } from '../domain/accounts/api-keys.js';
 import type { ApiKeyRecord, Store } from '../store/port.js';
+import { BULK_COMMANDS, BULK_USAGE, runBulkCommand } from './bulk-commands.js';
+import { UsageError } from './usage-error.js';
 
 /*
  * The database drivers and the HTTP server load only when a command needs them: every
@@ -29,11 +31,10 @@ Commands:
   keys roll   --account A --key KEY_ID [--expires-in 24h] [--json]
   backup  --to FILE                                    copy a running SQLite database (online, consistent)
   restore FILE [--force]                               put a backup back (server stopped; --force: even if one runs)
+${BULK_USAGE}
 
 Options may come before or after the sub-command; an option a command does not take is an error.
 Every command reads DATABASE_URL (default sqlite:./data/clientele.db); --database overrides it.`;
-
-class UsageError extends Error {}
 
 function fail(message: string): never {
   throw new UsageError(message);
@@ -117,6 +118,7 @@ const COMMANDS: Record<string, { options: OptionSpec; positionals: number }> = {
   'keys roll': { options: { account: STRING, key: STRING, 'expires-in': STRING, json: FLAG }, positionals: 1 },
   backup: { options: { to: STRING }, positionals: 0 },
   restore: { options: { force: FLAG }, positionals: 1 },
+  ...BULK_COMMANDS,
 };
 
 const GROUPS: Record<string, string[]> = {
@@ -328,6 +330,11 @@ async function main(argv: string[]): Promise<void> {
     if (!from) fail('restore needs the backup file: clientele restore FILE');
     const done = await restoreSqlite(from, config.database.path, { force: Boolean(values.force) });
     out(`Restored ${from} to ${config.database.path} (integrity ok, migrations up to ${done.latestMigration}). Start the server.`);
+    return;
+  }
+
+  if (command in BULK_COMMANDS) {
+    process.exitCode = await runBulkCommand(command, values, positionals);
     return;
   }
 

@@ -46,6 +46,7 @@ export const ERROR_CATALOGUE = {
   customer_max_tax_ids: { statuses: [400], type: INVALID, stripe: false },
   payment_method_already_attached: { statuses: [400], type: INVALID, stripe: false },
   payment_method_unexpected_state: { statuses: [400], type: INVALID, stripe: true },
+  card_number_not_accepted: { statuses: [400], type: INVALID, stripe: false },
   search_query_invalid: { statuses: [400], type: INVALID, stripe: false },
   search_page_invalid: { statuses: [400], type: INVALID, stripe: false },
   // Charges, refunds, invoices
@@ -273,6 +274,15 @@ export function paymentMethodAlreadyAttached(id: string, param: string): ApiErro
 
 export function paymentMethodUnexpectedState(message: string, param: string): ApiError {
   return build('payment_method_unexpected_state', message, { param });
+}
+
+/** A bulk import row carries a card number (or something that looks like one): never stored, never echoed. */
+export function cardNumberNotAccepted(param: string): ApiError {
+  return build(
+    'card_number_not_accepted',
+    "Card numbers are not accepted here: import the processor's reference (provider[name], provider[reference]) with the card's display details (brand, last4, exp_month, exp_year) instead. The number was not stored.",
+    { param },
+  );
 }
 
 export function searchQueryInvalid(message: string): ApiError {

@@ -154,6 +154,34 @@ export interface CustomersRepository {
   countChildren(scope: Scope, ids: string[]): Promise<Map<string, number>>;
   /** Up to page.limit + 1 live customers matching the query, newest first (SPEC Q-1, Q-2). */
   search(scope: Scope, query: CustomerSearchQuery, page: SearchPage): Promise<SearchHit[]>;
+  /** Inserts many new customers (and their metadata index rows) with multi-row statements. */
+  insertMany(scope: Scope, customers: readonly CustomerRecord[]): Promise<void>;
+  /** Live customers holding any of these external ids, keyed by external id. */
+  findByExternalIds(scope: Scope, externalIds: readonly string[]): Promise<Map<string, CustomerRecord>>;
+  /** Live customers holding any of these case-folded emails: email_key → customer id. */
+  findIdsByEmailKeys(scope: Scope, emailKeys: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * Up to `limit` customers after `after`, oldest first by (created, seq): live ones, or with
+   * `deleted` the tombstones. For a full export (SPEC B-2) inside one snapshot.
+   */
+  exportPage(scope: Scope, page: ExportPageQuery): Promise<ExportedCustomer[]>;
+  /** What a CSV export's header needs: every metadata key in use, the longest locale and custom-field lists. */
+  exportShape(scope: Scope): Promise<{ metadataKeys: string[]; maxLocales: number; maxCustomFields: number }>;
+  /** How many live customers (or, with `deleted`, tombstones) the scope has. */
+  countForExport(scope: Scope, deleted: boolean): Promise<number>;
+}
+
+export interface ExportPageQuery {
+  after: Cursor | null;
+  limit: number;
+  deleted: boolean;
+}
+
+export interface ExportedCustomer {
+  customer: CustomerRecord;
+  /** The stored API representation (null on rows older than it). */
+  body: string | null;
+  position: Cursor;
 }
 
 export interface IdempotencyRecord {
@@ -199,6 +227,8 @@ export interface PaymentMethodsRepository {
   list(scope: Scope, filters: PaymentMethodFilters, page: PageQuery): Promise<PaymentMethodRecord[]>;
   /** Every method attached to a customer, newest first. */
   allOf(scope: Scope, customerId: string): Promise<PaymentMethodRecord[]>;
+  /** Every method attached to any of these customers, newest first. */
+  listForCustomers(scope: Scope, customerIds: readonly string[]): Promise<PaymentMethodRecord[]>;
 }
 
 /** `customerId` undefined: any customer's, in the scope. */
@@ -324,6 +354,27 @@ export interface WebhookOutbox {
   enqueue(scope: Scope, events: readonly EventRecord[]): Promise<number>;
 }
 
+/** A committed batch of a bulk import (SPEC B-1): rows first_row … last_row of the file. */
+export interface ImportBatchRecord {
+  digest: string;
+  first_row: number;
+  last_row: number;
+  created: number;
+  created_count: number;
+  updated_count: number;
+  unchanged_count: number;
+  skipped_count: number;
+  failed_count: number;
+}
+
+export interface ImportJournalRepository {
+  /** Committed batches of this file that cover any row in first … last. */
+  overlapping(scope: Scope, digest: string, first: number, last: number): Promise<ImportBatchRecord[]>;
+  /** Every committed batch of this file, in row order. */
+  allOf(scope: Scope, digest: string): Promise<ImportBatchRecord[]>;
+  insert(scope: Scope, batch: ImportBatchRecord): Promise<void>;
+}
+
 export interface WebhookEndpointsRepository {
   insert(scope: Scope, endpoint: WebhookEndpointRecord): Promise<void>;
   findById(scope: Scope, id: string, options?: { forUpdate?: boolean }): Promise<WebhookEndpointRecord | undefined>;
@@ -373,6 +424,7 @@ export interface Repositories {
   refunds: RefundsRepository;
   invoices: InvoicesRepository;
   stats: StatsRepository;
+  importJournal: ImportJournalRepository;
 }
 
 export interface WriteRepositories extends Repositories {
@@ -381,6 +433,13 @@ export interface WriteRepositories extends Repositories {
    * lock run side by side and exclude an exclusive holder (and the reverse).
    */
   lock(key: string, mode?: 'exclusive' | 'shared'): Promise<void>;
+  /** Exclusive `lock` for many keys at once, taken in a fixed order (so two such callers never deadlock). */
+  lockMany(keys: readonly string[]): Promise<void>;
+  /**
+   * Runs fn in a SAVEPOINT of the open transaction: if it throws, what it wrote is rolled back
+   * alone and the error rethrown; the transaction goes on.
+   */
+  savepoint<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 /** One token bucket: a key's general or search budget. */
@@ -436,11 +495,22 @@ export interface Store {
   /** One short write transaction; rolled back if fn throws. No network I/O inside. */
   write<T>(fn: (repos: WriteRepositories) => Promise<T>): Promise<T>;
   /**
+   * One large write transaction of its own, outside any unit of work (a bulk import's batch):
+   * rolled back whole if fn throws; fn uses `savepoint` for what may fail alone.
+   */
+  writeBatch<T>(fn: (repos: WriteRepositories) => Promise<T>): Promise<T>;
+  /**
    * Runs `fn` as one unit of work (a request): it may commit at most one write transaction —
    * a second one throws SecondWriteError — and `beforeCommit` runs inside that transaction,
    * after fn's own statements, just before COMMIT. `wrote` tells whether one committed.
    */
   unitOfWork<T>(beforeCommit: BeforeCommit | null, fn: () => Promise<T>): Promise<{ value: T; wrote: boolean }>;
+  /**
+   * Runs fn over one consistent snapshot: every read it makes sees the database as of one
+   * moment, whatever commits meanwhile (SQLite: one read transaction on the read connection;
+   * PostgreSQL: a REPEATABLE READ, READ ONLY transaction). For long reads (an export).
+   */
+  snapshot<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
   migrate(): Promise<string[]>;
   ping(): Promise<void>;
   close(): Promise<void>;

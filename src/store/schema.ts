@@ -306,6 +306,21 @@ export interface CustomerStatsTable {
   tree_open_invoice_amount: number;
 }
 
+/** One committed batch of a bulk import (SPEC B-1): the rows it covers and what became of them. */
+export interface ImportJournalTable {
+  account_id: string;
+  livemode: number;
+  digest: string;
+  first_row: number;
+  last_row: number;
+  created: number;
+  created_count: number;
+  updated_count: number;
+  unchanged_count: number;
+  skipped_count: number;
+  failed_count: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -326,4 +341,5 @@ export interface Database {
   invoices: InvoicesTable;
   invoice_paths: TreePathsTable;
   customer_stats: CustomerStatsTable;
+  import_journal: ImportJournalTable;
 }

@@ -62,7 +62,11 @@ export function toApiCustomer(c: CustomerRecord, at: number = nowSeconds()) {
       custom_fields: c.invoice_settings.custom_fields,
       default_payment_method: c.invoice_settings.default_payment_method,
       footer: c.invoice_settings.footer,
-      rendering_options: c.invoice_settings.rendering_options,
+      // Field by field: PostgreSQL's jsonb hands the stored object back with its keys reordered.
+      rendering_options: c.invoice_settings.rendering_options && {
+        amount_tax_display: c.invoice_settings.rendering_options.amount_tax_display,
+        template: c.invoice_settings.rendering_options.template,
+      },
     },
     livemode: c.livemode,
     metadata: c.metadata,

@@ -1,34 +1,24 @@
-import { newId, nowSeconds, randomBase62 } from '../../lib/ids.js';
+import { nowSeconds } from '../../lib/ids.js';
 import { UniqueViolation, type CustomerFilters, type Repositories, type Store, type WriteRepositories } from '../../store/port.js';
 import { pageThrough, type Page, type PageRequest } from '../paging.js';
 import type { AuthContext } from '../accounts/account-service.js';
-import { invoicePrefixTaken, preconditionFailed, resourceAlreadyExists, resourceMissing, type ApiError } from '../errors.js';
+import { preconditionFailed, resourceMissing, type ApiError } from '../errors.js';
 import { checkIfMatch, etagFor, type IfMatch } from '../preconditions.js';
 import type { CustomerRecord } from './customer.js';
 import type { Scope } from '../scope.js';
 import type { CustomerCreateInput, CustomerInput } from './customer-input.js';
 import type { PaymentMethodService } from '../payment-methods/payment-method-service.js';
-import { createTaxIdIn } from '../tax-ids/tax-id-service.js';
 import { addsByIdOnly, appendToStored, type ApiObject, type ExpandContext } from '../expansion/expansion.js';
 import { planFor, present } from '../expansion/expansion-table.js';
 import { toApiEvent } from '../events/event-service.js';
 import { OWNED_RESOURCES } from '../owned-resources.js';
 import { parseEtagList } from '../preconditions.js';
-import { applyCustomerInput } from './customer-rules.js';
+import { ancestorsOf, customerWrites, externalIdLock, moveInTree, translateConflict } from './customer-writes.js';
 import { customerBody, overdueSinceStored, storedBodyAt, toApiCustomer, toApiCustomerOrTombstone } from './customer-mapper.js';
-import { previousAttributes, recordEvent } from '../events/event-writer.js';
+import { recordEvent } from '../events/event-writer.js';
 import { eraseCustomer, eraseRelated } from './erasure.js';
 import { checkQueryWindow, type CustomerQuery } from './customer-query.js';
-import { addIntegrationIn } from '../integrations/integration-service.js';
-import {
-  checkPlacement,
-  hasChildren,
-  hierarchyLock,
-  resolveParent,
-  wantsParentChange,
-  type ParentInput,
-  type SubtreeMove,
-} from './hierarchy.js';
+import { hasChildren, hierarchyLock } from './hierarchy.js';
 
 /** A customer as a request asked to see it: the record (for its ETag) and its API object, expanded as asked. */
 export interface CustomerResult {
@@ -48,63 +38,10 @@ async function shown(ctx: ExpandContext, customer: CustomerRecord, expand: reado
   return { customer, body: body as ApiObject };
 }
 
-/**
- * The customer's ancestors, nearest first (none for a root): whose trees it counts in.
- * Call with the hierarchy lock held.
- */
-async function ancestorsOf(repos: WriteRepositories, scope: Scope, parentId: string | null): Promise<string[]> {
-  return parentId === null ? [] : repos.customers.ancestorIds(scope, parentId);
-}
-
-/**
- * The customer moved in its tree with its subtree: each owned resource moves what it keeps
- * per tree (the stats' roll-ups, the tree paths of charges and invoices), in this transaction.
- */
-async function moveInTree(repos: WriteRepositories, scope: Scope, move: SubtreeMove): Promise<void> {
-  for (const resource of OWNED_RESOURCES) await resource.onReparent?.(repos, scope, move);
-}
-
 function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
   const tags = parseEtagList(header);
   return tags === '*' || (tags?.includes(etag) ?? false);
-}
-
-function blankCustomer(auth: AuthContext, now: number): CustomerRecord {
-  return {
-    id: newId('cus'),
-    livemode: auth.livemode,
-    created: now,
-    updated: now,
-    deleted: false,
-    version: 1,
-    external_id: null,
-    email: null,
-    email_key: null,
-    name: null,
-    business_name: null,
-    individual_name: null,
-    first_name: null,
-    last_name: null,
-    phone: null,
-    phone_e164: null,
-    description: null,
-    notes: null,
-    address: null,
-    shipping: null,
-    balance: 0,
-    currency: null,
-    invoice_prefix: randomBase62(8).toUpperCase(),
-    invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
-    next_invoice_sequence: 1,
-    preferred_locales: [],
-    tax_exempt: 'none',
-    metadata: {},
-    parent_id: null,
-    delinquent_after: null,
-    created_by: auth.keyId,
-    updated_by: auth.keyId,
-  };
 }
 
 export interface CustomerListRequest extends PageRequest {
@@ -121,59 +58,10 @@ export interface CustomerServiceDeps {
 export function customerService(deps: CustomerServiceDeps) {
   const { store } = deps;
 
-  /** Rules that need the database: uniqueness of external_id and (optionally) email. */
-  async function checkUniqueness(repos: WriteRepositories, scope: Scope, before: CustomerRecord | null, after: CustomerRecord) {
-    if (after.external_id !== null && after.external_id !== before?.external_id) {
-      await repos.lock(`external_id:${scope.accountId}:${scope.livemode}:${after.external_id}`);
-      const holder = await repos.customers.findByExternalId(scope, after.external_id);
-      if (holder && holder.id !== after.id) {
-        throw resourceAlreadyExists(
-          `A customer with external_id '${after.external_id}' already exists: ${holder.id}.`,
-          'external_id',
-        );
-      }
-    }
-    if (after.email_key !== null && after.email_key !== before?.email_key) {
-      const account = await repos.accounts.findAccount(scope.accountId);
-      if (account?.unique_emails) {
-        await repos.lock(`email:${scope.accountId}:${scope.livemode}:${after.email_key}`);
-        const holder = await repos.customers.findIdByEmailKey(scope, after.email_key, after.id);
-        if (holder) {
-          throw resourceAlreadyExists(
-            `A customer with email '${after.email}' already exists: ${holder}. This account requires unique emails.`,
-            'email',
-          );
-        }
-      }
-    }
-  }
-
-  /** PM-4: the default must be a method attached to this very customer. */
-  async function checkDefaultPaymentMethod(repos: WriteRepositories, scope: Scope, before: CustomerRecord | null, after: CustomerRecord) {
-    const dpm = after.invoice_settings.default_payment_method;
-    if (dpm === null || dpm === before?.invoice_settings.default_payment_method) return;
-    const method = await repos.paymentMethods.findById(scope, dpm);
-    if (!method || method.customer_id !== after.id) {
-      throw resourceMissing('payment_method', dpm, 'invoice_settings[default_payment_method]', {
-        status: 400,
-        message: `The customer does not have a payment method with the ID ${dpm}. The payment method must be attached to the customer.`,
-      });
-    }
-  }
-
-  function translateConflict(error: unknown, input: CustomerInput): never {
-    if (error instanceof UniqueViolation && error.target === 'invoice_prefix') {
-      throw invoicePrefixTaken(input.invoice_prefix ?? '');
-    }
-    if (error instanceof UniqueViolation && error.target === 'external_id') {
-      throw resourceAlreadyExists(`A customer with external_id '${input.external_id ?? ''}' already exists.`, 'external_id');
-    }
-    // Two writes mapping the same provider id at once (the lock makes this PostgreSQL-only and rare).
-    if (error instanceof UniqueViolation && error.target === 'integration') {
-      throw resourceAlreadyExists('One of the integrations is already mapped to another customer.', 'integrations');
-    }
-    throw error;
-  }
+  const writes = customerWrites(deps);
+  const insertNew = (repos: WriteRepositories, auth: AuthContext, input: CustomerCreateInput) => writes.insertNew(repos, auth, input);
+  const updateLocked = (repos: WriteRepositories, auth: AuthContext, current: CustomerRecord, input: CustomerInput) =>
+    writes.updateLocked(repos, auth, current, input);
 
   /** Records with their API objects, expanded as asked: one batched load per field. */
   async function shownAll(ctx: ExpandContext, records: readonly CustomerRecord[], expand: readonly string[] | undefined): Promise<CustomerResult[]> {
@@ -189,75 +77,6 @@ export function customerService(deps: CustomerServiceDeps) {
       (id) => repos.customers.cursorOf(scope, id),
       (p) => repos.customers.list(scope, request.filters, p),
     );
-  }
-
-  /** Applies parent / parent_external_id under the hierarchy lock (cycle and depth checked). */
-  async function placeInHierarchy(repos: WriteRepositories, scope: Scope, customer: CustomerRecord, input: ParentInput) {
-    if (!wantsParentChange(input)) return customer;
-    await repos.lock(hierarchyLock(scope));
-    const parentId = await resolveParent(repos, scope, input);
-    if (parentId !== null && parentId !== customer.parent_id) {
-      const param = input.parent !== undefined ? 'parent' : 'parent_external_id';
-      await checkPlacement(repos, scope, customer.id, parentId, deps.maxHierarchyDepth, param);
-    }
-    return { ...customer, parent_id: parentId };
-  }
-
-  async function insertNew(repos: WriteRepositories, auth: AuthContext, input: CustomerCreateInput): Promise<CustomerRecord> {
-    const scope = auth;
-    const { payment_method: paymentMethod, tax_id_data: taxIdData, integrations, parent, parent_external_id, ...fields } = input;
-    const customer = await placeInHierarchy(repos, scope, applyCustomerInput(blankCustomer(auth, nowSeconds()), fields), {
-      ...(parent !== undefined && { parent }),
-      ...(parent_external_id !== undefined && { parent_external_id }),
-    });
-    await checkUniqueness(repos, scope, null, customer);
-    await repos.customers.insert(scope, customer);
-    await recordEvent(repos, scope, 'customer.created', toApiCustomer(customer), { customerId: customer.id });
-    if (paymentMethod !== undefined) {
-      await deps.paymentMethods.attachIn(repos, scope, paymentMethod, customer.id, 'payment_method');
-    }
-    for (const [i, data] of (taxIdData ?? []).entries()) {
-      await createTaxIdIn(repos, scope, customer.id, data, `tax_id_data[${i}]`);
-    }
-    await addIntegrations(repos, scope, customer.id, integrations);
-    await checkDefaultPaymentMethod(repos, scope, null, customer);
-    return customer;
-  }
-
-  /** SPEC I-1 through another wire format: mappings sent with the customer's own write. */
-  async function addIntegrations(repos: WriteRepositories, scope: Scope, customerId: string, mappings: CustomerInput['integrations']) {
-    for (const [i, mapping] of (mappings ?? []).entries()) {
-      await addIntegrationIn(repos, scope, customerId, mapping, { param: `integrations[${i}][provider]`, keepOwn: true });
-    }
-  }
-
-  async function updateLocked(
-    repos: WriteRepositories,
-    auth: AuthContext,
-    current: CustomerRecord,
-    input: CustomerInput,
-  ): Promise<CustomerRecord> {
-    const scope = auth;
-    const { parent, parent_external_id, integrations, ...fields } = input;
-    const applied = await placeInHierarchy(repos, scope, applyCustomerInput(current, fields), {
-      ...(parent !== undefined && { parent }),
-      ...(parent_external_id !== undefined && { parent_external_id }),
-    });
-    const next: CustomerRecord = { ...applied, updated: nowSeconds(), version: current.version + 1, updated_by: auth.keyId };
-    if (next.parent_id !== current.parent_id) {
-      // placeInHierarchy holds the hierarchy lock.
-      const [from, to] = [await ancestorsOf(repos, scope, current.parent_id), await ancestorsOf(repos, scope, next.parent_id)];
-      await moveInTree(repos, scope, { customerId: current.id, from, to });
-    }
-    await checkUniqueness(repos, scope, current, next);
-    await checkDefaultPaymentMethod(repos, scope, current, next);
-    await repos.customers.update(scope, next);
-    if (input.metadata !== undefined) await repos.customers.replaceMetadataIndex(scope, next.id, next.metadata);
-    const after = toApiCustomer(next);
-    const previous = previousAttributes(toApiCustomer(current), after);
-    if (previous) await recordEvent(repos, scope, 'customer.updated', after, { customerId: next.id, previousAttributes: previous });
-    await addIntegrations(repos, scope, next.id, integrations);
-    return next;
   }
 
   /** Loads and row-locks a live customer, enforcing If-Match against its current version. */
@@ -439,7 +258,7 @@ export function customerService(deps: CustomerServiceDeps) {
       const withId: CustomerInput = { ...input, external_id: externalId };
       try {
         return await store.write(async (repos) => {
-          await repos.lock(`external_id:${scope.accountId}:${scope.livemode}:${externalId}`);
+          await repos.lock(externalIdLock(scope, externalId));
           const current = await repos.customers.findByExternalId(scope, externalId, { forUpdate: true });
           if (current) {
             checkIfMatch(ifMatch, customerEtag(current));
@@ -466,7 +285,7 @@ export function customerService(deps: CustomerServiceDeps) {
       const scope = auth;
       try {
         return await store.write(async (repos) => {
-          await repos.lock(`external_id:${scope.accountId}:${scope.livemode}:${externalId}`);
+          await repos.lock(externalIdLock(scope, externalId));
           const current = await repos.customers.findByExternalId(scope, externalId, { forUpdate: true });
           if (!current) throw resourceMissing('customer with external_id', externalId, 'external_id');
           checkIfMatch(ifMatch, customerEtag(current));

@@ -35,18 +35,31 @@ export async function recordEvents(
   type: EventType,
   items: ReadonlyArray<EventOptions & { object: unknown }>,
 ): Promise<EventRecord[]> {
+  return recordEventBatch(
+    repos,
+    scope,
+    items.map(({ object, ...options }) => ({ type, object, options })),
+  );
+}
+
+/** Events of any types in one go (a bulk import's batch): the same records, in multi-row statements. */
+export async function recordEventBatch(
+  repos: WriteRepositories,
+  scope: Scope,
+  items: ReadonlyArray<{ type: EventType; object: unknown; options?: EventOptions }>,
+): Promise<EventRecord[]> {
   if (items.length === 0) return [];
   const request = currentRequestContext();
   const created = nowSeconds();
   const events = items.map(
-    ({ object, customerId, previousAttributes }): EventRecord => ({
+    ({ type, object, options = {} }): EventRecord => ({
       id: newId('evt'),
       livemode: scope.livemode,
       created,
       type,
       api_version: API_VERSION,
-      customer_id: customerId ?? null,
-      data: previousAttributes ? { object, previous_attributes: previousAttributes } : { object },
+      customer_id: options.customerId ?? null,
+      data: options.previousAttributes ? { object, previous_attributes: options.previousAttributes } : { object },
       request_id: request.requestId,
       idempotency_key: request.idempotencyKey,
     }),
@@ -58,8 +71,16 @@ export async function recordEvents(
 
 const NOT_COMPARED = new Set(['updated', 'updated_by']);
 
+/** Deep equality of JSON values; object keys in any order (PostgreSQL's jsonb reorders them). */
 function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => same(item, b[i]));
+  }
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 /**

@@ -24,34 +24,39 @@ async function requireLiveCustomer(repos: Repositories, scope: Scope, customerId
   return customer;
 }
 
+export const integrationLock = (scope: Scope, provider: string, providerId: string) =>
+  `integration:${scope.accountId}:${scope.livemode}:${provider}:${providerId}`;
+
 function taken(provider: string, providerId: string, holder: string, param = 'provider_id'): never {
   throw resourceAlreadyExists(`The ${provider} id '${providerId}' is already mapped to customer ${holder}.`, param);
 }
 
 /**
  * Maps a live customer (locked by the caller) to its id in another system, inside the caller's
- * transaction; `param` names the provider in errors (`provider`, `integrations[0][provider]`). A provider id held by another customer is refused (409); with `keepOwn`, one this
- * customer already holds is left as it is (`created: false`) — the customer's create or update
- * when another wire format sends its mappings along (SPEC D-1).
+ * transaction: the API's create, a customer write that sends its mappings along (SPEC D-1) and
+ * a bulk import's rows. `param` names the provider in errors (`provider`,
+ * `integrations[0][provider]`). A provider id held by another customer is refused (409); with
+ * `keepOwn`, one this customer already holds is left as it is (`created: false`). `base` keeps
+ * an exported mapping's id and time.
  */
 export async function addIntegrationIn(
   repos: WriteRepositories,
   scope: Scope,
   customerId: string,
   input: IntegrationInput,
-  options: { param?: string; keepOwn?: boolean } = {},
+  options: { param?: string; keepOwn?: boolean; base?: { id?: string; created?: number } } = {},
 ): Promise<{ integration: IntegrationRecord; created: boolean }> {
   const param = options.param ?? 'provider';
   validateProviderName(input.provider, param);
-  await repos.lock(`integration:${scope.accountId}:${scope.livemode}:${input.provider}:${input.provider_id}`);
+  await repos.lock(integrationLock(scope, input.provider, input.provider_id));
   const holder = await repos.integrations.findByProvider(scope, input.provider, input.provider_id);
   if (holder && options.keepOwn && holder.customer_id === customerId) return { integration: holder, created: false };
   // `integrations[0][provider]` names its provider id `integrations[0][provider_id]`.
   if (holder) taken(input.provider, input.provider_id, holder.customer_id, param.replace(/provider(\]?)$/, 'provider_id$1'));
   const integration: IntegrationRecord = {
-    id: newId('int'),
+    id: options.base?.id ?? newId('int'),
     livemode: scope.livemode,
-    created: nowSeconds(),
+    created: options.base?.created ?? nowSeconds(),
     customer_id: customerId,
     provider: input.provider,
     provider_id: input.provider_id,

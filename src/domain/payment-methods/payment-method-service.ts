@@ -98,6 +98,44 @@ function checkExpiry(month: number | undefined, year: number | undefined, now: D
   return validateExpiry(month, year, now);
 }
 
+type MethodBase = Omit<PaymentMethodRecord, 'card' | 'provider'>;
+
+/**
+ * A method vaulted by a processor (SPEC PM-1): the provider's reference and the card's display
+ * details, checked as the API checks them; never a number. Also what a bulk import creates.
+ */
+export function providerMethod(base: MethodBase, input: CreatePaymentMethodInput & { provider: { name: string; reference: string } }, now: Date): PaymentMethodRecord {
+  const card = input.card ?? {};
+  if (card.number !== undefined || card.cvc !== undefined) {
+    throw parametersExclusive(['card[number]', 'provider'], 'Pass either card[number] or provider[name] and provider[reference], not both.');
+  }
+  validateProviderName(input.provider.name, 'provider[name]');
+  singleLine('provider[reference]', input.provider.reference);
+  const brand = card.brand ?? 'unknown';
+  if (!BRANDS.includes(brand)) throw parameterInvalid(`Invalid card[brand]: must be one of ${BRANDS.join(', ')}.`, 'card[brand]');
+  if (card.last4 === undefined) throw parameterMissing('card[last4]');
+  if (!/^\d{4}$/.test(card.last4)) throw parameterInvalid('Invalid card[last4]: must be exactly 4 digits.', 'card[last4]');
+  const expiry = checkExpiry(card.exp_month, card.exp_year, now);
+  return {
+    ...base,
+    card: {
+      brand,
+      display_brand: brand,
+      last4: card.last4,
+      ...expiry,
+      funding: card.funding ?? 'unknown',
+      country: cardCountry(card.country),
+      fingerprint: null,
+    },
+    provider: { name: input.provider.name, reference: input.provider.reference },
+  };
+}
+
+/** Billing details as a create sets them (also a bulk import's). */
+export function newBillingDetails(input: BillingDetailsInput | undefined): BillingDetails {
+  return applyBillingDetails(null, input);
+}
+
 export function paymentMethodEtag(m: Pick<PaymentMethodRecord, 'id' | 'version'>): string {
   return etagFor(m.id, m.version);
 }
@@ -140,29 +178,7 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
         metadata: mergeMetadata({}, input.metadata ?? null),
       };
       if (input.provider) {
-        if (card.number !== undefined || card.cvc !== undefined) {
-          throw parametersExclusive(['card[number]', 'provider'], 'Pass either card[number] or provider[name] and provider[reference], not both.');
-        }
-        validateProviderName(input.provider.name, 'provider[name]');
-        singleLine('provider[reference]', input.provider.reference);
-        const brand = card.brand ?? 'unknown';
-        if (!BRANDS.includes(brand)) throw parameterInvalid(`Invalid card[brand]: must be one of ${BRANDS.join(', ')}.`, 'card[brand]');
-        if (card.last4 === undefined) throw parameterMissing('card[last4]');
-        if (!/^\d{4}$/.test(card.last4)) throw parameterInvalid('Invalid card[last4]: must be exactly 4 digits.', 'card[last4]');
-        const expiry = checkExpiry(card.exp_month, card.exp_year, now());
-        const method: PaymentMethodRecord = {
-          ...base,
-          card: {
-            brand,
-            display_brand: brand,
-            last4: card.last4,
-            ...expiry,
-            funding: card.funding ?? 'unknown',
-            country: cardCountry(card.country),
-            fingerprint: null,
-          },
-          provider: { name: input.provider.name, reference: input.provider.reference },
-        };
+        const method = providerMethod(base, { ...input, provider: input.provider }, now());
         return store.write(async (repos) => {
           await repos.paymentMethods.insert(scope, method);
           return show(repos, scope, plan, method);

@@ -25,13 +25,17 @@ async function requireLiveCustomer(repos: Repositories, scope: Scope, customerId
   return customer;
 }
 
-/** Validates and inserts within an existing write transaction (also used by customer create). */
+/**
+ * Validates and inserts within an existing write transaction (also used by customer create and
+ * a bulk import, whose `base` keeps an exported tax id's id and time).
+ */
 export async function createTaxIdIn(
   repos: WriteRepositories,
   scope: Scope,
   customerId: string,
   input: TaxIdInput,
   paramPrefix = '',
+  base: { id?: string; created?: number } = {},
 ): Promise<TaxIdRecord> {
   let checked: { value: string; country: string };
   try {
@@ -47,9 +51,9 @@ export async function createTaxIdIn(
     throw customerMaxTaxIds(MAX_TAX_IDS_PER_CUSTOMER, paramPrefix || 'value');
   }
   const taxId: TaxIdRecord = {
-    id: newId('txi'),
+    id: base.id ?? newId('txi'),
     livemode: scope.livemode,
-    created: nowSeconds(),
+    created: base.created ?? nowSeconds(),
     customer_id: customerId,
     type: input.type,
     value: checked.value,

@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { CompiledQuery, sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { CustomerRecord, InvoiceSettings } from '../../domain/customers/customer.js';
 import { customerBody } from '../../domain/customers/customer-mapper.js';
 import type { Dialect } from '../dialect.js';
@@ -10,6 +10,7 @@ import { flag, fromJson, toJson } from './codec.js';
 import { CUSTOMER_RECORD_COLUMNS, type CustomerRecordRow } from './customer-columns.js';
 import { customerSearch } from './customer-search.js';
 import { applyCreated, applyPage, positionOf } from './keyset.js';
+import { bulkInserter, paddedList, sizedChunks } from './bulk-insert.js';
 import type { TenantDb } from './tenant.js';
 
 const EMPTY_INVOICE_SETTINGS: InvoiceSettings = {
@@ -131,6 +132,55 @@ function inList(dialect: Dialect, column: 'id' | 'external_id' | 'parent_id', va
   return dialect === 'sqlite' ? sql<SqlBool>`unlikely(${condition})` : condition;
 }
 
+/**
+ * Rows per multi-row INSERT at most: well under SQLite's 32,766 bound parameters (a customer row
+ * has 37) and PostgreSQL's 65,535.
+ */
+const CUSTOMERS_PER_INSERT = 256;
+const METADATA_ROWS_PER_INSERT = 1024;
+const LOOKUPS_PER_QUERY = 1024;
+
+/** The columns a bulk insert writes, in order (see insertRow). */
+const INSERT_COLUMNS = [
+  'id',
+  'created',
+  'created_by',
+  'updated',
+  'deleted',
+  'version',
+  'external_id',
+  'email',
+  'email_key',
+  'name',
+  'business_name',
+  'individual_name',
+  'first_name',
+  'last_name',
+  'phone',
+  'phone_e164',
+  'description',
+  'notes',
+  'address',
+  'shipping',
+  'balance',
+  'currency',
+  'invoice_prefix',
+  'invoice_settings',
+  'next_invoice_sequence',
+  'preferred_locales',
+  'tax_exempt',
+  'metadata',
+  'parent_id',
+  'delinquent_after',
+  'updated_by',
+  'body',
+] as const;
+
+function insertRow(c: CustomerRecord): unknown[] {
+  const m = mutableColumns(c);
+  return INSERT_COLUMNS.map((column) => (column === 'id' ? c.id : column === 'created' ? c.created : column === 'created_by' ? c.created_by : m[column]));
+}
+
 /** Bounds every walk along parent links, whatever the data (the configured depth is far lower). */
 const HIERARCHY_WALK_LIMIT = 64;
 
@@ -140,6 +190,8 @@ const HIERARCHY_WALK_LIMIT = 64;
  */
 export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dialect: Dialect, readRow?: RowReader): CustomersRepository {
   const search = customerSearch(db, tenant, dialect);
+  const insertCustomers = bulkInserter(db, tenant, dialect, 'customers', INSERT_COLUMNS, CUSTOMERS_PER_INSERT);
+  const insertMetadata = bulkInserter(db, tenant, dialect, 'customer_metadata', ['customer_id', 'key', 'value'], METADATA_ROWS_PER_INSERT);
   const records = (scope: Scope) => tenant(scope).selectFrom('customers').select(CUSTOMER_RECORD_COLUMNS);
 
   const insertMetadataRows = async (scope: Scope, customerId: string, metadata: Record<string, string>) => {
@@ -256,7 +308,7 @@ export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dial
     async findByIds(scope, ids) {
       const out = new Map<string, CustomerRecord>();
       if (ids.length === 0) return out;
-      const rows = await records(scope).where('id', 'in', ids).execute();
+      const rows = await records(scope).where('id', 'in', paddedList(ids)).execute();
       for (const row of rows) out.set(row.id, toRecord(row));
       return out;
     },
@@ -302,6 +354,77 @@ export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dial
         .execute();
       for (const row of rows) if (row.parent_id) out.set(row.parent_id, Number(row.n));
       return out;
+    },
+
+    async insertMany(scope, customers) {
+      await insertCustomers(scope, customers.map(insertRow));
+      await insertMetadata(
+        scope,
+        customers.flatMap((c) => Object.entries(c.metadata).map(([key, value]) => [c.id, key, value])),
+      );
+    },
+
+    async findByExternalIds(scope, externalIds) {
+      const out = new Map<string, CustomerRecord>();
+      for (const chunk of sizedChunks(externalIds, LOOKUPS_PER_QUERY)) {
+        const rows = await records(scope).where('external_id', 'in', chunk).where(sql<SqlBool>`deleted = 0`).execute();
+        for (const row of rows) out.set(row.external_id as string, toRecord(row));
+      }
+      return out;
+    },
+
+    async findIdsByEmailKeys(scope, emailKeys) {
+      const out = new Map<string, string>();
+      for (const chunk of sizedChunks(emailKeys, LOOKUPS_PER_QUERY)) {
+        const rows = await tenant(scope)
+          .selectFrom('customers')
+          .select(['id', 'email_key'])
+          .where('email_key', 'in', chunk)
+          .where(sql<SqlBool>`deleted = 0`)
+          .execute();
+        for (const row of rows) if (row.email_key !== null && !out.has(row.email_key)) out.set(row.email_key, row.id);
+      }
+      return out;
+    },
+
+    async exportPage(scope, page) {
+      let query = tenant(scope)
+        .selectFrom('customers')
+        .select([...CUSTOMER_RECORD_COLUMNS, 'body'])
+        .where(page.deleted ? sql<SqlBool>`deleted = 1` : sql<SqlBool>`deleted = 0`);
+      if (page.after) {
+        const { created, seq } = page.after;
+        query = query.where(sql<SqlBool>`created >= ${created} AND (created > ${created} OR seq > ${seq})`);
+      }
+      const rows = await query.orderBy(sql`created asc`).orderBy(sql`seq asc`).limit(page.limit).execute();
+      return rows.map((row) => ({ customer: toRecord(row), body: row.body, position: { created: row.created, seq: row.seq } }));
+    },
+
+    async exportShape(scope) {
+      const keys = await tenant(scope).selectFrom('customer_metadata').select('key').distinct().orderBy('key').execute();
+      const length = (column: RawBuilder<unknown>) =>
+        dialect === 'postgres'
+          ? sql<number>`case jsonb_typeof(${column}) when 'array' then jsonb_array_length(${column}) else 0 end`
+          : sql<number>`coalesce(json_array_length(${column}), 0)`;
+      const customFields = dialect === 'postgres' ? sql`invoice_settings->'custom_fields'` : sql`json_extract(invoice_settings, '$.custom_fields')`;
+      const row = await tenant(scope)
+        .selectFrom('customers')
+        .select([
+          sql<number | string | null>`max(${length(sql`preferred_locales`)})`.as('locales'),
+          sql<number | string | null>`max(${length(customFields)})`.as('fields'),
+        ])
+        .where(sql<SqlBool>`deleted = 0`)
+        .executeTakeFirst();
+      return { metadataKeys: keys.map((k) => k.key), maxLocales: Number(row?.locales ?? 0), maxCustomFields: Number(row?.fields ?? 0) };
+    },
+
+    async countForExport(scope, deleted) {
+      const row = await tenant(scope)
+        .selectFrom('customers')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where(deleted ? sql<SqlBool>`deleted = 1` : sql<SqlBool>`deleted = 0`)
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
     },
 
     async search(scope, query, page) {

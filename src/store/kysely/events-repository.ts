@@ -6,8 +6,9 @@ import { fromJson, toJson } from './codec.js';
 import { applyPage, positionOf } from './keyset.js';
 import { acrossAccounts, type TenantDb } from './tenant.js';
 import { updateRows } from './batch-update.js';
-import type { Dialect } from '../dialect.js';
 import { newId } from '../../lib/ids.js';
+import type { Dialect } from '../dialect.js';
+import { bulkInserter } from './bulk-insert.js';
 
 function toRecord(row: Selectable<EventsTable>): EventRecord {
   return {
@@ -23,7 +24,7 @@ function toRecord(row: Selectable<EventsTable>): EventRecord {
   };
 }
 
-function toRow(e: EventRecord) {
+function eventColumns(e: EventRecord) {
   return {
     id: e.id,
     created: e.created,
@@ -36,17 +37,24 @@ function toRow(e: EventRecord) {
   };
 }
 
-/** Events per multi-row INSERT: 8 parameters each, far below either database's limit. */
-const INSERT_CHUNK = 500;
+/** Events (and deliveries) per multi-row INSERT at most. */
+const EVENTS_PER_INSERT = 512;
+const EVENT_COLUMNS = ['id', 'created', 'type', 'api_version', 'customer_id', 'data', 'request_id', 'idempotency_key'] as const;
 
 export function eventsRepository(db: Kysely<Database>, tenant: TenantDb, dialect: Dialect): EventsRepository {
   const rows = (scope: Parameters<TenantDb>[0]) => tenant(scope).selectFrom('events').selectAll();
+  const insertEvents = bulkInserter(db, tenant, dialect, 'events', EVENT_COLUMNS, EVENTS_PER_INSERT);
 
   return {
+    /** One or many events: multi-row statements of power-of-two sizes, each prepared once. */
     async insert(scope, events) {
-      for (let i = 0; i < events.length; i += INSERT_CHUNK) {
-        await tenant(scope).insertInto('events', events.slice(i, i + INSERT_CHUNK).map(toRow)).execute();
-      }
+      await insertEvents(
+        scope,
+        events.map((e) => {
+          const c = eventColumns(e);
+          return EVENT_COLUMNS.map((column) => c[column]);
+        }),
+      );
     },
     async findById(scope, id) {
       const row = await rows(scope).where('id', '=', id).executeTakeFirst();
@@ -98,40 +106,55 @@ export function eventsRepository(db: Kysely<Database>, tenant: TenantDb, dialect
 }
 
 /** Fan-out at write time, in the writer's transaction: one pending delivery per matching endpoint. */
-export function webhookOutbox(tenant: TenantDb): WebhookOutbox {
+const DELIVERY_COLUMNS = [
+  'id',
+  'endpoint_id',
+  'event_id',
+  'created',
+  'status',
+  'attempts',
+  'next_attempt_at',
+  'lease_until',
+  'last_status_code',
+  'last_error',
+] as const;
+
+export function webhookOutbox(db: Kysely<Database>, tenant: TenantDb, dialect: Dialect): WebhookOutbox {
+  const insertDeliveries = bulkInserter(db, tenant, dialect, 'webhook_deliveries', DELIVERY_COLUMNS, EVENTS_PER_INSERT);
+  const enabledEndpoints = async (scope: Parameters<TenantDb>[0]) => {
+    const endpoints = await tenant(scope)
+      .selectFrom('webhook_endpoints')
+      .select(['id', 'enabled_events'])
+      .where(sql<SqlBool>`status = 'enabled'`)
+      .execute();
+    return endpoints.map((e) => ({ id: e.id, types: fromJson<string[]>(e.enabled_events, []) }));
+  };
+  const deliveries = (endpoints: Array<{ id: string; types: string[] }>, event: EventRecord, now: number) =>
+    endpoints
+      .filter((e) => e.types.includes('*') || e.types.includes(event.type))
+      .map((endpoint) => ({
+        id: newId('whd'),
+        endpoint_id: endpoint.id,
+        event_id: event.id,
+        created: event.created,
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: now,
+        lease_until: null,
+        last_status_code: null,
+        last_error: null,
+      }));
+
   return {
     async enqueue(scope, events) {
       if (events.length === 0) return 0;
-      const t = tenant(scope);
-      const endpoints = await t
-        .selectFrom('webhook_endpoints')
-        .select(['id', 'enabled_events'])
-        .where(sql<SqlBool>`status = 'enabled'`)
-        .execute();
+      const endpoints = await enabledEndpoints(scope);
       if (endpoints.length === 0) return 0;
-      const subscribed = endpoints.map((e) => ({ id: e.id, types: fromJson<string[]>(e.enabled_events, []) }));
       // Epoch milliseconds, like lease_until: retry delays can be shorter than a second.
       const now = Date.now();
-      const deliveries = events.flatMap((event) =>
-        subscribed
-          .filter((endpoint) => endpoint.types.includes('*') || endpoint.types.includes(event.type))
-          .map((endpoint) => ({
-            id: newId('whd'),
-            endpoint_id: endpoint.id,
-            event_id: event.id,
-            created: event.created,
-            status: 'pending',
-            attempts: 0,
-            next_attempt_at: now,
-            lease_until: null,
-            last_status_code: null,
-            last_error: null,
-          })),
-      );
-      for (let i = 0; i < deliveries.length; i += INSERT_CHUNK) {
-        await t.insertInto('webhook_deliveries', deliveries.slice(i, i + INSERT_CHUNK)).execute();
-      }
-      return deliveries.length;
+      const rows = events.flatMap((event) => deliveries(endpoints, event, now));
+      await insertDeliveries(scope, rows.map((row) => DELIVERY_COLUMNS.map((column) => row[column])));
+      return rows.length;
     },
   };
 }

@@ -13,6 +13,7 @@ import { chargesRepository } from './charges-repository.js';
 import { customersRepository } from './customers-repository.js';
 import { eventsRepository, webhookOutbox } from './events-repository.js';
 import { idempotencyRepository } from './idempotency-repository.js';
+import { importJournalRepository } from './import-journal-repository.js';
 import { integrationsRepository } from './integrations-repository.js';
 import { invoicesRepository } from './invoices-repository.js';
 import { paymentMethodsRepository } from './payment-methods-repository.js';
@@ -38,13 +39,34 @@ function repositories(db: Kysely<Database>, dialect: Dialect, sync: SyncReaders 
     taxIds: taxIdsRepository(tenant),
     integrations: integrationsRepository(tenant),
     events: eventsRepository(db, tenant, dialect),
-    outbox: webhookOutbox(tenant),
+    outbox: webhookOutbox(db, tenant, dialect),
     webhookEndpoints: webhookEndpointsRepository(tenant),
     webhookDeliveries: webhookDeliveriesRepository(db, tenant, dialect),
     charges: chargesRepository(db, tenant),
     refunds: refundsRepository(tenant),
     invoices: invoicesRepository(db, tenant),
     stats: statsRepository(db, tenant, dialect, sync.readRows),
+    importJournal: importJournalRepository(tenant),
+  };
+}
+
+/** SAVEPOINTs on one transaction's connection; nested ones get their own names. */
+function savepoints(conn: Kysely<Database>): WriteRepositories['savepoint'] {
+  let depth = 0;
+  return async (fn) => {
+    const name = sql.raw(`clientele_sp${++depth}`);
+    await sql`savepoint ${name}`.execute(conn);
+    try {
+      const value = await fn();
+      await sql`release savepoint ${name}`.execute(conn);
+      return value;
+    } catch (error) {
+      await sql`rollback to savepoint ${name}`.execute(conn);
+      await sql`release savepoint ${name}`.execute(conn);
+      throw error;
+    } finally {
+      depth--;
+    }
   };
 }
 
@@ -86,8 +108,13 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, options: Kys
   const { onClose, readDb = db, readRow, readRows, makeDurable = () => Promise.resolve() } = options;
   const reader = repositories(readDb, dialect, { readRow, readRows });
 
-  // SQLite's writer runs one transaction at a time: every lock is already held.
-  const writeSqlite = sqliteGroupCommit(db, makeDurable, (conn) => ({ ...repositories(conn, dialect), lock: async () => undefined }));
+  // SQLite's writer holds the database's write lock for the whole transaction: no other lock is needed.
+  const writeSqlite = sqliteGroupCommit(db, makeDurable, (conn) => ({
+    ...repositories(conn, dialect),
+    lock: async () => undefined,
+    lockMany: async () => undefined,
+    savepoint: savepoints(conn),
+  }));
 
   const writePostgres = <T>(fn: (repos: WriteRepositories) => Promise<T>, beforeCommit: BeforeCommit | null): Promise<T> =>
     db.transaction().execute(async (trx) => {
@@ -97,6 +124,13 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, options: Kys
           if (mode === 'shared') await sql`select pg_advisory_xact_lock_shared(hashtextextended(${key}, 0))`.execute(trx);
           else await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
         },
+        lockMany: async (keys) => {
+          if (keys.length === 0) return;
+          // Sorted and de-duplicated, so two batches locking overlapping keys take them in one order.
+          const sorted = [...new Set(keys)].sort();
+          await sql`select count(pg_advisory_xact_lock(hashtextextended(k, 0))) from (select unnest(${sorted}::text[]) as k order by 1) as keys`.execute(trx);
+        },
+        savepoint: savepoints(trx),
       };
       const result = await fn(repos);
       if (beforeCommit) await beforeCommit(repos, result);
@@ -123,12 +157,28 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, options: Kys
       }
     });
 
+  /** One read transaction on the read connection: a consistent snapshot for as long as fn runs. */
+  const snapshot = <T>(fn: (repos: Repositories) => Promise<T>): Promise<T> =>
+    readDb.connection().execute(async (conn) => {
+      // SQLite's deferred BEGIN takes its snapshot at the first read, which fn makes.
+      await sql.raw(dialect === 'sqlite' ? 'begin' : 'begin isolation level repeatable read read only').execute(conn);
+      try {
+        const value = await fn(repositories(conn, dialect));
+        await sql`commit`.execute(conn);
+        return value;
+      } catch (error) {
+        await sql`rollback`.execute(conn).catch(() => undefined);
+        throw error;
+      }
+    });
+
   return {
     dialect,
     rateLimits: dialect === 'postgres' ? postgresRateBuckets(db) : memoryRateBuckets(),
     poolStats: () => options.poolStats?.() ?? null,
     sample: () => sampleStore(readDb, dialect),
     read: (fn) => fn(reader),
+    snapshot,
     write: (fn) =>
       writeInUnit(async (beforeCommit) => {
         try {
@@ -137,6 +187,13 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, options: Kys
           throw translate(error);
         }
       }),
+    async writeBatch(fn) {
+      try {
+        return await (dialect === 'sqlite' ? writeSqlite(fn, null, true) : writePostgres(fn, null));
+      } catch (error) {
+        throw translate(error);
+      }
+    },
     unitOfWork: runUnitOfWork,
     migrate,
     async ping() {

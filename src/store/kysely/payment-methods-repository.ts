@@ -84,6 +84,11 @@ export function paymentMethodsRepository(tenant: TenantDb, dialect: Dialect): Pa
       const found = await applyPage(query, page).execute();
       return found.map(toRecord);
     },
+    async listForCustomers(scope, customerIds) {
+      if (customerIds.length === 0) return [];
+      const found = await rows(scope).where('customer_id', 'in', customerIds).orderBy('created', 'desc').orderBy('seq', 'desc').execute();
+      return found.map(toRecord);
+    },
     async allOf(scope, customerId) {
       const found = await rows(scope).where('customer_id', '=', customerId).orderBy('created', 'desc').orderBy('seq', 'desc').execute();
       return found.map(toRecord);

@@ -14,6 +14,8 @@ interface Job {
   reject: (error: unknown) => void;
   /** Runs a callback in the async context of the request that queued the write. */
   inContext: <R>(callback: () => R) => R;
+  /** A large write (a bulk import's batch): a transaction of its own, without a savepoint around it. */
+  alone: boolean;
 }
 
 /** Writes per transaction at most; keeps one commit's work (and its hold on the lock) short. */
@@ -46,6 +48,12 @@ export function sqliteGroupCommit(
   };
 
   async function runJob(conn: Kysely<Database>, repos: WriteRepositories, job: Job): Promise<Outcome> {
+    if (job.alone) {
+      // Alone in its transaction, it needs no savepoint: a failure rolls the transaction back.
+      // A savepoint would make SQLite keep a copy of every page the batch changes in memory.
+      const value = await job.inContext(() => job.fn(repos));
+      return { ok: true, value };
+    }
     await sql`savepoint clientele_write`.execute(conn);
     try {
       const value = await job.inContext(async () => {
@@ -65,7 +73,8 @@ export function sqliteGroupCommit(
   async function flush(): Promise<void> {
     if (running || queue.length === 0) return;
     running = true;
-    const batch = queue.splice(0, MAX_BATCH);
+    const alone = queue.findIndex((job) => job.alone);
+    const batch = alone === 0 ? queue.splice(0, 1) : queue.splice(0, Math.min(MAX_BATCH, alone === -1 ? MAX_BATCH : alone));
     let released = false;
     const release = () => {
       if (released) return;
@@ -110,11 +119,12 @@ export function sqliteGroupCommit(
     }
   }
 
-  return function write<T>(fn: (repos: WriteRepositories) => Promise<T>, beforeCommit: BeforeCommit | null): Promise<T> {
+  return function write<T>(fn: (repos: WriteRepositories) => Promise<T>, beforeCommit: BeforeCommit | null, alone = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       queue.push({
         fn,
         beforeCommit,
+        alone,
         resolve: resolve as (value: unknown) => void,
         reject,
         inContext: AsyncLocalStorage.snapshot(),

@@ -13,6 +13,7 @@ import * as m0010 from './0010_customer_stats.js';
 import * as m0011 from './0011_rate_limits.js';
 import * as m0012 from './0012_deleted_customers_index.js';
 import * as m0013 from './0013_tax_ids_list.js';
+import * as m0014 from './0014_import_journal.js';
 
 /** Ordered, frozen migrations. Append only: never edit one that has shipped. */
 const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> }> = {
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) =
   '0011_rate_limits': m0011,
   '0012_deleted_customers_index': m0012,
   '0013_tax_ids_list': m0013,
+  '0014_import_journal': m0014,
 };
 
 class DialectMigrationProvider implements MigrationProvider {
