@@ -22,7 +22,7 @@ Commands:
   accounts create --name N [--json]                    create an account with a test and a live secret key
   accounts list [--json]                               list accounts
   accounts update ACCOUNT --unique-emails on|off       require unique customer emails (case-insensitive)
-  keys create --account A --mode test|live [--restricted] [--expires-in 24h] [--json]
+  keys create --account A --mode test|live [--name N] [--restricted] [--expires-in 24h] [--json]
   keys list   --account A [--mode test|live] [--json]
   keys revoke --account A --key KEY_ID                 (or: keys revoke KEY_ID --account A)
   keys roll   --account A --key KEY_ID [--expires-in 24h] [--json]
@@ -55,7 +55,8 @@ function expiresIn(value: string | undefined): number | null {
 function keyLine(key: ApiKeyRecord): string {
   const status = key.revoked_at !== null ? 'revoked' : key.expires_at !== null && key.expires_at <= Date.now() / 1000 ? 'expired' : 'active';
   const expires = key.expires_at === null ? '' : ` expires ${new Date(key.expires_at * 1000).toISOString()}`;
-  return `${key.id}  ${key.prefix}_…${key.last4}  ${key.livemode ? 'live' : 'test'}  ${key.restricted ? 'restricted' : 'secret'}  ${status}${expires}`;
+  const named = key.name === null ? '' : `  "${key.name}"`;
+  return `${key.id}  ${key.prefix}_…${key.last4}  ${key.livemode ? 'live' : 'test'}  ${key.restricted ? 'restricted' : 'secret'}  ${status}${expires}${named}`;
 }
 
 function publicKey(key: ApiKeyRecord) {
@@ -67,6 +68,7 @@ function publicKey(key: ApiKeyRecord) {
     created: key.created,
     expires_at: key.expires_at,
     revoked_at: key.revoked_at,
+    name: key.name,
   };
 }
 
@@ -92,7 +94,7 @@ const COMMANDS: Record<string, { options: OptionSpec; positionals: number }> = {
   'accounts create': { options: { name: STRING, json: FLAG }, positionals: 0 },
   'accounts list': { options: { json: FLAG }, positionals: 0 },
   'accounts update': { options: { 'unique-emails': STRING }, positionals: 1 },
-  'keys create': { options: { account: STRING, mode: STRING, restricted: FLAG, 'expires-in': STRING, json: FLAG }, positionals: 0 },
+  'keys create': { options: { account: STRING, mode: STRING, name: STRING, restricted: FLAG, 'expires-in': STRING, json: FLAG }, positionals: 0 },
   'keys list': { options: { account: STRING, mode: STRING, json: FLAG }, positionals: 0 },
   'keys revoke': { options: { account: STRING, key: STRING }, positionals: 1 },
   'keys roll': { options: { account: STRING, key: STRING, 'expires-in': STRING, json: FLAG }, positionals: 1 },
@@ -230,7 +232,8 @@ async function main(argv: string[]): Promise<void> {
     if (sub === 'create') {
       const mode = modeOf(values.mode as string | undefined, true) as Mode;
       const expires = expiresIn(values['expires-in'] as string | undefined);
-      const created = await withServices(config, (s) => s.accounts.createKey(account, mode, Boolean(values.restricted), expires));
+      const keyName = (values.name as string | undefined) ?? null;
+      const created = await withServices(config, (s) => s.accounts.createKey(account, mode, Boolean(values.restricted), expires, keyName));
       if (values.json) out(JSON.stringify({ ...publicKey(created.key), secret: created.secret }));
       else {
         out(keyLine(created.key));

@@ -57,6 +57,7 @@ export const ERROR_CATALOGUE = {
   api_key_invalid: { statuses: [401], type: INVALID, stripe: false },
   permission_denied: { statuses: [403], type: INVALID, stripe: false },
   precondition_failed: { statuses: [412], type: INVALID, stripe: false },
+  actor_invalid: { statuses: [400], type: INVALID, stripe: false },
   // Idempotency
   idempotency_key_invalid: { statuses: [400], type: 'idempotency_error', stripe: false },
   idempotency_params_mismatch: { statuses: [400], type: 'idempotency_error', stripe: false },
@@ -308,6 +309,11 @@ export function permissionDenied(): ApiError {
 
 export function preconditionFailed(message: string): ApiError {
   return build('precondition_failed', message);
+}
+
+/** SPEC U-3: a Clientele-Actor header that is not a short printable label. */
+export function actorInvalid(problem: string): ApiError {
+  return build('actor_invalid', `The Clientele-Actor header ${problem} (1–100 printable characters, UTF-8).`);
 }
 
 // ---------------------------------------------------------------------------------------------

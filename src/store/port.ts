@@ -30,6 +30,8 @@ export interface ApiKeyRecord {
   created: number;
   expires_at: number | null;
   revoked_at: number | null;
+  /** A human name for the key (`billing-service`), shown as who made a change when no actor was given. */
+  name: string | null;
 }
 
 export interface AccountsRepository {

@@ -24,6 +24,7 @@ export interface ApiKeysTable {
   created: number;
   expires_at: number | null;
   revoked_at: number | null;
+  name: string | null;
 }
 
 export interface CustomersTable {
@@ -140,6 +141,19 @@ export interface EventsTable {
   data: unknown;
   request_id: string | null;
   idempotency_key: string | null;
+  actor: string | null;
+  key_id: string | null;
+}
+
+export interface ConsoleSessionsTable {
+  account_id: string;
+  livemode: number;
+  id: string;
+  token_digest: string;
+  key_id: string;
+  actor: string;
+  created: number;
+  last_seen: number;
 }
 
 export interface WebhookEndpointsTable {
@@ -203,4 +217,5 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  console_sessions: ConsoleSessionsTable;
 }

@@ -66,6 +66,7 @@ const CASES: Case[] = [
     label: 'a restricted key writes',
     send: async ({ t }) => t.api((await t.services.accounts.createKey(t.account.id, 'test', true, null)).secret).post('/v1/customers', {}),
   },
+  { code: 'actor_invalid', label: 'a Clientele-Actor of 101 characters', send: ({ api }) => api.post('/v1/customers', {}, { 'clientele-actor': 'x'.repeat(101) }) },
   // Parameters
   { code: 'parameter_unknown', label: 'nickname', send: ({ api }) => api.post('/v1/customers', { nickname: 'x' }) },
   { code: 'parameter_unknown', label: 'created[after] on a list', send: ({ api }) => api.get('/v1/customers', { created: { after: 1 } }) },

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { newId, nowSeconds } from '../../lib/ids.js';
 import type { AccountRecord, ApiKeyRecord, Store } from '../../store/port.js';
 import type { Scope } from '../scope.js';
+import { labelProblem } from '../actors/actor.js';
 import { digestKey, digestsEqual, generateKey, looksLikeKey, type Mode } from './api-keys.js';
 
 /** The key a request authenticated with; it is the request's scope (account and mode). */
@@ -49,6 +50,7 @@ export function accountService(store: Pick<Store, 'read' | 'write'>, options: Ac
     mode: Mode,
     restricted: boolean,
     expiresInSeconds: number | null,
+    name: string | null,
   ): Promise<CreatedKey> {
     const generated = generateKey(mode, restricted);
     const now = nowSeconds();
@@ -63,6 +65,7 @@ export function accountService(store: Pick<Store, 'read' | 'write'>, options: Ac
       created: now,
       expires_at: expiresInSeconds === null ? null : now + expiresInSeconds,
       revoked_at: null,
+      name,
     };
     await repos.accounts.insertKey(key);
     return { key, secret: generated.secret };
@@ -87,8 +90,8 @@ export function accountService(store: Pick<Store, 'read' | 'write'>, options: Ac
           fingerprint_secret: randomBytes(32).toString('base64'),
         };
         await repos.accounts.insertAccount(account);
-        const test = await newKey(repos, account.id, 'test', false, null);
-        const live = await newKey(repos, account.id, 'live', false, null);
+        const test = await newKey(repos, account.id, 'test', false, null, null);
+        const live = await newKey(repos, account.id, 'live', false, null, null);
         return { account, test, live };
       });
     },
@@ -107,7 +110,7 @@ export function accountService(store: Pick<Store, 'read' | 'write'>, options: Ac
         };
         await repos.accounts.insertAccount(account);
         // Only a test key: a live secret is created deliberately (clientele keys create --mode live).
-        const test = await newKey(repos, account.id, 'test', false, null);
+        const test = await newKey(repos, account.id, 'test', false, null, null);
         return { account, test };
       });
     },
@@ -130,9 +133,19 @@ export function accountService(store: Pick<Store, 'read' | 'write'>, options: Ac
       return requireAccount(accountId);
     },
 
-    async createKey(accountId: string, mode: Mode, restricted: boolean, expiresInSeconds: number | null): Promise<CreatedKey> {
+    /** `name` (SPEC U-3): shown as who made a change when a request gives no Clientele-Actor. */
+    async createKey(
+      accountId: string,
+      mode: Mode,
+      restricted: boolean,
+      expiresInSeconds: number | null,
+      name: string | null = null,
+    ): Promise<CreatedKey> {
+      const label = name === null ? null : name.trim();
+      const problem = label === null ? null : labelProblem(label);
+      if (problem) throw new AccountError(`key name ${problem} (1–100 printable characters)`);
       await requireAccount(accountId);
-      return store.write((repos) => newKey(repos, accountId, mode, restricted, expiresInSeconds));
+      return store.write((repos) => newKey(repos, accountId, mode, restricted, expiresInSeconds, label));
     },
 
     async listKeys(accountId: string, mode?: Mode): Promise<ApiKeyRecord[]> {
@@ -158,7 +171,7 @@ export function accountService(store: Pick<Store, 'read' | 'write'>, options: Ac
         if (!key) throw new AccountError(`no such key: ${keyId} in account ${accountId}`);
         if (key.revoked_at !== null) throw new AccountError(`key ${keyId} is already revoked`);
         await repos.accounts.revokeKey(accountId, keyId, nowSeconds());
-        return newKey(repos, accountId, key.livemode ? 'live' : 'test', key.restricted, expiresInSeconds);
+        return newKey(repos, accountId, key.livemode ? 'live' : 'test', key.restricted, expiresInSeconds, key.name);
       });
     },
 

@@ -19,7 +19,7 @@ export function toApiEvent({ event, pendingWebhooks }: EventView) {
     data: event.data,
     livemode: event.livemode,
     pending_webhooks: pendingWebhooks,
-    request: { id: event.request_id, idempotency_key: event.idempotency_key },
+    request: { id: event.request_id, idempotency_key: event.idempotency_key, actor: event.actor },
     type: event.type,
   };
 }

@@ -18,6 +18,8 @@ function toRecord(row: Selectable<EventsTable>): EventRecord {
     data: fromJson(row.data, { object: null }),
     request_id: row.request_id,
     idempotency_key: row.idempotency_key,
+    actor: row.actor,
+    key_id: row.key_id,
   };
 }
 
@@ -36,6 +38,8 @@ export function eventsRepository(db: Kysely<Database>, tenant: TenantDb): Events
           data: toJson(e.data) ?? '{}',
           request_id: e.request_id,
           idempotency_key: e.idempotency_key,
+          actor: e.actor,
+          key_id: e.key_id,
         })
         .execute();
     },
