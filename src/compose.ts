@@ -1,5 +1,7 @@
 import type { Config } from './config.js';
 import { accountService } from './domain/accounts/account-service.js';
+import { consoleSessionService } from './domain/console/console-sessions.js';
+import { profileSectionService } from './domain/console/profile-sections.js';
 import { customerService } from './domain/customers/customer-service.js';
 import { eventService } from './domain/events/event-service.js';
 import { idempotencyService } from './domain/idempotency/idempotency-service.js';
@@ -12,16 +14,22 @@ import { webhookEndpointService } from './domain/webhooks/webhook-endpoint-servi
 import type { Store } from './store/port.js';
 
 /** The composition root: every service gets exactly the dependencies it uses. */
-export function createServices(store: Store, config: Pick<Config, 'apiKeyCacheMs' | 'maxHierarchyDepth' | 'webhookAllowPrivateNetworks'>) {
+export function createServices(
+  store: Store,
+  config: Pick<Config, 'apiKeyCacheMs' | 'maxHierarchyDepth' | 'webhookAllowPrivateNetworks' | 'consoleIdleTimeoutSeconds'>,
+) {
   const paymentMethods = paymentMethodService({ store });
+  const accounts = accountService(store, { keyCacheMs: config.apiKeyCacheMs });
   return {
-    accounts: accountService(store, { keyCacheMs: config.apiKeyCacheMs }),
+    accounts,
+    consoleSessions: consoleSessionService({ store, accounts, idleTimeoutSeconds: config.consoleIdleTimeoutSeconds }),
     health: { ready: () => store.ping() },
     idempotency: idempotencyService({ store }),
     customers: customerService({ store, paymentMethods, maxHierarchyDepth: config.maxHierarchyDepth }),
     integrations: integrationService({ store }),
     events: eventService({ store }),
     paymentMethods,
+    profileSections: profileSectionService({ store }),
     search: searchService({ store }),
     taxIds: taxIdService({ store }),
     webhookEndpoints: webhookEndpointService({ store, guard: urlGuard({ allowPrivateNetworks: config.webhookAllowPrivateNetworks }) }),

@@ -50,6 +50,18 @@ export function eventService(deps: { store: Pick<Store, 'read' | 'write'> }) {
       });
     },
 
+    /** One customer's events (its own and its owned objects'), newest first: the console's timeline. */
+    async listForCustomer(scope: Scope, customerId: string, request: PageRequest): Promise<Page<EventRecord>> {
+      return store.read((repos) =>
+        pageThrough(
+          'event',
+          request,
+          (id) => repos.events.cursorOf(scope, id),
+          (p) => repos.events.list(scope, { customerId }, p),
+        ),
+      );
+    },
+
     async list(scope: Scope, types: string[] | undefined, request: PageRequest): Promise<Page<EventView>> {
       return store.read(async (repos) => {
         const page = await pageThrough(

@@ -51,6 +51,7 @@ export function eventsRepository(db: Kysely<Database>, tenant: TenantDb): Events
     async list(scope, filters, page) {
       let query = rows(scope);
       if (filters.types && filters.types.length > 0) query = query.where('type', 'in', filters.types);
+      if (filters.customerId !== undefined) query = query.where('customer_id', '=', filters.customerId);
       const found = await applyPage(query, page).execute();
       return found.map(toRecord);
     },

@@ -7,6 +7,7 @@ import type { RowReader } from '../sqlite.js';
 import { runUnitOfWork, writeInUnit, type BeforeCommit } from '../unit-of-work.js';
 import { sqliteGroupCommit } from './sqlite-group-commit.js';
 import { accountsRepository } from './accounts-repository.js';
+import { consoleSessionsRepository } from './console-sessions-repository.js';
 import { customersRepository } from './customers-repository.js';
 import { eventsRepository, webhookOutbox } from './events-repository.js';
 import { idempotencyRepository } from './idempotency-repository.js';
@@ -29,6 +30,7 @@ function repositories(db: Kysely<Database>, dialect: Dialect, readRow?: RowReade
     outbox: webhookOutbox(tenant),
     webhookEndpoints: webhookEndpointsRepository(tenant),
     webhookDeliveries: webhookDeliveriesRepository(db, tenant, dialect),
+    consoleSessions: consoleSessionsRepository(tenant),
   };
 }
 
