@@ -71,7 +71,7 @@ interface AxeViolation {
   id: string;
   impact: string | null;
   help: string;
-  nodes: Array<{ target: string[] }>;
+  nodes: Array<{ target: string[]; failureSummary?: string }>;
 }
 
 /** axe-core in the page (evaluated by the driver, so the page's CSP need not allow it). */

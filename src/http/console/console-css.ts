@@ -68,6 +68,7 @@ ol.timeline>li{border-left:3px solid #dfe3ec;padding:.1rem 0 .8rem .8rem;margin-
 ul.changes{margin:.3rem 0 0;padding-left:1.1rem}
 del{color:#8a1c17;background:#fdeeed;text-decoration:line-through}
 ins{color:#0b5a2e;background:#e4f8ec;text-decoration:none}
+del .empty,ins .empty{color:inherit}
 .pager{display:flex;gap:1rem;margin-top:.6rem}
 .results td:first-child{width:40%}
 fieldset{border:0;padding:0;margin:.5rem 0 0;min-width:0}

@@ -158,7 +158,7 @@ export function registerCustomerPages(scope: FastifyInstance, deps: PageDeps): v
       const failed: EditState = { ...edit, conflict, ...(!conflict && { error: { message: error.message, field: error.param ?? edit.form } }) };
       return renderProfile(reply, session, id, { status: error.status, edit: failed });
     }
-    return reply.redirect(`${consolePath(request.params.mode, 'customers', id)}?saved=${edit.form}#${edit.form}`, 303);
+    return reply.redirect(`${consolePath(request.params.mode, 'customers', id)}?saved=${edit.form}#sec-${edit.form}`, 303);
   }
 
   scope.post<{ Params: ProfileParams }>('/:mode/customers/:id/notes', async (request, reply) => {

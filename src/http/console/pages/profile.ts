@@ -62,8 +62,8 @@ function field(label: string, value: Renderable): Html {
 }
 
 function section(id: string, title: string, body: Renderable, wide = false): Html {
-  return html`<section class="card${wide ? ' wide' : ''}" id="${id}" aria-labelledby="${id}-title" data-section="${id}">
-<h2 id="${id}-title">${title}</h2>
+  return html`<section class="card${wide ? ' wide' : ''}" id="sec-${id}" aria-labelledby="sec-${id}-title" data-section="${id}">
+<h2 id="sec-${id}-title">${title}</h2>
 ${body}
 </section>`;
 }
@@ -306,8 +306,8 @@ function timeline(view: ProfileView): Html {
     html`<p class="sub">Every change to the customer and what it owns, newest first.</p>
 ${events.length === 0 ? html`<p class="empty">No events.</p>` : html`<ol class="timeline">${events.map((e) => timelineEntry(e, view.keyNames))}</ol>`}
 <nav class="pager" aria-label="Timeline pages">
-${paged ? html`<a href="${self}#timeline">Newest events</a>` : ''}
-${hasMore && older ? html`<a href="${withQuery(self, { events_after: older })}#timeline" rel="next">Older events</a>` : ''}
+${paged ? html`<a href="${self}#sec-timeline">Newest events</a>` : ''}
+${hasMore && older ? html`<a href="${withQuery(self, { events_after: older })}#sec-timeline" rel="next">Older events</a>` : ''}
 </nav>`,
     true,
   );
