@@ -95,7 +95,8 @@ describe.runIf(HAS_CHROMIUM).each(STORES)('console sessions in Chromium (%s)', (
     const customer = (await c.t.api().post('/v1/customers', { name: 'Csrf', notes: 'before' })).body;
     await signIn(page, c.url, c.t.account.test);
     const path = `${c.url}/console/test/customers/${customer.id}/notes`;
-    for (const form of [{ version: `"${customer.id}.v1"`, notes: 'x' }, { csrf: 'forged', version: `"${customer.id}.v1"`, notes: 'x' }]) {
+    const forms: Array<Record<string, string>> = [{ version: `"${customer.id}.v1"`, notes: 'x' }, { csrf: 'forged', version: `"${customer.id}.v1"`, notes: 'x' }];
+    for (const form of forms) {
       const r = await page.request.post(path, { form });
       expect(r.status()).toBe(403);
       expect(await r.text()).toMatch(/CSRF token/);
