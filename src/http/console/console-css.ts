@@ -34,6 +34,7 @@ dl.fields{display:grid;grid-template-columns:minmax(7rem,max-content) minmax(0,1
 dl.fields dt{color:#5a6072}
 dl.fields dd{margin:0}
 .empty{color:#6b7185;font-style:italic;margin:0}
+.nowrap{white-space:nowrap}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.86em}
 table{width:100%;border-collapse:collapse;font-size:.92rem}
 th,td{text-align:left;padding:.45rem .5rem;border-bottom:1px solid #edf0f4;vertical-align:top}

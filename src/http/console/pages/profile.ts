@@ -139,7 +139,7 @@ function paymentMethods(c: Obj, methods: ProfileView['paymentMethods']): Html {
     const card = obj(m, 'card');
     const expiry = card ? `${String(card.exp_month ?? '').padStart(2, '0')}/${String(card.exp_year ?? '')}` : '';
     const isDefault = m.id === defaultId;
-    return html`<tr${isDefault ? html` data-default="true"` : ''}><td data-label="Brand">${card ? str(card, 'brand') : str(m, 'type')}${isDefault ? html` <span class="badge badge-ok">Default</span>` : ''}</td><td data-label="Number" class="mono">${card ? `•••• ${str(card, 'last4') ?? ''}` : ''}</td><td data-label="Expires">${expiry}</td><td data-label="Id" class="mono">${String(m.id)}</td></tr>`;
+    return html`<tr${isDefault ? html` data-default="true"` : ''}><td data-label="Brand">${card ? str(card, 'brand') : str(m, 'type')}${isDefault ? html` <span class="badge badge-ok">Default</span>` : ''}</td><td data-label="Number" class="mono nowrap">${card ? `•••• ${str(card, 'last4') ?? ''}` : ''}</td><td data-label="Expires" class="nowrap">${expiry}</td><td data-label="Id" class="mono">${String(m.id)}</td></tr>`;
   });
   return section(
     'payment-methods',
