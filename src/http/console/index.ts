@@ -53,6 +53,10 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
   await app.register(
     async (scope) => {
       await scope.register(cookie);
+      // Pages, not API operations: kept out of the OpenAPI document.
+      scope.addHook('onRoute', (route) => {
+        route.schema = { ...route.schema, hide: true };
+      });
       scope.addHook('onSend', async (_request, reply, payload) => {
         reply.headers(SECURITY_HEADERS);
         if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
