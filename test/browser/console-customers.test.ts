@@ -278,10 +278,10 @@ describe.runIf(HAS_CHROMIUM).each(STORES)('console customers in Chromium (%s)', 
     expect(bytes).toBeLessThan(300 * 1024);
     if (kind === 'sqlite') {
       await page.goto(profile);
-      await screenshot(page, 'profile');
+      await screenshot(page, 'profile', { docs: true });
       await screenshot(page, `profile-full-${kind}`, { fullPage: true });
       await page.goto(`${c.url}/console/test/customers?q=rosen`);
-      await screenshot(page, 'search');
+      await screenshot(page, 'search', { docs: true });
     }
     await page.setViewportSize({ width: 390, height: 844 });
     for (const path of [`/console/test/customers?q=rosen`, `/console/test/customers/${jenny.id}`]) {
@@ -289,7 +289,7 @@ describe.runIf(HAS_CHROMIUM).each(STORES)('console customers in Chromium (%s)', 
       await expectNoHorizontalScroll(page);
     }
     await screenshot(page, `profile-390-${kind}`, { fullPage: true });
-    if (kind === 'sqlite') await screenshot(page, 'profile-narrow');
+    if (kind === 'sqlite') await screenshot(page, 'profile-narrow', { docs: true });
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 });

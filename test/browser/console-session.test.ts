@@ -160,7 +160,7 @@ describe.runIf(HAS_CHROMIUM).each(STORES)('console sessions in Chromium (%s)', (
     await page.setViewportSize({ width: 390, height: 844 });
     await expectNoHorizontalScroll(page);
     await screenshot(page, `sign-in-390-${kind}`);
-    if (kind === 'sqlite') await screenshot(page, 'sign-in');
+    if (kind === 'sqlite') await screenshot(page, 'sign-in', { docs: true });
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 });

@@ -94,13 +94,16 @@ export async function expectNoHorizontalScroll(page: Page): Promise<void> {
   expect(scroll).toBeLessThanOrEqual(width);
 }
 
-/** Saves a screenshot as a test artefact (test-artifacts/console/); with CONSOLE_DOCS_SCREENSHOTS=1 also for docs/console/. */
-export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
+/**
+ * Saves a screenshot as a test artefact (test-artifacts/console/); one the docs show (`docs`)
+ * also replaces docs/console/<name>.png when CONSOLE_DOCS_SCREENSHOTS=1.
+ */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean; docs?: boolean } = {}): Promise<string> {
   const dir = join(ARTIFACTS_DIR, 'console');
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${name}.png`);
   const png = await page.screenshot({ path, fullPage: options.fullPage ?? false });
-  if (process.env.CONSOLE_DOCS_SCREENSHOTS === '1') {
+  if (options.docs && process.env.CONSOLE_DOCS_SCREENSHOTS === '1') {
     const docs = new URL('../../docs/console/', import.meta.url).pathname;
     mkdirSync(docs, { recursive: true });
     writeFileSync(join(docs, `${name}.png`), png);

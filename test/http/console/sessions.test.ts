@@ -9,27 +9,7 @@ import type { DatabaseTarget } from '../../../src/config.js';
 import { digestKey } from '../../../src/domain/accounts/api-keys.js';
 import type { Store } from '../../../src/store/port.js';
 import { createTestApp, form, STORES, type TestApp } from '../../helpers/harness.js';
-
-/** The cookie a response sets, as `name=value`. */
-function cookieOf(setCookie: string | string[] | number | undefined, name: string): string | undefined {
-  const all = Array.isArray(setCookie) ? setCookie : typeof setCookie === 'string' ? [setCookie] : [];
-  return all.map((c) => c.split(';')[0] as string).find((c) => c.startsWith(`${name}=`));
-}
-
-/** Signs in through the form's two requests, as a browser does; returns the session cookie. */
-async function signIn(app: FastifyInstance, key: string, actor: string): Promise<string> {
-  const formPage = await app.inject({ method: 'GET', url: '/console/sign-in' });
-  const pre = cookieOf(formPage.headers['set-cookie'], 'clientele_console_signin') as string;
-  const csrf = /name="csrf" value="([^"]+)"/.exec(formPage.body)?.[1] as string;
-  const r = await app.inject({
-    method: 'POST',
-    url: '/console/sign-in',
-    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: form({ csrf, key, actor }),
-  });
-  expect(r.statusCode).toBe(303);
-  return cookieOf(r.headers['set-cookie'], 'clientele_console') as string;
-}
+import { signIn } from './support.js';
 
 /** SPEC U-1: console sessions live in the database, so every server process on it knows them. */
 describe.each(STORES)('console sessions across server processes (%s)', (kind) => {
