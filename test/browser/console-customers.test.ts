@@ -269,6 +269,7 @@ describe.runIf(HAS_CHROMIUM).each(STORES)('console customers in Chromium (%s)', 
     await page.goto(profile);
     const ms = await renderTime(page);
     expect(JSON.stringify(await seriousViolations(page), null, 1)).toBe("[]");
+    await expectNoHorizontalScroll(page);
     const searchMs = await (async () => {
       await page.goto(`${c.url}/console/test/customers?q=rosen`);
       return renderTime(page);
