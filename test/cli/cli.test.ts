@@ -301,7 +301,7 @@ describe('clientele CLI over a fresh SQLite database', { timeout: TEST_TIMEOUT_M
     expect(keys.length).toBeGreaterThanOrEqual(1);
     expect(keys.every((k) => k.mode === 'live')).toBe(true);
     expect(keys.some((k) => k.redacted === `sk_live_…${account.keys.live.slice(-4)}`)).toBe(true);
-    for (const k of keys) expect(Object.keys(k)).toEqual(['id', 'mode', 'restricted', 'redacted', 'created', 'expires_at', 'revoked_at']);
+    for (const k of keys) expect(Object.keys(k)).toEqual(['id', 'mode', 'restricted', 'redacted', 'created', 'expires_at', 'revoked_at', 'name']);
     expect(json).not.toMatch(/[sr]k_(test|live)_[0-9A-Za-z]{8}/);
 
     const plain = await ok(['keys', 'list', '--account', account.id, '--mode', 'live'], env);
