@@ -3,6 +3,8 @@ import { accountService } from './domain/accounts/account-service.js';
 import { customerExporter } from './domain/bulk/customer-export.js';
 import { customerImporter } from './domain/bulk/customer-import.js';
 import { chargeService } from './domain/charges/charge-service.js';
+import { consoleSessionService } from './domain/console/console-sessions.js';
+import { profileSectionService } from './domain/console/profile-sections.js';
 import { customerService } from './domain/customers/customer-service.js';
 import { customerWrites } from './domain/customers/customer-writes.js';
 import { eventService } from './domain/events/event-service.js';
@@ -23,12 +25,20 @@ export function createServices(
   store: Store,
   config: Pick<
     Config,
-    'apiKeyCacheMs' | 'maxHierarchyDepth' | 'webhookAllowPrivateNetworks' | 'rateLimitLive' | 'rateLimitTest' | 'rateLimitSearch'
+    | 'apiKeyCacheMs'
+    | 'maxHierarchyDepth'
+    | 'webhookAllowPrivateNetworks'
+    | 'rateLimitLive'
+    | 'rateLimitTest'
+    | 'rateLimitSearch'
+    | 'consoleIdleTimeoutSeconds'
   >,
 ) {
   const paymentMethods = paymentMethodService({ store });
+  const accounts = accountService(store, { keyCacheMs: config.apiKeyCacheMs });
   return {
-    accounts: accountService(store, { keyCacheMs: config.apiKeyCacheMs }),
+    accounts,
+    consoleSessions: consoleSessionService({ store, accounts, idleTimeoutSeconds: config.consoleIdleTimeoutSeconds }),
     health: { ready: () => store.ping() },
     idempotency: idempotencyService({ store }),
     customers: customerService({ store, paymentMethods, maxHierarchyDepth: config.maxHierarchyDepth }),
@@ -39,6 +49,7 @@ export function createServices(
     events: eventService({ store }),
     paymentMethods,
     rateLimits: rateLimiter(store.rateLimits, { live: config.rateLimitLive, test: config.rateLimitTest, search: config.rateLimitSearch }),
+    profileSections: profileSectionService({ store }),
     search: searchService({ store }),
     taxIds: taxIdService({ store }),
     webhookEndpoints: webhookEndpointService({ store, guard: urlGuard({ allowPrivateNetworks: config.webhookAllowPrivateNetworks }) }),

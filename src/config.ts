@@ -41,6 +41,8 @@ export interface Config extends OperationsConfig {
   readonly webhookTimeoutMs: number;
   /** Deliveries in flight at once per server process. */
   readonly webhookConcurrency: number;
+  /** SPEC U-1: a support-console session ends after this many seconds without a request. */
+  readonly consoleIdleTimeoutSeconds: number;
 }
 
 export interface ConfigOverrides {
@@ -164,5 +166,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     webhookPollMs: parseInteger('WEBHOOK_POLL_MS', env.WEBHOOK_POLL_MS ?? '1000', 10, 600_000),
     webhookTimeoutMs: parseInteger('WEBHOOK_TIMEOUT_MS', env.WEBHOOK_TIMEOUT_MS ?? '10000', 100, 60_000),
     webhookConcurrency: parseInteger('WEBHOOK_CONCURRENCY', env.WEBHOOK_CONCURRENCY ?? '32', 1, 1000),
+    consoleIdleTimeoutSeconds: 60 * parseInteger('CONSOLE_IDLE_TIMEOUT_MINUTES', env.CONSOLE_IDLE_TIMEOUT_MINUTES ?? '30', 1, 1440),
   });
 }

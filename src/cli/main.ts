@@ -24,7 +24,7 @@ Commands:
   accounts create --name N [--json]                    create an account with a test and a live secret key
   accounts list [--json]                               list accounts
   accounts update ACCOUNT --unique-emails on|off       require unique customer emails (case-insensitive)
-  keys create --account A --mode test|live [--restricted] [--expires-in 24h] [--rate-limit N] [--json]
+  keys create --account A --mode test|live [--name N] [--restricted] [--expires-in 24h] [--rate-limit N] [--json]
   keys list   --account A [--mode test|live] [--json]
   keys update --account A --key KEY_ID --rate-limit N|default   requests per second for this key (0: none)
   keys revoke --account A --key KEY_ID                 (or: keys revoke KEY_ID --account A)
@@ -70,7 +70,8 @@ function keyLine(key: ApiKeyRecord): string {
   const status = key.revoked_at !== null ? 'revoked' : key.expires_at !== null && key.expires_at <= Date.now() / 1000 ? 'expired' : 'active';
   const expires = key.expires_at === null ? '' : ` expires ${new Date(key.expires_at * 1000).toISOString()}`;
   const limit = key.rate_limit === null ? '' : key.rate_limit === 0 ? '  rate-limit=none' : `  rate-limit=${key.rate_limit}/s`;
-  return `${key.id}  ${key.prefix}_…${key.last4}  ${key.livemode ? 'live' : 'test'}  ${key.restricted ? 'restricted' : 'secret'}  ${status}${expires}${limit}`;
+  const named = key.name === null ? '' : `  "${key.name}"`;
+  return `${key.id}  ${key.prefix}_…${key.last4}  ${key.livemode ? 'live' : 'test'}  ${key.restricted ? 'restricted' : 'secret'}  ${status}${expires}${limit}${named}`;
 }
 
 function publicKey(key: ApiKeyRecord) {
@@ -83,6 +84,7 @@ function publicKey(key: ApiKeyRecord) {
     expires_at: key.expires_at,
     revoked_at: key.revoked_at,
     rate_limit: key.rate_limit,
+    name: key.name,
   };
 }
 
@@ -109,7 +111,7 @@ const COMMANDS: Record<string, { options: OptionSpec; positionals: number }> = {
   'accounts list': { options: { json: FLAG }, positionals: 0 },
   'accounts update': { options: { 'unique-emails': STRING }, positionals: 1 },
   'keys create': {
-    options: { account: STRING, mode: STRING, restricted: FLAG, 'expires-in': STRING, 'rate-limit': STRING, json: FLAG },
+    options: { account: STRING, mode: STRING, name: STRING, restricted: FLAG, 'expires-in': STRING, 'rate-limit': STRING, json: FLAG },
     positionals: 0,
   },
   'keys list': { options: { account: STRING, mode: STRING, json: FLAG }, positionals: 0 },
@@ -264,7 +266,10 @@ async function main(argv: string[]): Promise<void> {
       const mode = modeOf(values.mode as string | undefined, true) as Mode;
       const expires = expiresIn(values['expires-in'] as string | undefined);
       const rateLimit = rateLimitOf(values['rate-limit'] as string | undefined, false) ?? null;
-      const created = await withServices(config, (s) => s.accounts.createKey(account, mode, Boolean(values.restricted), expires, rateLimit));
+      const keyName = (values.name as string | undefined) ?? null;
+      const created = await withServices(config, (s) =>
+        s.accounts.createKey(account, mode, Boolean(values.restricted), expires, { rateLimit, name: keyName }),
+      );
       if (values.json) out(JSON.stringify({ ...publicKey(created.key), secret: created.secret }));
       else {
         out(keyLine(created.key));

@@ -68,6 +68,7 @@ export const ERROR_CATALOGUE = {
   permission_denied: { statuses: [403], type: INVALID, stripe: false },
   precondition_failed: { statuses: [412], type: INVALID, stripe: false },
   rate_limit: { statuses: [429], type: INVALID, stripe: true },
+  actor_invalid: { statuses: [400], type: INVALID, stripe: false },
   // Idempotency
   idempotency_key_invalid: { statuses: [400], type: 'idempotency_error', stripe: false },
   idempotency_params_mismatch: { statuses: [400], type: 'idempotency_error', stripe: false },
@@ -388,6 +389,11 @@ export function metricsTokenInvalid(): ApiError {
   return build('api_key_invalid', "GET /metrics needs the server's METRICS_TOKEN as 'Authorization: Bearer <token>'.", {
     headers: { 'www-authenticate': 'Bearer realm="Clientele metrics"' },
   });
+}
+
+/** SPEC U-3: a Clientele-Actor header that is not a short printable label. */
+export function actorInvalid(problem: string): ApiError {
+  return build('actor_invalid', `The Clientele-Actor header ${problem} (1–100 printable characters, UTF-8).`);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -42,6 +42,20 @@ export interface OwnedResource<E extends string = string> {
   readonly customerExpansions?: ExpandableFields;
   /** What can be expanded on its own objects: `customer`. */
   readonly expandable?: ExpandableFields;
+  /**
+   * Its section of the support console's customer profile (SPEC U-1), for resources the console
+   * has no section of its own for (charges, refunds, invoices): the console lists these.
+   */
+  readonly profileSection?: ProfileSection;
+}
+
+/** A generic profile section: a customer's newest objects, and figures about them. */
+export interface ProfileSection {
+  readonly title: string;
+  /** The newest `limit` + 1 of one customer's objects, newest first (one more tells there are more). */
+  recent(ctx: ExpandContext, customerId: string, limit: number): Promise<ApiObject[]>;
+  /** Figures about the customer (and its tree), such as totals: `[label, value]` pairs. */
+  stats?(ctx: ExpandContext, customerId: string): Promise<ReadonlyArray<readonly [string, string]>>;
 }
 
 /** The event types of a resource declaration. */

@@ -52,6 +52,13 @@ function documented(method: string, url: string, schema: RouteSchema): RouteSche
       description: 'Makes the write safe to retry for 24 hours: the first response is replayed (docs/customers.md, Safe writes).',
     };
   }
+  if (v1 && write) {
+    headers['clientele-actor'] = {
+      type: 'string',
+      maxLength: 100,
+      description: 'Who is behind the change (1–100 printable characters, UTF-8): recorded on its events as request.actor (docs/authentication.md).',
+    };
+  }
   if (v1 && write && /\{[^}]+\}$|\{[^}]+\}\/(attach|detach)$/.test(url)) {
     headers['if-match'] = { type: 'string', description: 'ETag(s) of the version you read; 412 if the object has changed since.' };
   }

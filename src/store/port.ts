@@ -37,6 +37,8 @@ export interface ApiKeyRecord {
   revoked_at: number | null;
   /** Requests per second for this key; null: its mode's setting, 0: no limit. */
   rate_limit: number | null;
+  /** A human name for the key (`billing-service`), shown as who made a change when no actor was given. */
+  name: string | null;
 }
 
 export interface AccountsRepository {
@@ -330,6 +332,8 @@ export interface StatsRepository {
 
 export interface EventFilters {
   types?: string[];
+  /** One customer's events (the console's timeline). */
+  customerId?: string;
 }
 
 export interface EventsRepository {
@@ -409,6 +413,27 @@ export interface WebhookDeliveriesRepository {
   listAttempts(scope: Scope, endpointId: string, filters: { eventId?: string }, page: PageQuery): Promise<WebhookAttemptRecord[]>;
 }
 
+/** A signed-in support-console user (SPEC U-1); the token itself is never stored. */
+export interface ConsoleSessionRecord {
+  id: string;
+  livemode: boolean;
+  tokenDigest: string;
+  keyId: string;
+  /** The name or email the person gave at sign-in: the actor of their changes. */
+  actor: string;
+  created: number;
+  lastSeen: number;
+}
+
+export interface ConsoleSessionsRepository {
+  insert(scope: Scope, session: ConsoleSessionRecord): Promise<void>;
+  findByToken(scope: Scope, tokenDigest: string): Promise<ConsoleSessionRecord | undefined>;
+  touch(scope: Scope, id: string, at: number): Promise<void>;
+  delete(scope: Scope, id: string): Promise<void>;
+  /** Deletes the scope's sessions idle since before `before`; returns how many. */
+  deleteIdle(scope: Scope, before: number): Promise<number>;
+}
+
 export interface Repositories {
   accounts: AccountsRepository;
   customers: CustomersRepository;
@@ -425,6 +450,7 @@ export interface Repositories {
   invoices: InvoicesRepository;
   stats: StatsRepository;
   importJournal: ImportJournalRepository;
+  consoleSessions: ConsoleSessionsRepository;
 }
 
 export interface WriteRepositories extends Repositories {

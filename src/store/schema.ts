@@ -26,6 +26,7 @@ export interface ApiKeysTable {
   revoked_at: number | null;
   /** Requests per second (migration 0011); null: the mode's RATE_LIMIT_* setting, 0: no limit. */
   rate_limit: number | null;
+  name: string | null;
 }
 
 /** PostgreSQL only (migration 0011): the token buckets every API process leases from. */
@@ -153,6 +154,19 @@ export interface EventsTable {
   data: unknown;
   request_id: string | null;
   idempotency_key: string | null;
+  actor: string | null;
+  key_id: string | null;
+}
+
+export interface ConsoleSessionsTable {
+  account_id: string;
+  livemode: number;
+  id: string;
+  token_digest: string;
+  key_id: string;
+  actor: string;
+  created: number;
+  last_seen: number;
 }
 
 export interface WebhookEndpointsTable {
@@ -342,4 +356,5 @@ export interface Database {
   invoice_paths: TreePathsTable;
   customer_stats: CustomerStatsTable;
   import_journal: ImportJournalTable;
+  console_sessions: ConsoleSessionsTable;
 }

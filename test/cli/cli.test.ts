@@ -179,6 +179,7 @@ interface PublicKey {
   created: number;
   expires_at: number | null;
   revoked_at: number | null;
+  name?: string | null;
   secret?: string;
   replaces?: string;
 }
@@ -261,11 +262,21 @@ describe('clientele CLI over a fresh SQLite database', { timeout: TEST_TIMEOUT_M
     expect(stdout.endsWith('\n')).toBe(true);
     expect(stdout.trimEnd()).not.toContain('\n');
     const key = JSON.parse(stdout) as PublicKey;
-    expect(Object.keys(key)).toEqual(['id', 'mode', 'restricted', 'redacted', 'created', 'expires_at', 'revoked_at', 'rate_limit', 'secret']);
-    expect(key).toMatchObject({ mode: 'live', restricted: false, expires_at: null, revoked_at: null, rate_limit: null });
+    expect(Object.keys(key)).toEqual(['id', 'mode', 'restricted', 'redacted', 'created', 'expires_at', 'revoked_at', 'rate_limit', 'name', 'secret']);
+    expect(key).toMatchObject({ mode: 'live', restricted: false, expires_at: null, revoked_at: null, rate_limit: null, name: null });
     expect(key.id).toMatch(/^key_[0-9A-Za-z]+$/);
     expect(key.secret).toMatch(SECRET('sk_live'));
     expect(key.redacted).toBe(`sk_live_…${key.secret?.slice(-4)}`);
+  });
+
+  it('keys create --name names the key (SPEC U-3): shown by keys list, refused when not a short printable label', async () => {
+    const named = JSON.parse(await ok(['keys', 'create', '--account', account.id, '--mode', 'test', '--name', 'billing-service', '--json'], env)) as PublicKey;
+    expect(named).toMatchObject({ name: 'billing-service' });
+    const listed = await ok(['keys', 'list', '--account', account.id, '--mode', 'test'], env);
+    expect(listed.split('\n').find((l) => l.startsWith(named.id))).toMatch(/ {2}"billing-service"$/);
+    const tooLong = await run(['keys', 'create', '--account', account.id, '--mode', 'test', '--name', 'x'.repeat(101)], env);
+    expect(tooLong.code).not.toBe(0);
+    expect(tooLong.stderr).toMatch(/key name must be at most 100 characters/);
   });
 
   it('keys create --restricted gives an rk_ key; --expires-in sets the expiry', async () => {
@@ -292,7 +303,7 @@ describe('clientele CLI over a fresh SQLite database', { timeout: TEST_TIMEOUT_M
     expect(keys.length).toBeGreaterThanOrEqual(1);
     expect(keys.every((k) => k.mode === 'live')).toBe(true);
     expect(keys.some((k) => k.redacted === `sk_live_…${account.keys.live.slice(-4)}`)).toBe(true);
-    for (const k of keys) expect(Object.keys(k)).toEqual(['id', 'mode', 'restricted', 'redacted', 'created', 'expires_at', 'revoked_at', 'rate_limit']);
+    for (const k of keys) expect(Object.keys(k)).toEqual(['id', 'mode', 'restricted', 'redacted', 'created', 'expires_at', 'revoked_at', 'rate_limit', 'name']);
     expect(json).not.toMatch(/[sr]k_(test|live)_[0-9A-Za-z]{8}/);
 
     const plain = await ok(['keys', 'list', '--account', account.id, '--mode', 'live'], env);

@@ -75,8 +75,13 @@ export function testConfig(database: DatabaseTarget, env: Record<string, string>
   return { ...base, database };
 }
 
+export interface TestAppOptions {
+  /** Replaces some services (e.g. the console's sessions with a test clock). */
+  services?: (services: Services, store: Store, config: Config) => Services;
+}
+
 /** Builds the app exactly as the server does, over a fresh database with one account. */
-export async function createTestApp(kind: StoreKind, env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(kind: StoreKind, env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const database = await freshDatabase(kind);
   const config = testConfig(database, env);
   // Every statement the app sends after migrating is checked for its account and mode scope.
@@ -84,7 +89,8 @@ export async function createTestApp(kind: StoreKind, env: Record<string, string>
   const store = await openStore(config, { onStatement: guard.onStatement });
   await store.migrate();
   guard.start(await tenantTablesOf(database));
-  const services = createServices(store, config);
+  const created = createServices(store, config);
+  const services = options.services ? options.services(created, store, config) : created;
   const app = await buildApp({ config, unitOfWork: store.unitOfWork, services, logger: false });
   await app.ready();
   const newAccount = async (name = 'Test account'): Promise<TestAccount> => {

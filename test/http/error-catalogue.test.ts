@@ -66,6 +66,7 @@ const CASES: Case[] = [
     label: 'a restricted key writes',
     send: async ({ t }) => t.api((await t.services.accounts.createKey(t.account.id, 'test', true, null)).secret).post('/v1/customers', {}),
   },
+  { code: 'actor_invalid', label: 'a Clientele-Actor of 101 characters', send: ({ api }) => api.post('/v1/customers', {}, { 'clientele-actor': 'x'.repeat(101) }) },
   // Parameters
   { code: 'parameter_unknown', label: 'nickname', send: ({ api }) => api.post('/v1/customers', { nickname: 'x' }) },
   { code: 'parameter_unknown', label: 'created[after] on a list', send: ({ api }) => api.get('/v1/customers', { created: { after: 1 } }) },
@@ -278,6 +279,7 @@ const COVERED_ELSEWHERE: Partial<Record<ErrorCode, string>> = {
   service_unavailable: 'needs a server starting, draining or at its connection cap: test/ops/timeouts.test.ts, test/ops/lifecycle.test.ts',
   internal_error: 'no client request may cause a 500; the handler maps anything unexpected to it',
   database_unavailable: 'GET /readyz with the database gone: test/http/system.test.ts',
+  card_number_not_accepted: 'only clientele import refuses a row for carrying a card number: test/cli/bulk/import.test.ts',
 };
 
 describe('the catalogue', () => {

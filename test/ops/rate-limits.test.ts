@@ -80,7 +80,7 @@ describe.each(STORES)('rate limits (%s)', (kind) => {
 
   it('an idempotent replay does not count: its token is given back', async () => {
     const created = await t.newAccount();
-    const key = await t.services.accounts.createKey(created.id, 'test', false, null, 3);
+    const key = await t.services.accounts.createKey(created.id, 'test', false, null, { rateLimit: 3 });
     const api = t.api(key.secret);
     const idem = { 'idempotency-key': `replay-${randomBytes(6).toString('hex')}` };
     expect((await api.post('/v1/customers', { name: 'Once' }, idem)).status).toBe(200);

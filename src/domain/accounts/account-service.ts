@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { newId, nowSeconds } from '../../lib/ids.js';
 import type { AccountRecord, ApiKeyRecord, Store } from '../../store/port.js';
 import type { Scope } from '../scope.js';
+import { labelProblem } from '../actors/actor.js';
 import { digestKey, digestsEqual, generateKey, looksLikeKey, type Mode } from './api-keys.js';
 
 /** The key a request authenticated with; it is the request's scope (account and mode). */
@@ -32,6 +33,12 @@ export interface AccountServiceOptions {
   keyCacheMs: number;
 }
 
+/** What a key may carry besides its kind and mode. */
+export interface KeyExtras {
+  rateLimit?: number | null;
+  name?: string | null;
+}
+
 /** A lookup by digest and what it resolved to; the digest was the Map key, so a hit needs no comparison. */
 type CachedLookup = { auth: AuthContext | null; expiresAt: number | null; at: number };
 
@@ -54,7 +61,7 @@ export function accountService(store: Pick<Store, 'read' | 'write'>, options: Ac
     mode: Mode,
     restricted: boolean,
     expiresInSeconds: number | null,
-    rateLimit: number | null = null,
+    extra: KeyExtras = {},
   ): Promise<CreatedKey> {
     const generated = generateKey(mode, restricted);
     const now = nowSeconds();
@@ -69,7 +76,8 @@ export function accountService(store: Pick<Store, 'read' | 'write'>, options: Ac
       created: now,
       expires_at: expiresInSeconds === null ? null : now + expiresInSeconds,
       revoked_at: null,
-      rate_limit: rateLimit,
+      rate_limit: extra.rateLimit ?? null,
+      name: extra.name ?? null,
     };
     await repos.accounts.insertKey(key);
     return { key, secret: generated.secret };
@@ -137,15 +145,22 @@ export function accountService(store: Pick<Store, 'read' | 'write'>, options: Ac
       return requireAccount(accountId);
     },
 
+    /**
+     * `rateLimit`: the key's own requests per second (null: its mode's setting). `name` (SPEC
+     * U-3): shown as who made a change when a request gives no Clientele-Actor.
+     */
     async createKey(
       accountId: string,
       mode: Mode,
       restricted: boolean,
       expiresInSeconds: number | null,
-      rateLimit: number | null = null,
+      extra: KeyExtras = {},
     ): Promise<CreatedKey> {
+      const label = extra.name == null ? null : extra.name.trim();
+      const problem = label === null ? null : labelProblem(label);
+      if (problem) throw new AccountError(`key name ${problem} (1–100 printable characters)`);
       await requireAccount(accountId);
-      return store.write((repos) => newKey(repos, accountId, mode, restricted, expiresInSeconds, rateLimit));
+      return store.write((repos) => newKey(repos, accountId, mode, restricted, expiresInSeconds, { rateLimit: extra.rateLimit ?? null, name: label }));
     },
 
     /** Sets a key's own rate limit (null: back to its mode's setting); live within the key cache's 500 ms. */
@@ -181,8 +196,8 @@ export function accountService(store: Pick<Store, 'read' | 'write'>, options: Ac
         if (!key) throw new AccountError(`no such key: ${keyId} in account ${accountId}`);
         if (key.revoked_at !== null) throw new AccountError(`key ${keyId} is already revoked`);
         await repos.accounts.revokeKey(accountId, keyId, nowSeconds());
-        // The replacement keeps the key's own rate limit.
-        return newKey(repos, accountId, key.livemode ? 'live' : 'test', key.restricted, expiresInSeconds, key.rate_limit);
+        // The replacement keeps the key's own rate limit and name.
+        return newKey(repos, accountId, key.livemode ? 'live' : 'test', key.restricted, expiresInSeconds, { rateLimit: key.rate_limit, name: key.name });
       });
     },
 

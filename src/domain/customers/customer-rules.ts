@@ -16,6 +16,8 @@ import { COUNTRY_CODES } from './countries.js';
 export const METADATA_MAX_KEYS = 50;
 export const METADATA_KEY_MAX = 40;
 export const METADATA_VALUE_MAX = 500;
+/** The route schema refuses longer notes first; this holds the rule for every caller (the console). */
+export const NOTES_MAX_LENGTH = 10_000;
 
 const LINE_BREAK_OR_TAB = /[\t\n\r]/;
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
@@ -133,7 +135,12 @@ export function applyCustomerInput(current: CustomerRecord, input: CustomerInput
     next[field] = value;
   }
   if (input.description !== undefined) next.description = input.description;
-  if (input.notes !== undefined) next.notes = input.notes;
+  if (input.notes !== undefined) {
+    if (input.notes !== null && input.notes.length > NOTES_MAX_LENGTH) {
+      throw parameterInvalidStringTooLong(`Invalid notes: must be at most ${NOTES_MAX_LENGTH} characters.`, 'notes');
+    }
+    next.notes = input.notes;
+  }
   if (input.email !== undefined) {
     singleLine('email', input.email);
     if (input.email !== null) validateEmail(input.email);

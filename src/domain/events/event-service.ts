@@ -19,7 +19,7 @@ export function toApiEvent({ event, pendingWebhooks }: EventView) {
     data: event.data,
     livemode: event.livemode,
     pending_webhooks: pendingWebhooks,
-    request: { id: event.request_id, idempotency_key: event.idempotency_key },
+    request: { id: event.request_id, idempotency_key: event.idempotency_key, actor: event.actor },
     type: event.type,
   };
 }
@@ -48,6 +48,18 @@ export function eventService(deps: { store: Pick<Store, 'read' | 'write'> }) {
         const pending = await repos.events.pendingWebhooks(scope, [id]);
         return { event, pendingWebhooks: pending.get(id) ?? 0 };
       });
+    },
+
+    /** One customer's events (its own and its owned objects'), newest first: the console's timeline. */
+    async listForCustomer(scope: Scope, customerId: string, request: PageRequest): Promise<Page<EventRecord>> {
+      return store.read((repos) =>
+        pageThrough(
+          'event',
+          request,
+          (id) => repos.events.cursorOf(scope, id),
+          (p) => repos.events.list(scope, { customerId }, p),
+        ),
+      );
     },
 
     async list(scope: Scope, types: string[] | undefined, request: PageRequest): Promise<Page<EventView>> {

@@ -62,6 +62,8 @@ export async function recordEventBatch(
       data: options.previousAttributes ? { object, previous_attributes: options.previousAttributes } : { object },
       request_id: request.requestId,
       idempotency_key: request.idempotencyKey,
+      actor: request.actor,
+      key_id: request.keyId,
     }),
   );
   await repos.events.insert(scope, events);

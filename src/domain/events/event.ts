@@ -12,6 +12,10 @@ export interface EventRecord {
   data: { object: unknown; previous_attributes?: Record<string, unknown> };
   request_id: string | null;
   idempotency_key: string | null;
+  /** SPEC U-3: who made the change (Clientele-Actor, or the console user's name). */
+  actor: string | null;
+  /** The key the writing request authenticated with (its name is shown when there is no actor). */
+  key_id: string | null;
 }
 
 /** The version of the object shapes in event payloads. */

@@ -32,7 +32,8 @@
 import { createHash } from 'node:crypto';
 import { searchPageInvalid, searchQueryInvalid, type ApiError } from '../errors.js';
 
-export type SearchField = 'email' | 'name' | 'phone' | 'external_id' | 'created' | 'metadata';
+/** `id` is not in the language: only the console's plain-text search (search-service.ts) asks for it. */
+export type SearchField = 'email' | 'name' | 'phone' | 'external_id' | 'created' | 'metadata' | 'id';
 
 export type ClauseOp = 'eq' | 'contains' | 'gt' | 'lt' | 'gte' | 'lte';
 

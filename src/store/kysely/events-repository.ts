@@ -21,6 +21,8 @@ function toRecord(row: Selectable<EventsTable>): EventRecord {
     data: fromJson(row.data, { object: null }),
     request_id: row.request_id,
     idempotency_key: row.idempotency_key,
+    actor: row.actor,
+    key_id: row.key_id,
   };
 }
 
@@ -34,12 +36,14 @@ function eventColumns(e: EventRecord) {
     data: toJson(e.data) ?? '{}',
     request_id: e.request_id,
     idempotency_key: e.idempotency_key,
+    actor: e.actor,
+    key_id: e.key_id,
   };
 }
 
 /** Events (and deliveries) per multi-row INSERT at most. */
 const EVENTS_PER_INSERT = 512;
-const EVENT_COLUMNS = ['id', 'created', 'type', 'api_version', 'customer_id', 'data', 'request_id', 'idempotency_key'] as const;
+const EVENT_COLUMNS = ['id', 'created', 'type', 'api_version', 'customer_id', 'data', 'request_id', 'idempotency_key', 'actor', 'key_id'] as const;
 
 export function eventsRepository(db: Kysely<Database>, tenant: TenantDb, dialect: Dialect): EventsRepository {
   const rows = (scope: Parameters<TenantDb>[0]) => tenant(scope).selectFrom('events').selectAll();
@@ -64,6 +68,7 @@ export function eventsRepository(db: Kysely<Database>, tenant: TenantDb, dialect
     async list(scope, filters, page) {
       let query = rows(scope);
       if (filters.types && filters.types.length > 0) query = query.where('type', 'in', filters.types);
+      if (filters.customerId !== undefined) query = query.where('customer_id', '=', filters.customerId);
       const found = await applyPage(query, page).execute();
       return found.map(toRecord);
     },

@@ -10,6 +10,7 @@ import { sampleStore } from './monitoring.js';
 import { memoryRateBuckets, postgresRateBuckets } from './rate-limit-buckets.js';
 import { accountsRepository } from './accounts-repository.js';
 import { chargesRepository } from './charges-repository.js';
+import { consoleSessionsRepository } from './console-sessions-repository.js';
 import { customersRepository } from './customers-repository.js';
 import { eventsRepository, webhookOutbox } from './events-repository.js';
 import { idempotencyRepository } from './idempotency-repository.js';
@@ -47,6 +48,7 @@ function repositories(db: Kysely<Database>, dialect: Dialect, sync: SyncReaders 
     invoices: invoicesRepository(db, tenant),
     stats: statsRepository(db, tenant, dialect, sync.readRows),
     importJournal: importJournalRepository(tenant),
+    consoleSessions: consoleSessionsRepository(tenant),
   };
 }
 

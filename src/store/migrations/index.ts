@@ -14,6 +14,8 @@ import * as m0011 from './0011_rate_limits.js';
 import * as m0012 from './0012_deleted_customers_index.js';
 import * as m0013 from './0013_tax_ids_list.js';
 import * as m0014 from './0014_import_journal.js';
+import * as m0015 from './0015_console_and_actors.js';
+import * as m0016 from './0016_search_ids.js';
 
 /** Ordered, frozen migrations. Append only: never edit one that has shipped. */
 const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> }> = {
@@ -31,6 +33,8 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) =
   '0012_deleted_customers_index': m0012,
   '0013_tax_ids_list': m0013,
   '0014_import_journal': m0014,
+  '0015_console_and_actors': m0015,
+  '0016_search_ids': m0016,
 };
 
 class DialectMigrationProvider implements MigrationProvider {

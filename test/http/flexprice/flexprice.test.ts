@@ -200,7 +200,7 @@ describe.each(STORES)('FlexPrice wire format over HTTP — D-1 (%s)', (kind) => 
         (e) => e.data.object.id === created.body.id || e.data.object.customer === created.body.id,
       );
       expect(mine.map((e) => e.type).sort()).toEqual(['customer.created', 'customer.integration.created']);
-      for (const event of mine) expect(event.request).toEqual({ id: created.headers['request-id'], idempotency_key: null });
+      for (const event of mine) expect(event.request).toEqual({ id: created.headers['request-id'], idempotency_key: null, actor: null });
     });
 
     it('a delete erases personal data as DELETE /v1/customers/:id does', async () => {

@@ -184,7 +184,7 @@ describe.each(STORES)('LuniPay wire format — D-2 (%s)', (kind) => {
     const events = await t.api().get('/v1/events', { type: 'customer.updated', limit: 100 });
     const event = (events.body.data as Array<{ data: { object: { id: string }; previous_attributes: unknown }; request: unknown }>).find((e) => e.data.object.id === id);
     expect(event?.data.previous_attributes).toMatchObject({ first_name: 'Ada' });
-    expect(event?.request).toEqual({ id: patched.headers['request-id'], idempotency_key: null });
+    expect(event?.request).toEqual({ id: patched.headers['request-id'], idempotency_key: null, actor: null });
   });
 
   it("keeps to the key's account and mode: livemode follows the key; no key is 401, a restricted key only reads", async () => {

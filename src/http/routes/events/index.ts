@@ -22,7 +22,7 @@ export const Event = Type.Object(
     }),
     livemode: Type.Boolean(),
     pending_webhooks: Type.Integer(),
-    request: Type.Object({ id: Nullable(Type.String()), idempotency_key: Nullable(Type.String()) }),
+    request: Type.Object({ id: Nullable(Type.String()), idempotency_key: Nullable(Type.String()), actor: Nullable(Type.String()) }),
     type: Type.String(),
   },
   { $id: 'Event' },

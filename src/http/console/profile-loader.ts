@@ -1,0 +1,54 @@
+import type { Services } from '../../compose.js';
+import type { AuthContext } from '../../domain/accounts/account-service.js';
+import { ApiError } from '../../domain/errors.js';
+import type { Page } from '../../domain/paging.js';
+import { customerEtag } from '../../domain/customers/customer-service.js';
+import type { AwaitedSection, ProfileView } from './pages/profile.js';
+
+/** Sections the charges-and-invoices work fills in through the registry (profileSection). */
+export const AWAITED_SECTIONS: readonly AwaitedSection[] = [
+  { object: 'charge', title: 'Charges' },
+  { object: 'refund', title: 'Refunds' },
+  { object: 'invoice', title: 'Invoices' },
+];
+
+const PAGE = 20;
+
+function emptyOnMissing<T>(promise: Promise<Page<T>>): Promise<Page<T>> {
+  // A deleted customer has no children or methods to list; its page shows the timeline only.
+  return promise.catch((error: unknown) => {
+    if (error instanceof ApiError && error.code === 'resource_missing' && error.param !== 'starting_after') return { data: [], hasMore: false };
+    throw error;
+  });
+}
+
+/**
+ * Everything the profile shows, read through the same services as the API, at once (each
+ * section is one indexed read, and none waits for another).
+ */
+export async function loadProfile(
+  services: Services,
+  auth: AuthContext,
+  id: string,
+  eventsAfter: string | undefined,
+): Promise<Omit<ProfileView, 'chrome' | 'edit' | 'saved'>> {
+  const [found, methods, children, events, keys, sections] = await Promise.all([
+    services.customers.find(auth, id, ['tax_ids', 'integrations', 'children_count', 'parent']),
+    services.paymentMethods.list(auth, { customerId: id }, { limit: PAGE }),
+    emptyOnMissing(services.customers.listChildren(auth, id, { limit: PAGE })),
+    services.events.listForCustomer(auth, id, { limit: PAGE, ...(eventsAfter !== undefined && { startingAfter: eventsAfter }) }),
+    services.accounts.listKeys(auth.accountId),
+    services.profileSections.load(auth, id, 10),
+  ]);
+  const shown = new Set(sections.sections.map((s) => s.object));
+  return {
+    customer: found.body,
+    etag: customerEtag(found.customer),
+    paymentMethods: methods,
+    children,
+    timeline: { events: events.data, hasMore: events.hasMore, older: events.data.at(-1)?.id ?? null, paged: eventsAfter !== undefined },
+    keyNames: new Map(keys.map((k) => [k.id, k.name])),
+    sections,
+    awaited: AWAITED_SECTIONS.filter((s) => !shown.has(s.object)),
+  };
+}
