@@ -1,5 +1,7 @@
 import type { Config } from './config.js';
 import { accountService } from './domain/accounts/account-service.js';
+import { addressService } from './domain/addresses/address-service.js';
+import { contactService } from './domain/contacts/contact-service.js';
 import { customerService } from './domain/customers/customer-service.js';
 import { eventService } from './domain/events/event-service.js';
 import { idempotencyService } from './domain/idempotency/idempotency-service.js';
@@ -27,6 +29,8 @@ export function createServices(
     idempotency: idempotencyService({ store }),
     customers: customerService({ store, paymentMethods, maxHierarchyDepth: config.maxHierarchyDepth }),
     integrations: integrationService({ store }),
+    contacts: contactService({ store }),
+    addresses: addressService({ store }),
     events: eventService({ store }),
     paymentMethods,
     rateLimits: rateLimiter(store.rateLimits, { live: config.rateLimitLive, test: config.rateLimitTest, search: config.rateLimitSearch }),

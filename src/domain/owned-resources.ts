@@ -1,3 +1,5 @@
+import { addressResource } from './addresses/address-resource.js';
+import { contactResource } from './contacts/contact-resource.js';
 import { integrationResource } from './integrations/integration-resource.js';
 import type { EventTypeOf } from './owned-resource.js';
 import { paymentMethodResource } from './payment-methods/payment-method-resource.js';
@@ -7,7 +9,7 @@ import { taxIdResource } from './tax-ids/tax-id-resource.js';
  * Every resource owned by a customer, in the order the customer's export lists them. A new
  * owned resource is one line here (see docs/architecture.md).
  */
-export const OWNED_RESOURCES = [paymentMethodResource, taxIdResource, integrationResource] as const;
+export const OWNED_RESOURCES = [paymentMethodResource, taxIdResource, integrationResource, contactResource, addressResource] as const;
 
 /** The customer's own events. */
 export const CUSTOMER_EVENT_TYPES = ['customer.created', 'customer.updated', 'customer.deleted'] as const;

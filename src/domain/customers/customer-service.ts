@@ -223,6 +223,7 @@ export function customerService(deps: CustomerServiceDeps) {
     await checkDefaultPaymentMethod(repos, scope, current, next);
     await repos.customers.update(scope, next);
     if (input.metadata !== undefined) await repos.customers.replaceMetadataIndex(scope, next.id, next.metadata);
+    for (const resource of OWNED_RESOURCES) await resource.afterCustomerUpdate?.(repos, scope, current, next, next.updated);
     const after = toApiCustomer(next);
     const previous = previousAttributes(toApiCustomer(current), after);
     if (previous) await recordEvent(repos, scope, 'customer.updated', after, { customerId: next.id, previousAttributes: previous });

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../compose.js';
 import type { Respond } from '../respond.js';
+import { addressRoutes } from './addresses/index.js';
+import { contactRoutes } from './contacts/index.js';
 import { customerRoutes } from './customers/index.js';
 import { eventRoutes } from './events/index.js';
 import { integrationRoutes } from './integrations/index.js';
@@ -18,6 +20,8 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   paymentMethodRoutes,
   taxIdRoutes,
   integrationRoutes,
+  contactRoutes,
+  addressRoutes,
   eventRoutes,
   webhookEndpointRoutes,
 ];

@@ -9,6 +9,7 @@ import type { RowReader } from '../sqlite.js';
 import { flag, fromJson, toJson } from './codec.js';
 import { CUSTOMER_RECORD_COLUMNS, type CustomerRecordRow } from './customer-columns.js';
 import { customerSearch } from './customer-search.js';
+import { ownedSearch } from './owned-search.js';
 import { applyCreated, applyPage, positionOf } from './keyset.js';
 import type { TenantDb } from './tenant.js';
 
@@ -135,6 +136,7 @@ const HIERARCHY_WALK_LIMIT = 64;
  */
 export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dialect: Dialect, readRow?: RowReader): CustomersRepository {
   const search = customerSearch(db, tenant, dialect);
+  const owned = ownedSearch(db, tenant, dialect);
   const records = (scope: Scope) => tenant(scope).selectFrom('customers').select(CUSTOMER_RECORD_COLUMNS);
 
   const insertMetadataRows = async (scope: Scope, customerId: string, metadata: Record<string, string>) => {
@@ -162,6 +164,11 @@ export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dial
     if (filters.ids !== undefined) q = q.where(inList(dialect, 'id', filters.ids));
     if (filters.externalIds !== undefined) q = q.where(inList(dialect, 'external_id', filters.externalIds));
     if (filters.parentIds !== undefined) q = q.where(inList(dialect, 'parent_id', filters.parentIds));
+    if (filters.contactEmail !== undefined) {
+      // The few customers holding it (contacts_search_email), then their rows by id.
+      const holders = sql<SqlBool>`id IN (${owned.contactEmailHolders(scope, filters.contactEmail.toLowerCase())})`;
+      q = q.where(dialect === 'sqlite' ? sql<SqlBool>`unlikely(${holders})` : holders);
+    }
     for (const [key, value] of filters.metadata ?? []) {
       const holders = tenant(scope).selectFrom('customer_metadata').select('customer_id').where('key', '=', key).where('value', '=', value);
       q = q.where(sql<SqlBool>`id IN (${holders})`);

@@ -9,6 +9,8 @@ import { sqliteGroupCommit } from './sqlite-group-commit.js';
 import { sampleStore } from './monitoring.js';
 import { memoryRateBuckets, postgresRateBuckets } from './rate-limit-buckets.js';
 import { accountsRepository } from './accounts-repository.js';
+import { addressesRepository } from './addresses-repository.js';
+import { contactsRepository } from './contacts-repository.js';
 import { customersRepository } from './customers-repository.js';
 import { eventsRepository, webhookOutbox } from './events-repository.js';
 import { idempotencyRepository } from './idempotency-repository.js';
@@ -27,6 +29,8 @@ function repositories(db: Kysely<Database>, dialect: Dialect, readRow?: RowReade
     paymentMethods: paymentMethodsRepository(tenant, dialect),
     taxIds: taxIdsRepository(tenant),
     integrations: integrationsRepository(tenant),
+    contacts: contactsRepository(tenant, dialect),
+    addresses: addressesRepository(tenant),
     events: eventsRepository(db, tenant, dialect),
     outbox: webhookOutbox(tenant),
     webhookEndpoints: webhookEndpointsRepository(tenant),
@@ -47,6 +51,7 @@ function translate(error: unknown): unknown {
     if (where.includes('external_id')) return new UniqueViolation('external_id');
     if (where.includes('invoice_prefix')) return new UniqueViolation('invoice_prefix');
     if (where.includes('integrations')) return new UniqueViolation('integration');
+    if (where.includes('contacts_customer_email') || where.includes('contacts.email_key')) return new UniqueViolation('contact_email');
     return new UniqueViolation('other');
   }
   return error;

@@ -11,6 +11,8 @@ import * as m0008 from './0008_one_email_index.js';
 import * as m0011 from './0011_rate_limits.js';
 import * as m0012 from './0012_deleted_customers_index.js';
 import * as m0013 from './0013_tax_ids_list.js';
+import * as m0017 from './0017_contacts.js';
+import * as m0018 from './0018_addresses.js';
 
 /** Ordered, frozen migrations. Append only: never edit one that has shipped. */
 const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> }> = {
@@ -25,6 +27,8 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) =
   '0011_rate_limits': m0011,
   '0012_deleted_customers_index': m0012,
   '0013_tax_ids_list': m0013,
+  '0017_contacts': m0017,
+  '0018_addresses': m0018,
 };
 
 class DialectMigrationProvider implements MigrationProvider {
