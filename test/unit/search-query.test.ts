@@ -290,7 +290,7 @@ describe('parseSearchQuery: errors and their positions', () => {
   });
 
   it('~ on a field without substring search', () => {
-    expectQueryError('external_id~"abc"', 11, "'~'", 'email, name and phone', 'not for external_id');
+    expectQueryError('external_id~"abc"', 11, "'~'", 'email, name, phone and contact_email', 'not for external_id');
     expectQueryError('metadata["k"]~"abc"', 13, "'~'", 'not for metadata["k"]');
     expectQueryError('created~"123"', 7, "'~'");
   });
