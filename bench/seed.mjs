@@ -13,7 +13,7 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { customerAt, DATASET_VERSION, DEFAULT_SEED } from './dataset.mjs';
+import { addressesAt, contactsAt, customerAt, DATASET_VERSION, DEFAULT_SEED } from './dataset.mjs';
 
 const DIST = new URL('../dist/', import.meta.url);
 export const CLI = fileURLToPath(new URL('cli/main.js', DIST));
@@ -33,6 +33,35 @@ const PG_TYPES = {
   address: 'jsonb', shipping: 'jsonb', invoice_settings: 'jsonb', preferred_locales: 'jsonb', metadata: 'jsonb',
 };
 const toJson = (value) => (value === null || value === undefined ? null : JSON.stringify(value));
+
+/**
+ * What a customer owns (SPEC K-1), in insert order per table: its contacts and its address
+ * book, written as contacts-repository.ts and addresses-repository.ts write them (the postal
+ * code folded by the project's own postalCodeKey).
+ */
+const { postalCodeKey } = await import(new URL('domain/addresses/address-book.js', DIST).href);
+const OWNED = {
+  contacts: {
+    columns: ['account_id', 'livemode', 'id', 'created', 'updated', 'version', 'customer_id', 'name', 'email', 'email_key', 'phone', 'phone_e164', 'roles', 'receives_invoices', 'notes', 'metadata'],
+    types: { livemode: 'smallint', created: 'bigint', updated: 'bigint', version: 'integer', receives_invoices: 'smallint', roles: 'jsonb', metadata: 'jsonb' },
+    rowsOf: (c, accountId, seed) =>
+      contactsAt(c.index, c, seed).map((k) => [
+        accountId, 0, k.id, k.created, k.updated, k.version, c.id, k.name, k.email, k.email_key, k.phone, k.phone_e164,
+        toJson(k.roles), k.receives_invoices ? 1 : 0, k.notes, toJson(k.metadata),
+      ]),
+  },
+  addresses: {
+    columns: ['account_id', 'livemode', 'id', 'created', 'updated', 'version', 'customer_id', 'label', 'name', 'phone', 'address', 'postal_code_key', 'default_billing', 'default_shipping', 'metadata'],
+    types: { livemode: 'smallint', created: 'bigint', updated: 'bigint', version: 'integer', default_billing: 'smallint', default_shipping: 'smallint', address: 'jsonb', metadata: 'jsonb' },
+    rowsOf: (c, accountId, seed) =>
+      addressesAt(c.index, c, seed).map((a) => [
+        accountId, 0, a.id, a.created, a.updated, a.version, c.id, a.label, a.name, a.phone, toJson(a.address),
+        postalCodeKey(a.address.postal_code), a.default_billing ? 1 : 0, a.default_shipping ? 1 : 0, toJson(a.metadata),
+      ]),
+  },
+};
+const OWNED_TABLES = Object.keys(OWNED);
+const BULK_TABLES = ['customers', 'customer_metadata', ...OWNED_TABLES];
 
 /**
  * The stored representation, rendered by the project's own code from the record the
@@ -101,7 +130,7 @@ function progress(log, done, size, started) {
  */
 function triggersToSuspend(db) {
   const triggers = db
-    .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('customers', 'customer_metadata')")
+    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (${BULK_TABLES.map((t) => `'${t}'`).join(', ')})`)
     .all();
   const searchTables = db
     .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%'")
@@ -136,7 +165,7 @@ async function seedSqlite(path, size, seed, account, log) {
     // The one account the rows reference exists: skip the per-row foreign-key lookup.
     db.pragma('foreign_keys = OFF');
     const indexes = db
-      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('customers', 'customer_metadata')")
+      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${BULK_TABLES.map((t) => `'${t}'`).join(', ')})`)
       .all();
     for (const { name } of indexes) db.exec(`DROP INDEX "${name}"`);
     const { triggers, searchTables } = triggersToSuspend(db);
@@ -144,11 +173,18 @@ async function seedSqlite(path, size, seed, account, log) {
 
     const insertCustomer = db.prepare(`INSERT INTO customers (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`);
     const insertMeta = db.prepare('INSERT INTO customer_metadata (account_id, livemode, customer_id, key, value) VALUES (?, 0, ?, ?, ?)');
+    const insertOwned = Object.fromEntries(
+      OWNED_TABLES.map((table) => {
+        const { columns } = OWNED[table];
+        return [table, db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)];
+      }),
+    );
     const batch = db.transaction((from, to) => {
       for (let i = from; i < to; i++) {
         const c = customerAt(i, size, seed);
         insertCustomer.run(customerRow(c, account.accountId, keyId));
         for (const [key, value] of Object.entries(c.metadata)) insertMeta.run(account.accountId, c.id, key, value);
+        for (const table of OWNED_TABLES) for (const row of OWNED[table].rowsOf(c, account.accountId, seed)) insertOwned[table].run(row);
       }
     });
     const started = performance.now();
@@ -185,8 +221,9 @@ async function seedPostgres(url, size, seed, account, log) {
     await client.query('SET synchronous_commit = off');
     const { rows: indexes } = await client.query(
       `SELECT indexname, indexdef FROM pg_indexes i
-        WHERE schemaname = current_schema() AND tablename IN ('customers', 'customer_metadata')
+        WHERE schemaname = current_schema() AND tablename = ANY($1::text[])
           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
+      [BULK_TABLES],
     );
     for (const { indexname } of indexes) await client.query(`DROP INDEX "${indexname}"`);
 
@@ -197,6 +234,18 @@ async function seedPostgres(url, size, seed, account, log) {
         FROM unnest(${COLUMNS.map((c, k) => `$${k + 1}::${arrayType(c)}[]`).join(', ')}) AS t(${COLUMNS.join(', ')})`;
     const insertMeta = `INSERT INTO customer_metadata (account_id, livemode, customer_id, key, value)
       SELECT $1, 0, customer_id, key, value FROM unnest($2::text[], $3::text[], $4::text[]) AS t(customer_id, key, value)`;
+    const insertOwned = Object.fromEntries(
+      OWNED_TABLES.map((table) => {
+        const { columns, types } = OWNED[table];
+        const type = (column) => types[column] ?? 'text';
+        return [
+          table,
+          `INSERT INTO ${table} (${columns.join(', ')})
+            SELECT ${columns.map((c) => (type(c) === 'jsonb' ? `${c}::jsonb` : c)).join(', ')}
+              FROM unnest(${columns.map((c, k) => `$${k + 1}::${type(c) === 'jsonb' ? 'text' : type(c)}[]`).join(', ')}) AS t(${columns.join(', ')})`,
+        ];
+      }),
+    );
 
     const started = performance.now();
     const step = 5_000;
@@ -204,6 +253,7 @@ async function seedPostgres(url, size, seed, account, log) {
       const to = Math.min(size, from + step);
       const columns = COLUMNS.map(() => []);
       const meta = [[], [], []];
+      const owned = Object.fromEntries(OWNED_TABLES.map((table) => [table, OWNED[table].columns.map(() => [])]));
       for (let i = from; i < to; i++) {
         const c = customerAt(i, size, seed);
         const row = customerRow(c, account.accountId, keyId);
@@ -213,10 +263,14 @@ async function seedPostgres(url, size, seed, account, log) {
           meta[1].push(key);
           meta[2].push(value);
         }
+        for (const table of OWNED_TABLES) {
+          for (const ownedRow of OWNED[table].rowsOf(c, account.accountId, seed)) ownedRow.forEach((v, k) => owned[table][k].push(v));
+        }
       }
       await client.query('BEGIN');
       await client.query(insertCustomers, columns);
       await client.query(insertMeta, [account.accountId, ...meta]);
+      for (const table of OWNED_TABLES) await client.query(insertOwned[table], owned[table]);
       await client.query('COMMIT');
       if ((from / step) % 40 === 39) progress(log, to, size, started);
     }
@@ -225,8 +279,7 @@ async function seedPostgres(url, size, seed, account, log) {
     for (const { indexdef } of indexes) await client.query(indexdef);
     log(`  rebuilt ${indexes.length} indexes in ${((performance.now() - phase) / 1000).toFixed(1)} s`);
     // Autovacuum would analyze the freshly loaded tables soon anyway; do it now so plans are steady.
-    await client.query('ANALYZE customers');
-    await client.query('ANALYZE customer_metadata');
+    for (const table of BULK_TABLES) await client.query(`ANALYZE ${table}`);
     return keyId;
   } finally {
     await client.end();
