@@ -605,3 +605,95 @@ export function createBodies(count, seed = DEFAULT_SEED) {
   }
   return bodies;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Contacts and the address book (SPEC K-1). Each customer's come from a stream of their own, so
+// adding them changed no customer field; customer i's depend only on (seed, i) too.
+
+const CONTACT_ROLES = ['billing', 'technical', 'primary', 'legal', 'other'];
+
+function ownedRng(seed, index, salt) {
+  return mulberry32(mix32((index ^ mix32(seed ^ salt)) >>> 0));
+}
+
+function prefixedId(rng, prefix) {
+  let id = `${prefix}_`;
+  for (let k = 0; k < 24; k++) id += BASE62[Math.floor(rng() * 62)];
+  return id;
+}
+
+function countryOf(customer) {
+  const country = COUNTRIES.find((c) => c.code === customer.address.country);
+  return { country, city: country.cities.find((c) => c.city === customer.address.city) ?? country.cities[0] };
+}
+
+/**
+ * The contacts of `customer` (customerAt(index, …)): 0–4, two on average, as the store keeps
+ * them (ContactRecord in src/domain/contacts/contact.ts). Their emails are at the customer's own
+ * domain and unique across the dataset (the customer's index and the contact's number are in
+ * the local part); 60% have a phone of the customer's country, in E.164 as the service stores it.
+ */
+export function contactsAt(index, customer, seed = DEFAULT_SEED) {
+  const rng = ownedRng(seed, index, 0x0c0417ac);
+  const { country, city } = countryOf(customer);
+  const names = NAMES[country.names];
+  const domain = customer.email.slice(customer.email.indexOf('@') + 1);
+  const count = int(rng, 0, 4);
+  const contacts = [];
+  for (let k = 0; k < count; k++) {
+    const id = prefixedId(rng, 'ctc');
+    const firstRaw = pick(rng, names.first);
+    const lastRaw = pick(rng, names.last);
+    const [first, firstAscii] = Array.isArray(firstRaw) ? firstRaw : [firstRaw, firstRaw];
+    const [last, lastAscii] = Array.isArray(lastRaw) ? lastRaw : [lastRaw, lastRaw];
+    const email = `${ascii(firstAscii) || 'contact'}.${ascii(lastAscii) || 'person'}.c${index.toString(36)}${k}@${domain}`;
+    const phone = chance(rng, 0.6) ? country.phone(rng, city) : null;
+    const roles = CONTACT_ROLES.filter((role, r) => r === k % CONTACT_ROLES.length || chance(rng, 0.15));
+    contacts.push({
+      id,
+      created: customer.created,
+      updated: customer.created,
+      version: 1,
+      name: country.code === 'JP' ? `${last} ${first}` : `${first} ${last}`,
+      email,
+      email_key: email.toLowerCase(),
+      phone,
+      phone_e164: phone,
+      roles,
+      receives_invoices: roles.includes('billing'),
+      notes: null,
+      metadata: {},
+    });
+  }
+  return contacts;
+}
+
+/**
+ * The address book of `customer`, in step with it as the service keeps it: its address as the
+ * billing default; its shipping, when it has one, as the shipping default — the same entry when
+ * the shipping is that address with the customer's name and phone, else a second entry.
+ */
+export function addressesAt(index, customer, seed = DEFAULT_SEED) {
+  const rng = ownedRng(seed, index, 0x0addbeef);
+  const s = customer.shipping;
+  const sameEntry = s !== null && JSON.stringify(s.address) === JSON.stringify(customer.address);
+  const entry = (label, address, name, phone, billing, shipping) => ({
+    id: prefixedId(rng, 'addr'),
+    created: customer.created,
+    updated: customer.created,
+    version: 1,
+    label,
+    name,
+    phone,
+    address: { ...address },
+    default_billing: billing,
+    default_shipping: shipping,
+    metadata: {},
+  });
+  const head = customer.business_name ? 'Head office' : 'Home';
+  const entries = [
+    sameEntry ? entry(head, customer.address, s.name, s.phone, true, true) : entry(head, customer.address, customer.name, customer.phone, true, false),
+  ];
+  if (s !== null && !sameEntry) entries.push(entry('Deliveries', s.address, s.name, s.phone, false, true));
+  return entries;
+}

@@ -16,7 +16,7 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { activityAt, ancestorIndexesOf, customerAt, customerIdAt, DATASET_VERSION, DEFAULT_SEED, treeOf } from './dataset.mjs';
+import { activityAt, addressesAt, ancestorIndexesOf, contactsAt, customerAt, customerIdAt, DATASET_VERSION, DEFAULT_SEED, treeOf } from './dataset.mjs';
 
 const DIST = new URL('../dist/', import.meta.url);
 export const CLI = fileURLToPath(new URL('cli/main.js', DIST));
@@ -106,6 +106,35 @@ const DERIVE_STATS = `INSERT INTO customer_stats (account_id, livemode, customer
 const toJson = (value) => (value === null || value === undefined ? null : JSON.stringify(value));
 
 /**
+ * What a customer owns (SPEC K-1), in insert order per table: its contacts and its address
+ * book, written as contacts-repository.ts and addresses-repository.ts write them (the postal
+ * code folded by the project's own postalCodeKey).
+ */
+const { postalCodeKey } = await import(new URL('domain/addresses/address-book.js', DIST).href);
+const OWNED = {
+  contacts: {
+    columns: ['account_id', 'livemode', 'id', 'created', 'updated', 'version', 'customer_id', 'name', 'email', 'email_key', 'phone', 'phone_e164', 'roles', 'receives_invoices', 'notes', 'metadata'],
+    types: { livemode: 'smallint', created: 'bigint', updated: 'bigint', version: 'integer', receives_invoices: 'smallint', roles: 'jsonb', metadata: 'jsonb' },
+    rowsOf: (c, accountId, seed) =>
+      contactsAt(c.index, c, seed).map((k) => [
+        accountId, 0, k.id, k.created, k.updated, k.version, c.id, k.name, k.email, k.email_key, k.phone, k.phone_e164,
+        toJson(k.roles), k.receives_invoices ? 1 : 0, k.notes, toJson(k.metadata),
+      ]),
+  },
+  addresses: {
+    columns: ['account_id', 'livemode', 'id', 'created', 'updated', 'version', 'customer_id', 'label', 'name', 'phone', 'address', 'postal_code_key', 'default_billing', 'default_shipping', 'metadata'],
+    types: { livemode: 'smallint', created: 'bigint', updated: 'bigint', version: 'integer', default_billing: 'smallint', default_shipping: 'smallint', address: 'jsonb', metadata: 'jsonb' },
+    rowsOf: (c, accountId, seed) =>
+      addressesAt(c.index, c, seed).map((a) => [
+        accountId, 0, a.id, a.created, a.updated, a.version, c.id, a.label, a.name, a.phone, toJson(a.address),
+        postalCodeKey(a.address.postal_code), a.default_billing ? 1 : 0, a.default_shipping ? 1 : 0, toJson(a.metadata),
+      ]),
+  },
+};
+const OWNED_TABLES = Object.keys(OWNED);
+const BULK_TABLES = ['customers', 'customer_metadata', ...HISTORY_TABLES, ...OWNED_TABLES];
+
+/**
  * The stored representation, rendered by the project's own code from the record the
  * repository would have been given.
  */
@@ -173,7 +202,7 @@ function progress(log, done, size, started) {
  */
 function triggersToSuspend(db) {
   const triggers = db
-    .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('customers', 'customer_metadata')")
+    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (${BULK_TABLES.map((t) => `'${t}'`).join(', ')})`)
     .all();
   const searchTables = db
     .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%'")
@@ -207,7 +236,7 @@ async function seedSqlite(path, size, seed, account, log) {
     db.pragma('threads = 2');
     // The one account the rows reference exists: skip the per-row foreign-key lookup.
     db.pragma('foreign_keys = OFF');
-    const tables = ['customers', 'customer_metadata', ...HISTORY_TABLES].map((t) => `'${t}'`).join(', ');
+    const tables = BULK_TABLES.map((t) => `'${t}'`).join(', ');
     const indexes = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables})`).all();
     for (const { name } of indexes) db.exec(`DROP INDEX "${name}"`);
     const { triggers, searchTables } = triggersToSuspend(db);
@@ -221,6 +250,12 @@ async function seedSqlite(path, size, seed, account, log) {
     const insertInvoice = insertInto('invoices', INVOICE_COLUMNS);
     const insertChargePath = insertInto('charge_paths', PATH_COLUMNS);
     const insertInvoicePath = insertInto('invoice_paths', PATH_COLUMNS);
+    const insertOwned = Object.fromEntries(
+      OWNED_TABLES.map((table) => {
+        const { columns } = OWNED[table];
+        return [table, db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)];
+      }),
+    );
     const batch = db.transaction((from, to) => {
       for (let i = from; i < to; i++) {
         const c = customerAt(i, size, seed);
@@ -236,6 +271,7 @@ async function seedSqlite(path, size, seed, account, log) {
         for (const r of refunds) insertRefund.run(refundRow(r, account.accountId));
         const seq = insertInvoice.run(invoiceRow(invoice, account.accountId)).lastInsertRowid;
         for (const customerId of path) insertInvoicePath.run(account.accountId, 0, customerId, invoice.created, seq, invoice.id, invoice.status);
+        for (const table of OWNED_TABLES) for (const row of OWNED[table].rowsOf(c, account.accountId, seed)) insertOwned[table].run(row);
       }
     });
     const started = performance.now();
@@ -275,7 +311,7 @@ async function seedPostgres(url, size, seed, account, log) {
       `SELECT indexname, indexdef FROM pg_indexes i
         WHERE schemaname = current_schema() AND tablename = ANY($1::text[])
           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
-      [['customers', 'customer_metadata', ...HISTORY_TABLES]],
+      [BULK_TABLES],
     );
     for (const { indexname } of indexes) await client.query(`DROP INDEX "${indexname}"`);
 
@@ -307,6 +343,18 @@ async function seedPostgres(url, size, seed, account, log) {
       const pathRows = objects.flatMap((o) => paths.get(o.id).map((customerId) => [account.accountId, 0, customerId, o.created, seqOf.get(o.id), o.id, o.status]));
       await client.query(insertPaths, transpose(pathRows, PATH_COLUMNS.length));
     };
+    const insertOwned = Object.fromEntries(
+      OWNED_TABLES.map((table) => {
+        const { columns, types } = OWNED[table];
+        const type = (column) => types[column] ?? 'text';
+        return [
+          table,
+          `INSERT INTO ${table} (${columns.join(', ')})
+            SELECT ${columns.map((c) => (type(c) === 'jsonb' ? `${c}::jsonb` : c)).join(', ')}
+              FROM unnest(${columns.map((c, k) => `$${k + 1}::${type(c) === 'jsonb' ? 'text' : type(c)}[]`).join(', ')}) AS t(${columns.join(', ')})`,
+        ];
+      }),
+    );
 
     const started = performance.now();
     const step = 5_000;
@@ -315,6 +363,7 @@ async function seedPostgres(url, size, seed, account, log) {
       const columns = COLUMNS.map(() => []);
       const meta = [[], [], []];
       const history = { charges: [], chargeRows: [], refundRows: [], invoices: [], invoiceRows: [], paths: new Map() };
+      const owned = Object.fromEntries(OWNED_TABLES.map((table) => [table, OWNED[table].columns.map(() => [])]));
       for (let i = from; i < to; i++) {
         const c = customerAt(i, size, seed);
         const row = customerRow(c, account.accountId, keyId);
@@ -335,6 +384,9 @@ async function seedPostgres(url, size, seed, account, log) {
         history.invoices.push(invoice);
         history.invoiceRows.push(invoiceRow(invoice, account.accountId));
         history.paths.set(invoice.id, path);
+        for (const table of OWNED_TABLES) {
+          for (const ownedRow of OWNED[table].rowsOf(c, account.accountId, seed)) ownedRow.forEach((v, k) => owned[table][k].push(v));
+        }
       }
       await client.query('BEGIN');
       await client.query(insertCustomers, columns);
@@ -342,6 +394,7 @@ async function seedPostgres(url, size, seed, account, log) {
       await insertWithPaths(insertCharges, insertChargePaths, history.chargeRows, history.charges, history.paths);
       if (history.refundRows.length > 0) await client.query(insertRefunds, transpose(history.refundRows, REFUND_COLUMNS.length));
       await insertWithPaths(insertInvoices, insertInvoicePaths, history.invoiceRows, history.invoices, history.paths);
+      for (const table of OWNED_TABLES) await client.query(insertOwned[table], owned[table]);
       await client.query('COMMIT');
       if ((from / step) % 40 === 39) progress(log, to, size, started);
     }
@@ -353,7 +406,7 @@ async function seedPostgres(url, size, seed, account, log) {
     for (const { indexdef } of indexes) await client.query(indexdef);
     log(`  rebuilt ${indexes.length} indexes in ${((performance.now() - phase) / 1000).toFixed(1)} s`);
     // Autovacuum would analyze the freshly loaded tables soon anyway; do it now so plans are steady.
-    for (const table of ['customers', 'customer_metadata', ...HISTORY_TABLES]) await client.query(`ANALYZE ${table}`);
+    for (const table of BULK_TABLES) await client.query(`ANALYZE ${table}`);
     return keyId;
   } finally {
     await client.end();

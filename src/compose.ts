@@ -5,6 +5,8 @@ import { customerImporter } from './domain/bulk/customer-import.js';
 import { chargeService } from './domain/charges/charge-service.js';
 import { consoleSessionService } from './domain/console/console-sessions.js';
 import { profileSectionService } from './domain/console/profile-sections.js';
+import { addressService } from './domain/addresses/address-service.js';
+import { contactService } from './domain/contacts/contact-service.js';
 import { customerService } from './domain/customers/customer-service.js';
 import { customerWrites } from './domain/customers/customer-writes.js';
 import { eventService } from './domain/events/event-service.js';
@@ -46,6 +48,8 @@ export function createServices(
     refunds: refundService({ store }),
     invoices: invoiceService({ store }),
     integrations: integrationService({ store }),
+    contacts: contactService({ store }),
+    addresses: addressService({ store }),
     events: eventService({ store }),
     paymentMethods,
     rateLimits: rateLimiter(store.rateLimits, { live: config.rateLimitLive, test: config.rateLimitTest, search: config.rateLimitSearch }),

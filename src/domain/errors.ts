@@ -37,13 +37,15 @@ export const ERROR_CATALOGUE = {
   country_code_invalid: { statuses: [400], type: INVALID, stripe: true },
   url_invalid: { statuses: [400], type: INVALID, stripe: true },
   expand_invalid: { statuses: [400], type: INVALID, stripe: false },
-  // Customers, hierarchy, tax ids, payment methods, search
+  // Customers, hierarchy, tax ids, contacts and addresses, payment methods, search
   invoice_prefix_taken: { statuses: [400], type: INVALID, stripe: false },
   customer_has_children: { statuses: [400], type: INVALID, stripe: false },
   hierarchy_cycle: { statuses: [400], type: INVALID, stripe: false },
   hierarchy_too_deep: { statuses: [400], type: INVALID, stripe: false },
   tax_id_invalid: { statuses: [400], type: INVALID, stripe: true },
   customer_max_tax_ids: { statuses: [400], type: INVALID, stripe: false },
+  customer_max_contacts: { statuses: [400], type: INVALID, stripe: false },
+  customer_max_addresses: { statuses: [400], type: INVALID, stripe: false },
   payment_method_already_attached: { statuses: [400], type: INVALID, stripe: false },
   payment_method_unexpected_state: { statuses: [400], type: INVALID, stripe: true },
   card_number_not_accepted: { statuses: [400], type: INVALID, stripe: false },
@@ -234,7 +236,7 @@ export function expandInvalid(path: string, reason?: string): ApiError {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Customers, hierarchy, tax ids, payment methods, search
+// Customers, hierarchy, tax ids, contacts and addresses, payment methods, search
 
 export function invoicePrefixTaken(prefix: string): ApiError {
   return build('invoice_prefix_taken', `The invoice_prefix '${prefix}' is already in use in this account.`, { param: 'invoice_prefix' });
@@ -265,6 +267,14 @@ export function taxIdInvalid(type: string, why: string): ApiError {
 
 export function customerMaxTaxIds(limit: number, param: string): ApiError {
   return build('customer_max_tax_ids', `A customer can have at most ${limit} tax ids.`, { param });
+}
+
+export function customerMaxContacts(limit: number): ApiError {
+  return build('customer_max_contacts', `A customer can have at most ${limit} contacts. Delete one first.`);
+}
+
+export function customerMaxAddresses(limit: number): ApiError {
+  return build('customer_max_addresses', `A customer can have at most ${limit} addresses in its address book. Delete one first.`);
 }
 
 export function paymentMethodAlreadyAttached(id: string, param: string): ApiError {

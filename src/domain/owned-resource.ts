@@ -1,5 +1,6 @@
 import type { WriteRepositories } from '../store/port.js';
 import type { SubtreeMove } from './customers/hierarchy.js';
+import type { CustomerRecord } from './customers/customer.js';
 import type { ApiObject, ExpandableFields, ExpandContext } from './expansion/expansion.js';
 import type { Scope } from './scope.js';
 
@@ -38,6 +39,13 @@ export interface OwnedResource<E extends string = string> {
    * previous_attributes), for stored copies of an erased customer's data.
    */
   redact?(object: ApiObject): ApiObject;
+  /**
+   * Runs in the transaction of every update of a live customer, its row locked and already
+   * written, for a resource that keeps something in step with the customer's own fields (the
+   * address book's defaults follow `address` and `shipping`). It writes its own objects and
+   * events, never the customer; it should return at once when the fields it follows did not change.
+   */
+  afterCustomerUpdate?(repos: WriteRepositories, scope: Scope, before: CustomerRecord, after: CustomerRecord, now: number): Promise<void>;
   /** What it adds to expand[] on a customer: `tax_ids`. */
   readonly customerExpansions?: ExpandableFields;
   /** What can be expanded on its own objects: `customer`. */

@@ -1,4 +1,6 @@
 import { chargeResource } from './charges/charge-resource.js';
+import { addressResource } from './addresses/address-resource.js';
+import { contactResource } from './contacts/contact-resource.js';
 import { integrationResource } from './integrations/integration-resource.js';
 import { invoiceResource } from './invoices/invoice-resource.js';
 import type { EventTypeOf } from './owned-resource.js';
@@ -15,6 +17,8 @@ export const OWNED_RESOURCES = [
   paymentMethodResource,
   taxIdResource,
   integrationResource,
+  contactResource,
+  addressResource,
   chargeResource,
   refundResource,
   invoiceResource,

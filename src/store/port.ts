@@ -1,4 +1,6 @@
 import type { ChargeRecord, ChargeStatus } from '../domain/charges/charge.js';
+import type { AddressRecord } from '../domain/addresses/address.js';
+import type { ContactRecord, ContactRole } from '../domain/contacts/contact.js';
 import type { CustomerRecord } from '../domain/customers/customer.js';
 import type { SubtreeMove } from '../domain/customers/hierarchy.js';
 import type { InvoiceRecord, InvoiceStatus } from '../domain/invoices/invoice.js';
@@ -84,6 +86,8 @@ export interface CustomerFilters {
   ids?: string[];
   externalIds?: string[];
   parentIds?: string[];
+  /** Customers with a contact holding this email (case-folded). */
+  contactEmail?: string;
   /** Deleted customers (tombstones) instead of live ones. */
   deleted?: boolean;
 }
@@ -100,8 +104,11 @@ export interface OffsetWindow {
   created?: CreatedRange;
 }
 
-/** A parsed search clause; a phone value carries its E.164 form when it parses as a number. */
-export type CustomerSearchClause = Clause & { e164?: string | null };
+/**
+ * A parsed search clause; a phone value carries its E.164 form when it parses as a number, and
+ * a value matched against a folded key column (contact emails, postal codes) its folded form.
+ */
+export type CustomerSearchClause = Clause & { e164?: string | null; folded?: string };
 
 export interface CustomerSearchQuery extends SearchQuery {
   clauses: CustomerSearchClause[];
@@ -330,6 +337,39 @@ export interface StatsRepository {
   add(scope: Scope, deltas: readonly StatsDelta[]): Promise<void>;
 }
 
+/** A customer's contacts (SPEC K-1); every method is within one customer's. */
+export interface ContactsRepository {
+  insert(scope: Scope, contact: ContactRecord): Promise<void>;
+  find(scope: Scope, customerId: string, id: string): Promise<ContactRecord | undefined>;
+  /** The customer's contact holding this case-folded email, if any. */
+  findByEmailKey(scope: Scope, customerId: string, emailKey: string): Promise<ContactRecord | undefined>;
+  /** Writes every mutable column (the caller holds the customer's row lock). */
+  update(scope: Scope, contact: ContactRecord): Promise<void>;
+  delete(scope: Scope, id: string): Promise<void>;
+  countOf(scope: Scope, customerId: string): Promise<number>;
+  cursorOf(scope: Scope, customerId: string, id: string): Promise<Cursor | undefined>;
+  list(scope: Scope, customerId: string, filters: { role?: ContactRole }, page: PageQuery): Promise<ContactRecord[]>;
+  /** All contacts of several customers at once, newest first (expand[]=contacts on lists, the export). */
+  listForCustomers(scope: Scope, customerIds: string[]): Promise<ContactRecord[]>;
+  deleteAllOf(scope: Scope, customerId: string): Promise<ContactRecord[]>;
+}
+
+/** A customer's address book (SPEC K-1); every method is within one customer's. */
+export interface AddressesRepository {
+  insert(scope: Scope, address: AddressRecord): Promise<void>;
+  find(scope: Scope, customerId: string, id: string): Promise<AddressRecord | undefined>;
+  /** The entries that are a default for billing or shipping (at most two). */
+  defaultsOf(scope: Scope, customerId: string): Promise<AddressRecord[]>;
+  /** Writes every mutable column (the caller holds the customer's row lock). */
+  update(scope: Scope, address: AddressRecord): Promise<void>;
+  delete(scope: Scope, id: string): Promise<void>;
+  countOf(scope: Scope, customerId: string): Promise<number>;
+  cursorOf(scope: Scope, customerId: string, id: string): Promise<Cursor | undefined>;
+  list(scope: Scope, customerId: string, page: PageQuery): Promise<AddressRecord[]>;
+  listForCustomers(scope: Scope, customerIds: string[]): Promise<AddressRecord[]>;
+  deleteAllOf(scope: Scope, customerId: string): Promise<AddressRecord[]>;
+}
+
 export interface EventFilters {
   types?: string[];
   /** One customer's events (the console's timeline). */
@@ -441,6 +481,8 @@ export interface Repositories {
   paymentMethods: PaymentMethodsRepository;
   taxIds: TaxIdsRepository;
   integrations: IntegrationsRepository;
+  contacts: ContactsRepository;
+  addresses: AddressesRepository;
   events: EventsRepository;
   outbox: WebhookOutbox;
   webhookEndpoints: WebhookEndpointsRepository;
@@ -544,7 +586,9 @@ export interface Store {
 
 /** A unique constraint refused a write; `target` names the business rule it protects. */
 export class UniqueViolation extends Error {
-  constructor(readonly target: 'external_id' | 'invoice_prefix' | 'integration' | 'charge_provider' | 'invoice_number' | 'other') {
+  constructor(
+    readonly target: 'external_id' | 'invoice_prefix' | 'integration' | 'charge_provider' | 'invoice_number' | 'contact_email' | 'other',
+  ) {
     super(`unique violation on ${target}`);
     this.name = 'UniqueViolation';
   }

@@ -142,6 +142,45 @@ export interface IntegrationsTable {
   metadata: unknown;
 }
 
+export interface ContactsTable {
+  seq: Generated<number>;
+  account_id: string;
+  livemode: number;
+  id: string;
+  created: number;
+  updated: number;
+  version: number;
+  customer_id: string;
+  name: string | null;
+  email: string | null;
+  email_key: string | null;
+  phone: string | null;
+  phone_e164: string | null;
+  roles: unknown;
+  receives_invoices: number;
+  notes: string | null;
+  metadata: unknown;
+}
+
+export interface AddressesTable {
+  seq: Generated<number>;
+  account_id: string;
+  livemode: number;
+  id: string;
+  created: number;
+  updated: number;
+  version: number;
+  customer_id: string;
+  label: string | null;
+  name: string | null;
+  phone: string | null;
+  address: unknown;
+  postal_code_key: string | null;
+  default_billing: number;
+  default_shipping: number;
+  metadata: unknown;
+}
+
 export interface EventsTable {
   seq: Generated<number>;
   account_id: string;
@@ -345,6 +384,8 @@ export interface Database {
   payment_methods: PaymentMethodsTable;
   tax_ids: TaxIdsTable;
   integrations: IntegrationsTable;
+  contacts: ContactsTable;
+  addresses: AddressesTable;
   events: EventsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;

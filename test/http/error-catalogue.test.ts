@@ -280,6 +280,8 @@ const COVERED_ELSEWHERE: Partial<Record<ErrorCode, string>> = {
   internal_error: 'no client request may cause a 500; the handler maps anything unexpected to it',
   database_unavailable: 'GET /readyz with the database gone: test/http/system.test.ts',
   card_number_not_accepted: 'only clientele import refuses a row for carrying a card number: test/cli/bulk/import.test.ts',
+  customer_max_contacts: 'needs 100 contacts first: test/http/contacts/contacts.test.ts',
+  customer_max_addresses: 'needs 100 address book entries first: test/http/addresses/address-book.test.ts',
 };
 
 describe('the catalogue', () => {

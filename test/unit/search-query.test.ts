@@ -290,7 +290,7 @@ describe('parseSearchQuery: errors and their positions', () => {
   });
 
   it('~ on a field without substring search', () => {
-    expectQueryError('external_id~"abc"', 11, "'~'", 'email, name and phone', 'not for external_id');
+    expectQueryError('external_id~"abc"', 11, "'~'", 'email, name, phone and contact_email', 'not for external_id');
     expectQueryError('metadata["k"]~"abc"', 13, "'~'", 'not for metadata["k"]');
     expectQueryError('created~"123"', 7, "'~'");
   });
@@ -319,7 +319,7 @@ describe('parseSearchQuery: errors and their positions', () => {
 
   it('unknown field, listing the supported ones', () => {
     const err = expectQueryError('name:"x" AND emial:"y"', 13, "unknown field 'emial'");
-    expect(err.message).toContain('Supported fields: email, name, phone, external_id, created and metadata["key"]');
+    expect(err.message).toContain('Supported fields: email, name, phone, external_id, created, metadata["key"], contact_email, contact_phone and address_postal_code');
     expectQueryError('Email:"x"', 0, "unknown field 'Email'", 'lowercase');
     expectQueryError('metadata.tier:"x"', 0, "unknown field 'metadata.tier'", 'metadata["key"]');
     expectQueryError('id:"cus_123"', 0, "unknown field 'id'");

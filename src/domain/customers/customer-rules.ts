@@ -23,7 +23,8 @@ const LINE_BREAK_OR_TAB = /[\t\n\r]/;
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 const INVOICE_PREFIX = /^[A-Z0-9]{3,12}$/;
 
-function singleLine(param: string, value: string | null | undefined): void {
+/** Names, phones and the like are one line (SPEC C-3). */
+export function singleLine(param: string, value: string | null | undefined): void {
   if (typeof value === 'string' && LINE_BREAK_OR_TAB.test(value)) {
     throw invalidCharacters(`Invalid ${param}: tabs and line breaks are not allowed in this field.`, param);
   }

@@ -238,6 +238,8 @@ export function customerWrites(deps: CustomerWritesDeps) {
       }
       await repos.customers.update(scope, next);
       if (input.metadata !== undefined) await repos.customers.replaceMetadataIndex(scope, next.id, next.metadata);
+      // Resources kept in step with the customer's own fields (the address book's defaults).
+      for (const resource of OWNED_RESOURCES) await resource.afterCustomerUpdate?.(repos, scope, current, next, next.updated);
       if (previous) await recordEvent(repos, scope, 'customer.updated', after, { customerId: next.id, previousAttributes: previous });
       await addIntegrations(repos, scope, next.id, integrations);
       return next;

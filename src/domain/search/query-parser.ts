@@ -12,6 +12,7 @@
  *   clause     = [ "-" ] field operator value
  *   field      = "email" | "name" | "phone" | "external_id" | "created"
  *              | "metadata" "[" string "]"
+ *              | "contact_email" | "contact_phone" | "address_postal_code"
  *   operator   = ":" | "~" | ">=" | "<=" | ">" | "<"
  *   value      = string | bareword                                  ("null" bare = absent)
  *   string     = '"' { char | escape } '"' | "'" { char | escape } "'"
@@ -23,7 +24,10 @@
  * Semantics (checked here, applied by the store):
  *   ":"  exact; case-insensitive for email, name, phone, external_id (values kept as given);
  *        exact for metadata; an integer for created; bare null = the field is absent.
- *   "~"  substring of at least 3 characters; email, name and phone only.
+ *   "~"  substring of at least 3 characters; email, name, phone and contact_email only.
+ *   contact_email, contact_phone, address_postal_code: the customer has a contact (an address
+ *        book entry) that matches; contact emails case-folded, contact phones as phone is,
+ *        postal codes without case, spaces or dashes.
  *   ">", "<", ">=", "<="  created only, with an integer (Unix seconds).
  *   "-"  negates the clause.
  *
@@ -33,7 +37,17 @@ import { createHash } from 'node:crypto';
 import { searchPageInvalid, searchQueryInvalid, type ApiError } from '../errors.js';
 
 /** `id` is not in the language: only the console's plain-text search (search-service.ts) asks for it. */
-export type SearchField = 'email' | 'name' | 'phone' | 'external_id' | 'created' | 'metadata' | 'id';
+export type SearchField =
+  | 'email'
+  | 'name'
+  | 'phone'
+  | 'external_id'
+  | 'created'
+  | 'metadata'
+  | 'contact_email'
+  | 'contact_phone'
+  | 'address_postal_code'
+  | 'id';
 
 export type ClauseOp = 'eq' | 'contains' | 'gt' | 'lt' | 'gte' | 'lte';
 
@@ -60,10 +74,10 @@ export const SEARCH_QUERY_LIMITS = {
   maxMetadataValueLength: 500,
 } as const;
 
-const TEXT_FIELDS = ['email', 'name', 'phone', 'external_id'] as const;
-const SUBSTRING_FIELDS: ReadonlySet<SearchField> = new Set<SearchField>(['email', 'name', 'phone']);
+const TEXT_FIELDS = ['email', 'name', 'phone', 'external_id', 'contact_email', 'contact_phone', 'address_postal_code'] as const;
+const SUBSTRING_FIELDS: ReadonlySet<SearchField> = new Set<SearchField>(['email', 'name', 'phone', 'contact_email']);
 const PLAIN_FIELDS: ReadonlySet<string> = new Set<string>([...TEXT_FIELDS, 'created']);
-const SUPPORTED_FIELDS_TEXT = 'email, name, phone, external_id, created and metadata["key"]';
+const SUPPORTED_FIELDS_TEXT = 'email, name, phone, external_id, created, metadata["key"], contact_email, contact_phone and address_postal_code';
 const OPERATORS_TEXT = '(:, ~, >, <, >=, <=)';
 
 const OPS: Record<string, ClauseOp> = {
@@ -434,7 +448,7 @@ class Parser {
     if (op === 'contains' && !SUBSTRING_FIELDS.has(field)) {
       this.fail(
         opToken.start,
-        `'~' (substring) is only supported for email, name and phone, not for ${label}. Use ':' for an exact match.`,
+        `'~' (substring) is only supported for email, name, phone and contact_email, not for ${label}. Use ':' for an exact match.`,
       );
     }
     if ((op === 'gt' || op === 'lt' || op === 'gte' || op === 'lte') && field !== 'created') {

@@ -1,4 +1,5 @@
-import { e164 } from '../customers/customer-rules.js';
+import { postalCodeKey } from '../addresses/address-book.js';
+import { e164, emailKey } from '../customers/customer-rules.js';
 import type { CustomerSearchClause, CustomerSearchQuery, Store } from '../../store/port.js';
 import { toApiCustomer } from '../customers/customer-mapper.js';
 import type { ApiObject } from '../expansion/expansion.js';
@@ -31,11 +32,20 @@ export interface CustomerSearchResult {
   nextPage: string | null;
 }
 
+/** Each value as the store's key columns hold it: E.164 beside a phone, folded contact emails and postal codes. */
 function prepare(clause: Clause): CustomerSearchClause {
-  if (clause.field === 'phone' && clause.op === 'eq' && typeof clause.value === 'string') {
-    return { ...clause, e164: e164(clause.value) };
+  if (typeof clause.value !== 'string' || clause.op !== 'eq') return clause;
+  switch (clause.field) {
+    case 'phone':
+    case 'contact_phone':
+      return { ...clause, e164: e164(clause.value) };
+    case 'contact_email':
+      return { ...clause, folded: emailKey(clause.value) ?? '' };
+    case 'address_postal_code':
+      return { ...clause, folded: postalCodeKey(clause.value) ?? '' };
+    default:
+      return clause;
   }
-  return clause;
 }
 
 /** The fields plain text is looked for in (SPEC U-1): each a substring, case-insensitive. */

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../compose.js';
 import type { Respond } from '../respond.js';
 import { chargeRoutes } from './charges/index.js';
+import { addressRoutes } from './addresses/index.js';
+import { contactRoutes } from './contacts/index.js';
 import { customerRoutes } from './customers/index.js';
 import { eventRoutes } from './events/index.js';
 import { integrationRoutes } from './integrations/index.js';
@@ -21,6 +23,8 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   paymentMethodRoutes,
   taxIdRoutes,
   integrationRoutes,
+  contactRoutes,
+  addressRoutes,
   eventRoutes,
   webhookEndpointRoutes,
   chargeRoutes,

@@ -4,6 +4,7 @@ import type { Dialect } from '../dialect.js';
 import type { Cursor, CustomerSearchClause, CustomerSearchQuery, SearchPage } from '../port.js';
 import type { Database } from '../schema.js';
 import { customerRecordColumnsSql, type CustomerRecordRow } from './customer-columns.js';
+import { isOwnedField, ownedSearch, type OwnedField } from './owned-search.js';
 import type { TenantDb } from './tenant.js';
 
 /**
@@ -21,6 +22,10 @@ import type { TenantDb } from './tenant.js';
  * - exact lookups on email, name, phone and external_id have indexes ending in (created, seq);
  * - a metadata value held by few customers drives the query from customer_metadata; a common
  *   one is checked row by row while the customers are read newest first;
+ * - a clause on what a customer owns (contact_email, contact_phone, address_postal_code; on
+ *   both stores) starts from the customers holding a match when they are few (an exact value
+ *   through its index; a substring, once the newest customers hold too few matches for a
+ *   page, through the trigram index), see byOwnedHolders;
  * - anything else reads the customers newest first and filters.
  */
 
@@ -46,6 +51,13 @@ const METADATA_DRIVER_LIMIT = 1000;
  */
 const PG_WINDOW_PER_RESULT = 200;
 const PG_WINDOW_MAX = 20_000;
+
+/**
+ * A substring of an owned field (a contact's email) that the newest customers do not answer
+ * has few holders (at most ~1/200 of the customers, as above); up to this many, they drive the
+ * query, read in one statement by id.
+ */
+const OWNED_SUBSTRING_HOLDER_LIMIT = 10_000;
 
 const COMPARISONS = { eq: '=', gt: '>', lt: '<', gte: '>=', lte: '<=' } as const;
 
@@ -89,8 +101,12 @@ function isSubstringField(field: string): field is SubstringField {
 const isPositiveSubstring = (c: CustomerSearchClause) => c.op === 'contains' && !c.negated && isSubstringField(c.field) && c.value !== null;
 const isPositiveExact = (c: CustomerSearchClause) => c.op === 'eq' && !c.negated && c.value !== null;
 
+const isOwnedClause = (c: CustomerSearchClause): c is CustomerSearchClause & { field: OwnedField } => isOwnedField(c.field);
+const isPositiveOwned = (c: CustomerSearchClause) => isOwnedClause(c) && !c.negated && c.value !== null;
+
 export function customerSearch(db: Kysely<Database>, tenant: TenantDb, dialect: Dialect) {
   const pg = dialect === 'postgres';
+  const owned = ownedSearch(db, tenant, dialect);
 
   /** SQLite: a name value lower() would not fold, long enough for the trigram index. */
   function foldsThroughFts(text: string): boolean {
@@ -179,7 +195,9 @@ export function customerSearch(db: Kysely<Database>, tenant: TenantDb, dialect: 
 
   function condition(clause: CustomerSearchClause): Condition {
     let positive: Condition;
-    if (clause.field === 'created') {
+    if (isOwnedClause(clause)) {
+      positive = owned.condition(clause);
+    } else if (clause.field === 'created') {
       if (typeof clause.value !== 'number' || clause.op === 'contains') throw new Error('search: created takes an integer comparison');
       positive = sql<SqlBool>`customers.created ${sql.raw(COMPARISONS[clause.op])} ${clause.value}`;
     } else if (clause.value === null) {
@@ -277,15 +295,7 @@ export function customerSearch(db: Kysely<Database>, tenant: TenantDb, dialect: 
    * substring is common), then, if they hold no full page, the trigram index (few matches).
    */
   async function byRecentThenTrigrams(scope: Scope, query: CustomerSearchQuery, page: SearchPage): Promise<Row[]> {
-    const window = Math.min(PG_WINDOW_MAX, PG_WINDOW_PER_RESULT * (page.limit + 1));
-    const recent = await rows(sql<Row>`
-      SELECT * FROM (
-        SELECT ${customerRecordColumnsSql} FROM customers WHERE ${scoped(scope)} ${afterPosition(page)}
-        ORDER BY customers.created DESC, customers.seq DESC LIMIT ${window}
-      ) AS customers
-      WHERE TRUE ${combine(query.clauses, 'AND')}
-      ORDER BY customers.created DESC, customers.seq DESC
-      LIMIT ${page.limit + 1}`);
+    const recent = await inRecentWindow(scope, query, page);
     if (recent.length > page.limit) return recent;
     // MATERIALIZED: planned without the LIMIT, i.e. for every match, which the GIN index serves.
     return rows(sql<Row>`
@@ -296,8 +306,60 @@ export function customerSearch(db: Kysely<Database>, tenant: TenantDb, dialect: 
       SELECT * FROM matches ORDER BY matches.created DESC, matches.seq DESC LIMIT ${page.limit + 1}`);
   }
 
+  /** The customers among `ids` that match, newest first (the ids came from an owned table's index). */
+  function byIds(scope: Scope, ids: readonly string[], query: CustomerSearchQuery, page: SearchPage) {
+    if (ids.length === 0) return Promise.resolve([]);
+    const among = sql<SqlBool>`customers.id IN (${sql.join(ids)})`;
+    // SQLite keeps no statistics here: unlikely() tells its planner the list is selective.
+    return rows(sql<Row>`
+      SELECT ${customerRecordColumnsSql} FROM customers
+      WHERE ${scoped(scope)} AND ${pg ? among : sql<SqlBool>`unlikely(${among})`}
+        ${combine(query.clauses, 'AND')} ${afterPosition(page)}
+      ORDER BY customers.created DESC, customers.seq DESC
+      LIMIT ${page.limit + 1}`);
+  }
+
+  /** The newest customers only, filtered: enough for a page when what is asked for is common. */
+  async function inRecentWindow(scope: Scope, query: CustomerSearchQuery, page: SearchPage): Promise<Row[]> {
+    const window = Math.min(PG_WINDOW_MAX, PG_WINDOW_PER_RESULT * (page.limit + 1));
+    return rows(sql<Row>`
+      SELECT * FROM (
+        SELECT ${customerRecordColumnsSql} FROM customers WHERE ${scoped(scope)} ${afterPosition(page)}
+        ORDER BY customers.created DESC, customers.seq DESC LIMIT ${window}
+      ) AS customers
+      WHERE TRUE ${combine(query.clauses, 'AND')}
+      ORDER BY customers.created DESC, customers.seq DESC
+      LIMIT ${page.limit + 1}`);
+  }
+
+  /**
+   * An AND query with a positive clause on an owned field and nothing a customer index serves
+   * better: from the fewest holders of an exact value (up to METADATA_DRIVER_LIMIT rows), else,
+   * for a substring, from the newest customers and then its holders. Undefined when the holders
+   * are too many to start from: the newest-first scan then finds a page soon.
+   */
+  async function byOwnedHolders(scope: Scope, query: CustomerSearchQuery, page: SearchPage): Promise<Row[] | undefined> {
+    const driving = query.clauses.filter(isPositiveOwned).filter(isOwnedClause);
+    const servedByCustomers = query.clauses.some((c) => !isOwnedClause(c) && (isPositiveSubstring(c) || (isPositiveExact(c) && c.field !== 'metadata')));
+    if (driving.length === 0 || servedByCustomers) return undefined;
+    let fewest: string[] | undefined;
+    for (const clause of driving.filter((c) => c.op === 'eq')) {
+      const ids = await owned.holders(scope, clause, METADATA_DRIVER_LIMIT);
+      if (ids && (!fewest || ids.length < fewest.length)) fewest = ids;
+    }
+    if (fewest) return byIds(scope, fewest, query, page);
+    const substring = driving.find((c) => c.op === 'contains');
+    if (!substring) return undefined;
+    const recent = await inRecentWindow(scope, query, page);
+    if (recent.length > page.limit) return recent;
+    const ids = await owned.holders(scope, substring, OWNED_SUBSTRING_HOLDER_LIMIT);
+    return ids && byIds(scope, ids, query, page);
+  }
+
   /** One AND query (a lone clause included), planned as the header says. */
   async function searchAll(scope: Scope, query: CustomerSearchQuery, page: SearchPage): Promise<Row[]> {
+    const fromOwned = await byOwnedHolders(scope, query, page);
+    if (fromOwned) return fromOwned;
     if (pg) {
       return query.clauses.some(isPositiveSubstring) ? byRecentThenTrigrams(scope, query, page) : byCustomers(scope, query, page);
     }

@@ -11,6 +11,8 @@ import { memoryRateBuckets, postgresRateBuckets } from './rate-limit-buckets.js'
 import { accountsRepository } from './accounts-repository.js';
 import { chargesRepository } from './charges-repository.js';
 import { consoleSessionsRepository } from './console-sessions-repository.js';
+import { addressesRepository } from './addresses-repository.js';
+import { contactsRepository } from './contacts-repository.js';
 import { customersRepository } from './customers-repository.js';
 import { eventsRepository, webhookOutbox } from './events-repository.js';
 import { idempotencyRepository } from './idempotency-repository.js';
@@ -39,6 +41,8 @@ function repositories(db: Kysely<Database>, dialect: Dialect, sync: SyncReaders 
     paymentMethods: paymentMethodsRepository(tenant, dialect),
     taxIds: taxIdsRepository(tenant),
     integrations: integrationsRepository(tenant),
+    contacts: contactsRepository(tenant, dialect),
+    addresses: addressesRepository(tenant),
     events: eventsRepository(db, tenant, dialect),
     outbox: webhookOutbox(db, tenant, dialect),
     webhookEndpoints: webhookEndpointsRepository(tenant),
@@ -87,6 +91,7 @@ function translate(error: unknown): unknown {
     if (where.includes('integrations')) return new UniqueViolation('integration');
     if (where.includes('charges')) return new UniqueViolation('charge_provider');
     if (where.includes('invoices')) return new UniqueViolation('invoice_number');
+    if (where.includes('contacts_customer_email') || where.includes('contacts.email_key')) return new UniqueViolation('contact_email');
     return new UniqueViolation('other');
   }
   return error;

@@ -16,6 +16,8 @@ import * as m0013 from './0013_tax_ids_list.js';
 import * as m0014 from './0014_import_journal.js';
 import * as m0015 from './0015_console_and_actors.js';
 import * as m0016 from './0016_search_ids.js';
+import * as m0017 from './0017_contacts.js';
+import * as m0018 from './0018_addresses.js';
 
 /** Ordered, frozen migrations. Append only: never edit one that has shipped. */
 const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> }> = {
@@ -35,6 +37,8 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) =
   '0014_import_journal': m0014,
   '0015_console_and_actors': m0015,
   '0016_search_ids': m0016,
+  '0017_contacts': m0017,
+  '0018_addresses': m0018,
 };
 
 class DialectMigrationProvider implements MigrationProvider {

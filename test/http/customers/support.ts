@@ -42,7 +42,7 @@ export const CUSTOMER_FIELDS = [
 export const INVOICE_SETTINGS_FIELDS = ['custom_fields', 'default_payment_method', 'footer', 'rendering_options'];
 
 /** Present only when asked for with expand[] (SPEC C-1). */
-export const INCLUDABLE_FIELDS = ['tax_ids', 'stats', 'integrations', 'children_count'];
+export const INCLUDABLE_FIELDS = ['tax_ids', 'stats', 'integrations', 'children_count', 'contacts', 'addresses'];
 
 export const ERROR_FIELDS = ['code', 'doc_url', 'message', 'param', 'type'];
 

@@ -69,8 +69,11 @@ describe.each(STORES)('erasure and export (%s)', (kind) => {
       expect(exportBefore.invoices.map((i: { id: string }) => i.id)).toEqual([profile.invoice.id]);
       expect(exportBefore.invoices[0]).toMatchObject({ customer_email: p.email, status: 'open' });
       expect(exportBefore.children).toEqual([]);
-      // Every personal value is in it.
-      expect(leaks(JSON.stringify(exportBefore), p).sort()).toEqual([...p.values].filter((v) => v !== p.phoneDigits).sort());
+      expect(exportBefore.contacts).toEqual([expect.objectContaining({ id: profile.contacts[0], email: p.contactEmail, phone: p.contactPhone, name: `Contact Renamed ${p.tag}` })]);
+      expect(exportBefore.addresses.map((a: { id: string }) => a.id)).toEqual([...profile.addresses].reverse());
+      expect(exportBefore.addresses[0]).toMatchObject({ label: `Dock ${p.tag}`, default_for: ['shipping'], phone: p.shippingPhone });
+      // Every personal value is in it (the E.164 forms kept for search are not shown).
+      expect(leaks(JSON.stringify(exportBefore), p).sort()).toEqual([...p.values].filter((v) => v !== p.phoneDigits && v !== p.contactPhoneDigits).sort());
     });
 
     // Another account's or mode's customer answers like this: test/security/shared-suite.test.ts.
@@ -108,6 +111,21 @@ describe.each(STORES)('erasure and export (%s)', (kind) => {
       expect(vaulted.body.card).toMatchObject({ brand: 'mastercard', last4: '4444', exp_month: 6 });
       expect(vaulted.body.provider).toEqual(profile.vaulted.provider);
       expect(leaks(card.raw.body + vaulted.raw.body, p)).toEqual([]);
+    });
+
+    it('its contacts and address book are gone, each with its deleted event (redacted), and search finds none of it', async () => {
+      expectError(await t.api().get(`/v1/customers/${profile.customerId}/contacts`), 404, { code: 'resource_missing' });
+      expectError(await t.api().get(`/v1/customers/${profile.customerId}/addresses`), 404, { code: 'resource_missing' });
+      const events = (await t.api().get('/v1/events', { types: ['customer.contact.deleted', 'customer.address.deleted'], limit: 10 })).body.data;
+      expect(events.map((e: { data: { object: { id: string } } }) => e.data.object.id).sort()).toEqual([...profile.contacts, ...profile.addresses].sort());
+      expect(leaks(JSON.stringify(events), p)).toEqual([]);
+      const address = events.find((e: { type: string }) => e.type === 'customer.address.deleted').data.object;
+      expect(address).toMatchObject({ label: null, name: null, phone: null, address: null, metadata: {} });
+      for (const query of [`contact_email:"${p.contactEmail}"`, `contact_phone:"${p.contactPhoneDigits}"`, `contact_email~"${p.tag}"`]) {
+        const res = await t.api().get('/v1/customers/search', { query });
+        expect(res.body.data, query).toEqual([]);
+      }
+      expect((await t.api().get('/v1/customers', { contact_email: p.contactEmail })).body.data).toEqual([]);
     });
 
     it('a detached method cannot be attached to anyone again', async () => {
@@ -211,6 +229,8 @@ describe.each(STORES)('erasure and export (%s)', (kind) => {
       expect(res.body.payment_methods).toEqual([]);
       expect(res.body.tax_ids).toEqual([]);
       expect(res.body.integrations).toEqual([]);
+      expect(res.body.contacts).toEqual([]);
+      expect(res.body.addresses).toEqual([]);
       expect(res.body.children).toEqual([]);
       // Payment history stays, without personal data.
       expect(res.body.charges.map((c: { id: string }) => c.id)).toEqual([profile.charge.id]);

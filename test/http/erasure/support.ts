@@ -24,6 +24,10 @@ export interface Person {
   cardPhone: string;
   taxIdOnCreate: string;
   taxIdLater: string;
+  /** A contact's email and phone (SPEC K-1), the phone's E.164 form kept beside it. */
+  contactEmail: string;
+  contactPhone: string;
+  contactPhoneDigits: string;
   /** Every personal value this person's records hold (the erasure checks look for each). */
   values: string[];
 }
@@ -39,6 +43,9 @@ export function person(label: string): Person {
   const cardPhone = `+49 30 ${digits(8)}`;
   const taxIdOnCreate = `${digits(9)}RT${digits(4)}`;
   const taxIdLater = `${digits(9)}RT${digits(4)}`;
+  let contactLocal = '';
+  do contactLocal = `212${randomInt(200, 999)}${digits(4)}`;
+  while (!parsePhoneNumberFromString(`+1${contactLocal}`)?.isValid());
   const p: Omit<Person, 'values'> = {
     tag,
     email: `erase-me-${tag}@example.com`,
@@ -49,8 +56,14 @@ export function person(label: string): Person {
     cardPhone,
     taxIdOnCreate,
     taxIdLater,
+    contactEmail: `contact-${tag}@example.com`,
+    contactPhone: `+1 (${contactLocal.slice(0, 3)}) ${contactLocal.slice(3, 6)}-${contactLocal.slice(6)}`,
+    contactPhoneDigits: `+1${contactLocal}`,
   };
-  return { ...p, values: [tag, p.email, p.externalId, phone, p.phoneDigits, shippingPhone, cardPhone, taxIdOnCreate, taxIdLater] };
+  return {
+    ...p,
+    values: [tag, p.email, p.externalId, phone, p.phoneDigits, shippingPhone, cardPhone, taxIdOnCreate, taxIdLater, p.contactEmail, p.contactPhone, p.contactPhoneDigits],
+  };
 }
 
 function address(tag: string, what: string) {
@@ -127,6 +140,9 @@ export interface Profile {
   refund: Record<string, unknown> & { id: string };
   /** A finalized invoice: the customer's email, name and address were copied into it. */
   invoice: Record<string, unknown> & { id: string };
+  /** Its contact and its two address book entries (one the default for shipping). */
+  contacts: string[];
+  addresses: string[];
   /** Every POST that built the profile, with the Idempotency-Key it was sent with. */
   keyed: Array<{ path: string; params: Record<string, unknown>; key: string; response: ApiResponse }>;
 }
@@ -136,6 +152,8 @@ export interface Profile {
  * Idempotency-Key (as the stripe SDK does): a card with billing details (the default payment
  * method), a vaulted card, tax ids at creation and later, two integrations, a charge with
  * billing details (partly refunded), a finalized invoice, and an update.
+ * method), a vaulted card, tax ids at creation and later, two integrations, a contact (updated
+ * once), two address book entries (one the shipping default), and an update.
  */
 export async function buildProfile(api: Api, p: Person): Promise<Profile> {
   const keyed: Profile['keyed'] = [];
@@ -176,6 +194,27 @@ export async function buildProfile(api: Api, p: Person): Promise<Profile> {
   const refund = await post('/v1/refunds', { charge: charge.id, amount: 1000 });
   const draft = await post('/v1/invoices', { customer: customer.id, currency: 'eur', lines: [{ description: 'Consulting', unit_amount: 4200 }] });
   const invoice = await post(`/v1/invoices/${draft.id}/finalize`, {});
+  const contact = await post(`/v1/customers/${customer.id}/contacts`, {
+    name: `Contact ${p.tag}`,
+    email: p.contactEmail,
+    phone: p.contactPhone,
+    roles: ['billing'],
+    notes: `Contact notes ${p.tag}`,
+    metadata: { contact_note: `contact-meta-${p.tag}` },
+  });
+  await post(`/v1/customers/${customer.id}/contacts/${contact.id}`, { name: `Contact Renamed ${p.tag}` });
+  const addresses = [
+    await post(`/v1/customers/${customer.id}/addresses`, { label: `Label ${p.tag}`, address: address(p.tag, 'Book') }),
+    // The default for shipping: the customer's shipping becomes this entry (and stays the person's).
+    await post(`/v1/customers/${customer.id}/addresses`, {
+      label: `Dock ${p.tag}`,
+      name: `Ship To ${p.tag}`,
+      phone: p.shippingPhone,
+      address: address(p.tag, 'Dock'),
+      default_for: ['shipping'],
+      metadata: { dock: `dock-${p.tag}` },
+    }),
+  ];
   await post(`/v1/customers/${customer.id}`, { notes: `Updated notes ${p.tag}`, metadata: { extra: `extra-${p.tag}` } });
   const taxIds = await api.get(`/v1/customers/${customer.id}/tax_ids`);
   expect(taxIds.status).toBe(200);
@@ -189,6 +228,8 @@ export async function buildProfile(api: Api, p: Person): Promise<Profile> {
     charge,
     refund,
     invoice,
+    contacts: [contact.id],
+    addresses: addresses.map((a) => a.id),
     keyed,
   };
 }

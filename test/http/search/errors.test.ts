@@ -57,8 +57,8 @@ describe.each(STORES)('customers: search errors (%s)', (kind) => {
     await expectQueryError(api, 'description:"x"', 0, /unknown field 'description'/);
     await expectQueryError(api, 'Email:"x"', 0, /lowercase/);
     await expectQueryError(api, 'email:"a" AND foo:"b"', 14, /unknown field 'foo'/);
-    await expectQueryError(api, 'external_id~"abc"', 11, /only supported for email, name and phone/);
-    await expectQueryError(api, 'metadata["k"]~"abc"', 13, /only supported for email, name and phone/);
+    await expectQueryError(api, 'external_id~"abc"', 11, /only supported for email, name, phone and contact_email/);
+    await expectQueryError(api, 'metadata["k"]~"abc"', 13, /only supported for email, name, phone and contact_email/);
     await expectQueryError(api, 'name>"abc"', 4, /only supported for created/);
     await expectQueryError(api, 'created>"yesterday"', 8, /integer Unix timestamp/);
     await expectQueryError(api, 'created~"123"', 7, /'~'/);

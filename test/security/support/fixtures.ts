@@ -15,6 +15,10 @@ export const INSTANCES = {
   loose_payment_method: 'payment_method',
   tax_id: 'tax_id',
   integration: 'integration',
+  contact: 'contact',
+  address: 'address',
+  contact_email: 'email',
+  postal_code: 'postal_code',
   provider_id: 'provider_id',
   external_id: 'external_id',
   email: 'email',
@@ -79,7 +83,8 @@ async function ok(what: string, res: Promise<ApiResponse>): Promise<ApiResponse>
 
 /**
  * One of every object in the scope of `api`'s key: a customer with external_id, email and
- * metadata, a default card attached to it, a tax id and an integration; its child; a deleted
+ * metadata, a default card attached to it, a tax id, an integration, a contact and an address
+ * book entry; its child; a deleted
  * customer; an unattached card; a customer created with an Idempotency-Key; a webhook endpoint (created first, so the customers' events
  * are queued for it) and the newest event. The delivery attempt is added by the caller once
  * the worker has delivered (see attemptOf).
@@ -100,7 +105,7 @@ export async function createFixtureSet(api: Api, label: string, key: string, hoo
   const id = customer.body.id as string;
   const ein = `12${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
   // Independent of each other: made concurrently.
-  const [child, deleted, pm, loose, taxId, integration, idempotent] = await Promise.all([
+  const [child, deleted, pm, loose, taxId, integration, contact, address, idempotent] = await Promise.all([
     ok('child', api.post('/v1/customers', { name: `Child ${tag}`, parent: id })),
     ok('deleted customer', api.post('/v1/customers', { name: `Deleted ${tag}` })).then(async (r) => {
       await ok('delete', api.del(`/v1/customers/${r.body.id}`));
@@ -114,6 +119,11 @@ export async function createFixtureSet(api: Api, label: string, key: string, hoo
     ok('loose payment method', api.post('/v1/payment_methods', { ...CARD, metadata: { tag: `md_${tag}` } })),
     ok('tax id', api.post(`/v1/customers/${id}/tax_ids`, { type: 'us_ein', value: ein })),
     ok('integration', api.post(`/v1/customers/${id}/integrations`, { provider: 'stripe', provider_id: `prov_${tag}` })),
+    ok('contact', api.post(`/v1/customers/${id}/contacts`, { name: `Contact ${tag}`, email: `ce_${tag}@example.com`, roles: ['billing'] })),
+    ok(
+      'address',
+      api.post(`/v1/customers/${id}/addresses`, { label: `Label ${tag}`, address: { line1: `Street ${tag}`, postal_code: `pc_${tag.slice(0, 12)}` } }),
+    ),
     ok('idempotent create', api.post('/v1/customers', IDEMPOTENT_CREATE, { 'idempotency-key': `idk_${tag}` })),
   ]);
   // Payment history: a charge on the default card with a refund, a draft and an open invoice.
@@ -134,6 +144,10 @@ export async function createFixtureSet(api: Api, label: string, key: string, hoo
     loose_payment_method: loose.body.id,
     tax_id: taxId.body.id,
     integration: integration.body.id,
+    contact: contact.body.id,
+    address: address.body.id,
+    contact_email: `ce_${tag}@example.com`,
+    postal_code: `pc_${tag.slice(0, 12)}`,
     provider_id: `prov_${tag}`,
     external_id: `ext_${tag}`,
     email: `em_${tag}@example.com`,

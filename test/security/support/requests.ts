@@ -26,6 +26,8 @@ export const PATH_PARAMS: Record<string, { slot: Instance } | { constant: string
   'invoices/:id': { slot: 'invoice' },
   'payment_methods/:payment_method': { slot: 'payment_method' },
   'integrations/:integration': { slot: 'integration' },
+  'contacts/:contact': { slot: 'contact' },
+  'addresses/:address': { slot: 'address' },
   'external/:external_id': { slot: 'external_id' },
   'integrations/:provider': { constant: 'stripe' },
   ':provider/:provider_id': { slot: 'provider_id' },
@@ -37,6 +39,8 @@ export const LIST_CURSOR_SLOT: Record<string, Instance> = {
   PaymentMethod: 'payment_method',
   TaxId: 'tax_id',
   Integration: 'integration',
+  Contact: 'contact',
+  CustomerAddress: 'address',
   Event: 'event',
   WebhookEndpoint: 'webhook_endpoint',
   WebhookAttempt: 'webhook_attempt',
@@ -64,7 +68,7 @@ export interface RequestTemplate {
   whenMissing?: 'creates' | 'refused';
 }
 
-const CUSTOMER_EXPAND = ['tax_ids', 'integrations', 'parent', 'children_count', 'invoice_settings.default_payment_method'];
+const CUSTOMER_EXPAND = ['tax_ids', 'integrations', 'contacts', 'addresses', 'parent', 'children_count', 'invoice_settings.default_payment_method'];
 const LIST_EXPAND = CUSTOMER_EXPAND.map((e) => `data.${e}`);
 
 /**
@@ -89,11 +93,14 @@ export function requestTable(hookUrl: string): Record<string, RequestTemplate[]>
       { query: { external_id: '{external_id}' } },
       { query: { parent: '{customer}' } },
       { query: { metadata: { tag: '{metadata_value}' } } },
+      { query: { contact_email: '{contact_email}' } },
     ],
     'GET /v1/customers/search': [
       { query: { query: 'email:"{email}"', expand: LIST_EXPAND } },
       { query: { query: 'external_id:"{external_id}"' } },
       { query: { query: 'metadata["tag"]:"{metadata_value}"' } },
+      { query: { query: 'contact_email:"{contact_email}"', expand: ['data.contacts'] } },
+      { query: { query: 'address_postal_code:"{postal_code}"', expand: ['data.addresses'] } },
     ],
     // With If-None-Match the owner gets a 304; anyone else, the same 404 as for a missing id.
     'GET /v1/customers/:id': [{}, { query: { expand: CUSTOMER_EXPAND } }, { headers: { 'if-none-match': '*' } }],
@@ -119,6 +126,25 @@ export function requestTable(hookUrl: string): Record<string, RequestTemplate[]>
     'GET /v1/tax_ids': [{}, { query: { owner: { type: 'customer', customer: '{customer}' }, expand: ['data.customer'] } }],
     'GET /v1/tax_ids/:id': [{}, { query: { expand: ['customer', 'owner.customer'] } }],
     'POST /v1/customers/:id/integrations': [{ body: { provider: 'hubspot', provider_id: 'hs_security_suite' } }],
+    'POST /v1/customers/:id/contacts': [{ body: { name: 'Made by the security suite', roles: ['technical'] } }],
+    'GET /v1/customers/:id/contacts': [{}, { query: { role: 'billing', expand: ['data.customer'] } }],
+    'GET /v1/customers/:id/contacts/:contact': [{}, { query: { expand: ['customer'] } }],
+    'POST /v1/customers/:id/contacts/:contact': [
+      { body: { notes: 'Changed by the security suite', metadata: { suite: 'changed' } } },
+      { headers: { 'if-match': '*' }, body: { roles: ['technical'] } },
+    ],
+    'PATCH /v1/customers/:id/contacts/:contact': [{ body: { notes: 'Patched by the security suite' } }],
+    'POST /v1/customers/:id/addresses': [
+      { body: { label: 'Made by the security suite', address: { line1: 'Suite 1', country: 'DE' } } },
+      { body: { name: 'Dock', address: { line1: 'Suite 2' }, default_for: ['billing', 'shipping'] } },
+    ],
+    'GET /v1/customers/:id/addresses': [{}, { query: { expand: ['data.customer'] } }],
+    'GET /v1/customers/:id/addresses/:address': [{}, { query: { expand: ['customer'] } }],
+    'POST /v1/customers/:id/addresses/:address': [
+      { body: { label: 'Changed by the security suite', metadata: { suite: 'changed' } } },
+      { headers: { 'if-match': '*' }, body: { name: 'Dock', default_for: ['shipping'] } },
+    ],
+    'PATCH /v1/customers/:id/addresses/:address': [{ body: { label: 'Patched by the security suite' } }],
     'GET /v1/integrations/:provider/:provider_id': [{}, { query: { expand: CUSTOMER_EXPAND } }],
     'POST /v1/payment_methods': [{ body: CARD }],
     'GET /v1/payment_methods': [{}, { query: { customer: '{customer}' } }],

@@ -58,7 +58,7 @@ export const customerRoutes: RouteModule = {
       {
         schema: {
           tags,
-          summary: 'List customers (newest first), filtered by email, external_id, created and metadata',
+          summary: 'List customers (newest first), filtered by email, external_id, created, metadata and contact_email',
           querystring: ListCustomersQuery,
           response: { 200: ListOf(Type.Ref(Customer), '/v1/customers'), ...errorResponses },
         },
@@ -73,6 +73,7 @@ export const customerRoutes: RouteModule = {
               ...(q.email !== undefined && { email: q.email }),
               ...(q.external_id !== undefined && { externalId: q.external_id }),
               ...(q.parent !== undefined && { parentId: q.parent }),
+              ...(q.contact_email !== undefined && { contactEmail: q.contact_email }),
               ...(q.metadata && { metadata: Object.entries(q.metadata) }),
             },
           },

@@ -102,7 +102,7 @@ export const CustomerOrTombstone = Type.Unsafe<unknown>({
   description: 'The customer, or `{id, object, deleted: true}` once it has been deleted.',
 });
 
-const AddressParam = Strict(
+export const AddressParam = Strict(
   OptionalAll({
     line1: NullableStr(255),
     line2: NullableStr(255),
@@ -181,6 +181,7 @@ export const ListCustomersQuery = Strict({
   email: Type.Optional(Type.String({ maxLength: 512, description: 'Exact (case-sensitive) email.' })),
   external_id: Type.Optional(Type.String({ maxLength: 255 })),
   parent: Type.Optional(Type.String({ maxLength: 255, description: 'Direct children of this customer.' })),
+  contact_email: Type.Optional(Type.String({ maxLength: 512, description: 'Customers with a contact holding this email (compared without case).' })),
   metadata: Type.Optional(
     Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 500 }), {
       maxProperties: 10,
