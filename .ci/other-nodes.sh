@@ -55,5 +55,10 @@ run_on() {
   rm -rf "$tree"
 }
 
-run_on 24 all
-run_on 22 smoke
+# `bash .ci/other-nodes.sh 24` (or 22) runs one version only.
+case "${1:-all}" in
+  24) run_on 24 all ;;
+  22) run_on 22 smoke ;;
+  all) run_on 24 all; run_on 22 smoke ;;
+  *) echo "usage: $0 [24|22]" >&2; exit 2 ;;
+esac

@@ -13,7 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * answered 2xx, and that each target and reference was computed.
  */
 const RUN = fileURLToPath(new URL('../../bench/run.mjs', import.meta.url));
-const LIMIT_MS = 9_000;
+/**
+ * A guard against a hung run, not a pass criterion: each group takes a few seconds on an idle
+ * machine, and a loaded one only slows it down.
+ */
+const LIMIT_MS = 120_000;
+/** Covered by import-smoke.test.ts: it runs clientele import and export, not a load. */
+const COVERED_ELSEWHERE = ['import'];
 
 interface Group {
   label: string;
@@ -128,7 +134,7 @@ describe('bench smoke', () => {
 
   it('covers every scenario the runner knows, once', () => {
     const source = readFileSync(RUN, 'utf8');
-    const known = [...source.matchAll(/name: '([a-z_]+)', label:/g)].map((m) => m[1]);
+    const known = [...source.matchAll(/name: '([a-z_]+)', label:/g)].map((m) => m[1]).filter((name) => !COVERED_ELSEWHERE.includes(name as string));
     expect(GROUPS.flatMap((g) => g.scenarios).sort()).toEqual([...known].sort());
   });
 
@@ -166,7 +172,7 @@ describe('bench smoke', () => {
       expect(result.references.map((r) => r.name).sort()).toEqual(references);
       for (const r of result.references) expect(r.value).toBeGreaterThan(0);
     },
-    LIMIT_MS + 1_000,
+    LIMIT_MS + 5_000,
   );
 
   it(
@@ -186,6 +192,6 @@ describe('bench smoke', () => {
       expect(retrieve?.rps).toBeCloseTo(sorted[1] as number, 0);
       expect(retrieve?.max_rss_mb).toBe(Math.max(...runs.map((r) => r.max_rss_mb ?? 0)));
     },
-    LIMIT_MS + 1_000,
+    LIMIT_MS + 5_000,
   );
 });
