@@ -69,7 +69,7 @@ describe.each(STORES)('PATCH on the Stripe API — W-10 (%s)', (kind) => {
     const events = await t.api().get('/v1/events', { type: 'customer.updated' });
     const event = (events.body.data as Array<Record<string, any>>).find((e) => e.data.object.id === customer.id); // eslint-disable-line @typescript-eslint/no-explicit-any -- event JSON
     expect(event?.data.previous_attributes).toMatchObject({ name: 'Old name' });
-    expect(event?.request).toEqual({ id: res.headers['request-id'], idempotency_key: `evt-${customer.id}` });
+    expect(event?.request).toEqual({ id: res.headers['request-id'], idempotency_key: `evt-${customer.id}`, actor: null });
   });
 
   it('honours If-Match: a stale ETag is 412 and nothing changes', async () => {
