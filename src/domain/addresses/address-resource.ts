@@ -4,7 +4,7 @@ import { includedListOf } from '../expansion/expansion.js';
 import type { OwnedResource } from '../owned-resource.js';
 import { editsAddressOrShipping, entriesFollowing } from './address-book.js';
 import { toApiAddress } from './address-mapper.js';
-import { saveAddress } from './address-service.js';
+import { saveAddress } from './address-writes.js';
 
 const EVENT_TYPES = ['customer.address.created', 'customer.address.updated', 'customer.address.deleted'] as const;
 

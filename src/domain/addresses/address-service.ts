@@ -13,6 +13,7 @@ import type { Scope } from '../scope.js';
 import type { AddressRecord } from './address.js';
 import { customerFollowing, sameAddress, sameShipping } from './address-book.js';
 import { toApiAddress } from './address-mapper.js';
+import { saveAddress } from './address-writes.js';
 import { applyAddressInput, type AddressBookInput } from './address-rules.js';
 
 /** SPEC K-1: the most entries one customer's address book can hold. */
@@ -50,14 +51,6 @@ function blankAddress(scope: Scope, customerId: string, now: number): AddressRec
     default_shipping: false,
     metadata: {},
   };
-}
-
-/** Writes an entry's new state and its customer.address.updated event (none when nothing shown changed). */
-export async function saveAddress(repos: WriteRepositories, scope: Scope, before: AddressRecord, after: AddressRecord): Promise<void> {
-  await repos.addresses.update(scope, after);
-  const shown = toApiAddress(after);
-  const previous = previousAttributes(toApiAddress(before), shown);
-  if (previous) await recordEvent(repos, scope, 'customer.address.updated', shown, { customerId: after.customer_id, previousAttributes: previous });
 }
 
 /** SPEC K-1: a customer's address book, under /v1/customers/:id/addresses. */
