@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -5,6 +6,11 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/setup/global-postgres.ts', 'test/setup/browser-check.ts'],
     pool: 'forks',
+    // Vitest's default is one file at a time below three cores. Most of a file's time here is
+    // spent waiting (on PostgreSQL, on child processes, on sockets and timers), so two files at
+    // once on a 2-core machine keep both cores busy; nothing in a test depends on running alone.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
+    minWorkers: 1,
     // A limit, not a budget: tests run in seconds on an idle machine, and none decides anything by
     // time. The limit is generous so that a loaded CI machine (2 cores) slows tests without failing them.
     testTimeout: 30_000,
