@@ -109,8 +109,9 @@ async function serve(env: Record<string, string>): Promise<Server> {
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   let ended: string | null = null;
+  // 'close', not 'exit': by then its standard output and error have been read to the end.
   const exited = new Promise<number | null>((resolve) =>
-    child.on('exit', (code, signal) => {
+    child.on('close', (code, signal) => {
       ended = `exit code ${String(code)}, signal ${String(signal)}`;
       children.delete(child);
       resolve(code);
@@ -543,11 +544,12 @@ describe('first start on an empty database (bootstrap)', { timeout: TEST_TIMEOUT
     expect(created.status).toBe(200);
     expect(created.body.livemode).toBe(false);
     expect((await get(`${first.url}/v1/customers/${created.body.id as string}`, key)).status).toBe(200);
+    // Once the process has exited its logs are all out (pino writes them asynchronously).
+    expect(await first.stop()).toBe(0);
     // Requests are logged, the key is not; the key block is printed once.
     expect(first.stdout()).toContain('"msg":"request completed"');
     expect(first.stdout()).not.toContain(key);
     expect(first.stderr().split(key).length - 1).toBe(1);
-    expect(await first.stop()).toBe(0);
 
     const accounts = JSON.parse(await ok(['accounts', 'list', '--json'], env)) as { id: string }[];
     expect(accounts.map((a) => a.id)).toEqual([accountId]);
