@@ -147,7 +147,9 @@ describe.each(STORES)('shared security suite: every /v1 route (%s)', (kind) => {
       }
     });
     expect(failures.sort()).toEqual([]);
-  });
+    // A fresh account and fixture set for every write route: the heaviest test here
+    // (a few seconds idle). The limit only guards against a hang; a loaded machine slows it.
+  }, 180_000);
 
   it('no key, a malformed, unknown, revoked or expired key: the one 401 on every route, and nothing changes', async () => {
     const canonical = await sendAs({ method: 'GET', url: '/v1/customers', body: undefined, text: '' }, undefined);
