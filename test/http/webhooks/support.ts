@@ -29,6 +29,8 @@ export type Answer = { status?: number; headers?: Record<string, string>; hang?:
 export class Receiver {
   readonly requests: Received[] = [];
   private readonly sockets = new Set<Socket>();
+  /** Hanging requests whose connection is still open, with their sockets. */
+  private readonly hanging = new Map<Received, Socket>();
   private readonly server: Server;
   answer: (request: Received, index: number) => Answer = () => ({ status: 200 });
 
@@ -40,7 +42,11 @@ export class Receiver {
         const received: Received = { path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
         const index = this.requests.push(received) - 1;
         const answer = this.answer(received, index);
-        if (answer.hang) return;
+        if (answer.hang) {
+          this.hanging.set(received, req.socket);
+          res.once('close', () => this.hanging.delete(received));
+          return;
+        }
         const send = () => {
           res.writeHead(answer.status ?? 200, { 'content-type': 'text/plain', ...answer.headers });
           res.end('ok');
@@ -75,6 +81,16 @@ export class Receiver {
   /** Requests whose body is the event with this id. */
   deliveriesOf(eventId: string, path?: string): Received[] {
     return this.requests.filter((r) => (path === undefined || r.path === path) && (JSON.parse(r.body) as { id: string }).id === eventId);
+  }
+
+  /** Hanging requests to `path` still open: what the sender is waiting on. */
+  inFlight(path: string): number {
+    return [...this.hanging.keys()].filter((r) => r.path === path).length;
+  }
+
+  /** Drops every hanging connection (the sender sees a reset). */
+  dropHanging(): void {
+    for (const socket of this.hanging.values()) socket.destroy();
   }
 
   async close(): Promise<void> {
