@@ -13,7 +13,7 @@ export default defineConfig({
     minWorkers: 1,
     // A limit, not a budget: tests run in seconds on an idle machine, and none decides anything by
     // time. The limit is generous so that a loaded CI machine (2 cores) slows tests without failing them.
-    testTimeout: 30_000,
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     reporters: ['default', './test/setup/summary-reporter.ts'],
   },

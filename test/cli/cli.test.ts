@@ -16,7 +16,7 @@ const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
 const RUN_TIMEOUT_MS = 20_000;
 /** Each test runs several node processes; on a busy machine a few seconds each. */
 const TEST_TIMEOUT_MS = 120_000;
-const START_TIMEOUT_MS = 20_000;
+const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 
 const SECRET = (prefix: string) => new RegExp(`^${prefix}_[0-9A-Za-z]{48}$`);

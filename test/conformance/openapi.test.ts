@@ -78,7 +78,7 @@ describe('the OpenAPI document', () => {
     const report = JSON.parse(stdout.slice(stdout.indexOf('{'))) as { totals: { errors: number }; problems: Array<{ severity: string; message: string }> };
     expect(report.problems.filter((p) => p.severity === 'error').map((p) => p.message), stderr).toEqual([]);
     expect(report.totals.errors).toBe(0);
-  }, 30_000 /* a lint of a few thousand lines in a child process; under 5 s on an idle machine */);
+  }, 120_000 /* a lint of a few thousand lines in a child process; under 5 s on an idle machine */);
 
   it('generates a TypeScript client (openapi-typescript) whose types real responses satisfy', async () => {
     const api = t.api();
@@ -145,5 +145,5 @@ describe('the OpenAPI document', () => {
     }));
     expect(found.filter((d) => d.line !== lastLine)).toEqual([]);
     expect(found.filter((d) => d.line === lastLine).map((d) => d.text).join('\n')).toContain("Type 'number' is not assignable");
-  }, 30_000 /* type-checks a generated client of a few thousand lines; ~5 s on an idle machine */);
+  }, 120_000 /* type-checks a generated client of a few thousand lines; ~5 s on an idle machine */);
 });

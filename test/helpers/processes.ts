@@ -51,7 +51,7 @@ export interface CliResult {
 }
 
 /** Runs one CLI command to completion (killed after timeoutMs). */
-export function runCli(args: string[], env: Record<string, string>, timeoutMs = 20_000): Promise<CliResult> {
+export function runCli(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<CliResult> {
   const started = Date.now();
   const child = track(args, env);
   let stdout = '';
@@ -76,7 +76,7 @@ export function runCli(args: string[], env: Record<string, string>, timeoutMs = 
 }
 
 /** Runs a CLI command that must succeed; returns its stdout. */
-export async function cli(args: string[], env: Record<string, string>, timeoutMs = 20_000): Promise<string> {
+export async function cli(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<string> {
   const result = await runCli(args, env, timeoutMs);
   if (result.code !== 0 || result.timedOut) {
     throw new Error(
@@ -116,7 +116,7 @@ export async function killAll(graceMs = 3_000): Promise<void> {
  * Starts `clientele serve` on a port the OS picks and resolves once it prints the URL it
  * listens on. Rejects (and kills the child) if it exits first or does not listen in time.
  */
-export function startServerProcess(env: Record<string, string>, timeoutMs = 20_000): Promise<ServerProcess> {
+export function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
   const child = track(['serve', '--port', '0', '--host', '127.0.0.1'], env);
   let stdout = '';
   let stderr = '';
@@ -154,7 +154,7 @@ export function startServerProcess(env: Record<string, string>, timeoutMs = 20_0
 }
 
 /** Polls GET /readyz until it answers 200; throws after timeoutMs. */
-export async function waitReady(server: ServerProcess, timeoutMs = 15_000): Promise<void> {
+export async function waitReady(server: ServerProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {

@@ -16,7 +16,7 @@ describe.skipIf(!STORES.includes('postgres'))('safe writes across two processes 
     key = (JSON.parse(await cli(['accounts', 'create', '--name', 'Split', '--json'], env)) as { keys: { test: string } }).keys.test;
     servers = await Promise.all([startServerProcess(env), startServerProcess(env)]);
     await Promise.all(servers.map((s) => waitReady(s)));
-  }, 60_000 /* starts two server processes and the CLI: a few seconds idle, more on a loaded CI machine */);
+  }, 120_000 /* starts two server processes and the CLI: a few seconds idle, more on a loaded CI machine */);
   afterAll(() => killAll());
 
   const post = async (server: ServerProcess, path: string, body: string, headers: Record<string, string> = {}) => {

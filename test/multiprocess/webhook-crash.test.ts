@@ -77,7 +77,7 @@ describe.each(STORES)('webhook delivery across a crash (%s)', (kind) => {
     server = await startServerProcess(env);
     await waitReady(server);
     const eventId = await customerCreatedEvent(server, key, customer.body.id as string);
-    const [delivery] = await waitFor('the delivery after restart', () => receiver.deliveriesOf(eventId).length > 0 && receiver.deliveriesOf(eventId), 20_000);
+    const [delivery] = await waitFor('the delivery after restart', () => receiver.deliveriesOf(eventId).length > 0 && receiver.deliveriesOf(eventId), 60_000);
     const event = stripe.webhooks.constructEvent(delivery!.body, delivery!.headers['stripe-signature'] as string, endpoint.body.secret as string);
     expect(event).toMatchObject({ id: eventId, type: 'customer.created' });
     expect((event.data.object as { id: string }).id).toBe(customer.body.id);
@@ -89,7 +89,7 @@ describe.each(STORES)('webhook delivery across a crash (%s)', (kind) => {
     });
     expect(codes.slice(1).every((c) => c === null)).toBe(true);
     await server.stop();
-  }, 60_000 /* real server processes, a SIGKILL and a restart; the lease test waits out a 7 s lease */);
+  }, 120_000 /* real server processes, a SIGKILL and a restart; the lease test waits out a 7 s lease */);
 
   it('claims a delivery again when the process died in the middle of an attempt (lease expired)', async () => {
     const { env, key } = await setup(kind);
@@ -120,7 +120,7 @@ describe.each(STORES)('webhook delivery across a crash (%s)', (kind) => {
     expect(attempts).toHaveLength(1);
     expect(attempts[0]).toMatchObject({ status_code: 200, event: eventId });
     await server.stop();
-  }, 60_000 /* real server processes, a SIGKILL and a restart; the lease test waits out a 7 s lease */);
+  }, 120_000 /* real server processes, a SIGKILL and a restart; the lease test waits out a 7 s lease */);
 
   it('sends a new event at once, without waiting for the next poll', async () => {
     const { env, key } = await setup(kind, { WEBHOOK_POLL_MS: '600000' });
@@ -135,7 +135,7 @@ describe.each(STORES)('webhook delivery across a crash (%s)', (kind) => {
     // nudge after the commit (no wall-clock bound, so a loaded machine cannot fail it).
     await waitFor('the delivery', () => receiver.deliveriesOf(eventId).length === 1, 30_000);
     await server.stop();
-  }, 60_000 /* real server processes, a SIGKILL and a restart; the lease test waits out a 7 s lease */);
+  }, 120_000 /* real server processes, a SIGKILL and a restart; the lease test waits out a 7 s lease */);
 });
 
 describe.skipIf(!STORES.includes('postgres'))('two server processes delivering from one PostgreSQL outbox', () => {
@@ -178,5 +178,5 @@ describe.skipIf(!STORES.includes('postgres'))('two server processes delivering f
       expect((attempts.body.data as Array<{ status_code: number }>).every((x) => x.status_code === 200)).toBe(true);
     }
     await Promise.all([a!.stop(), b!.stop()]);
-  }, 90_000 /* two real server processes deliver 60 events through a receiver that answers in 50 ms */);
+  }, 120_000 /* two real server processes deliver 60 events through a receiver that answers in 50 ms */);
 });

@@ -96,7 +96,7 @@ describe.each(STORES)('clientele import, interrupted and resumed (%s)', (kind) =
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
         reject(new Error(`script did not finish: ${text}`));
-      }, 30_000);
+      }, 90_000);
       child.once('close', () => {
         clearTimeout(timer);
         resolve(text);

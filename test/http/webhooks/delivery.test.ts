@@ -218,7 +218,7 @@ describe.each(STORES)('webhook delivery (%s)', (kind) => {
       receiver.answer = () => ({ status: 200 });
       await patient.close();
     }
-  }, 60_000 /* a second app, and 40 creates before the check */);
+  }, 120_000 /* a second app, and 40 creates before the check */);
 
   it('gives up on an attempt that gets no answer after WEBHOOK_TIMEOUT_MS (10 s in production, 2 s here)', async () => {
     const account = await t.newAccount();
@@ -236,5 +236,5 @@ describe.each(STORES)('webhook delivery (%s)', (kind) => {
     await t.api(account.test).del(`/v1/webhook_endpoints/${slow.id}`);
     receiver.dropHanging();
     receiver.answer = () => ({ status: 200 });
-  }, 30_000 /* waits for an attempt to time out */);
+  }, 120_000 /* waits for an attempt to time out */);
 });
