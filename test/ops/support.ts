@@ -10,6 +10,8 @@ export interface InProcessServer {
   port: number;
   /** A test secret key of an account made for the test. */
   key: string;
+  /** That account's id. */
+  accountId: string;
   close(): Promise<void>;
 }
 
@@ -18,8 +20,8 @@ export async function startInProcess(kind: StoreKind, env: Record<string, string
   const database = await freshDatabase(kind);
   const config: Config = { ...testConfig(database, { PORT: '0', SHUTDOWN_DRAIN_MS: '0', ...env }), host: '127.0.0.1' };
   const server = await startServer(config, () => undefined);
-  const { test } = await accountService(server.store, { keyCacheMs: 500 }).createAccount('Ops test');
-  return { server, config, port: Number(new URL(server.url).port), key: test.secret, close: () => server.close() };
+  const { account, test } = await accountService(server.store, { keyCacheMs: 500 }).createAccount('Ops test');
+  return { server, config, port: Number(new URL(server.url).port), key: test.secret, accountId: account.id, close: () => server.close() };
 }
 
 export interface RawExchange {
