@@ -474,6 +474,35 @@ export interface ConsoleSessionsRepository {
   deleteIdle(scope: Scope, before: number): Promise<number>;
 }
 
+/** A customer merged into another (docs/merging.md): what moved, by export key. */
+export interface MergeRecord {
+  source_id: string;
+  target_id: string;
+  created: number;
+  moved: Record<string, string[]>;
+}
+
+/** The owned tables a merge moves rows of, from one customer to another. */
+export type ReassignableTable = 'payment_methods' | 'tax_ids' | 'integrations' | 'contacts' | 'addresses' | 'charges' | 'refunds' | 'invoices';
+
+export interface MergesRepository {
+  /** Row-locks these customers (PostgreSQL), in id order, in one statement. */
+  lockCustomers(scope: Scope, ids: readonly string[]): Promise<void>;
+  /** Moves every row of `table` from one customer to the other, in one statement (versions bumped). */
+  reassign(scope: Scope, table: ReassignableTable, from: string, to: string, now: number): Promise<void>;
+  /** Deletes a customer's own rows of a tree-path table (its objects now sit on the survivor's rows). */
+  dropTreePathsOf(scope: Scope, table: 'charge_paths' | 'invoice_paths', customerId: string): Promise<void>;
+  dropStatsOf(scope: Scope, customerId: string): Promise<void>;
+  insert(scope: Scope, record: MergeRecord): Promise<void>;
+  /** The merges into a customer, oldest first. */
+  listForTarget(scope: Scope, targetId: string): Promise<MergeRecord[]>;
+  deleteForTarget(scope: Scope, targetId: string): Promise<void>;
+  /** Tombstones (and merge records) that led to `from` lead to `to` now. */
+  repoint(scope: Scope, from: string, to: string): Promise<void>;
+  /** Blanks the alias external ids of the tombstones merged into a customer (erasure). */
+  dropAliasesOf(scope: Scope, targetId: string): Promise<void>;
+}
+
 export interface Repositories {
   accounts: AccountsRepository;
   customers: CustomersRepository;
@@ -493,6 +522,7 @@ export interface Repositories {
   stats: StatsRepository;
   importJournal: ImportJournalRepository;
   consoleSessions: ConsoleSessionsRepository;
+  merges: MergesRepository;
 }
 
 export interface WriteRepositories extends Repositories {

@@ -76,6 +76,10 @@ export interface CustomersTable {
   body: string | null;
   /** The customer is delinquent at any time after this (unix seconds); null: not delinquent. */
   delinquent_after: number | null;
+  /** Migration 0020: the survivor a merged tombstone was merged into. */
+  merged_into: string | null;
+  /** Migration 0020: ids of the customers merged into this one (JSON list); null: none. */
+  merged_from: unknown;
 }
 
 export interface CustomerMetadataTable {
@@ -374,6 +378,16 @@ export interface ImportJournalTable {
   failed_count: number;
 }
 
+/** Migration 0020: one row per customer merged into another, with what moved (the export's provenance). */
+export interface CustomerMergesTable {
+  account_id: string;
+  livemode: number;
+  source_id: string;
+  target_id: string;
+  created: number;
+  moved: unknown;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -396,6 +410,7 @@ export interface Database {
   invoices: InvoicesTable;
   invoice_paths: TreePathsTable;
   customer_stats: CustomerStatsTable;
+  customer_merges: CustomerMergesTable;
   import_journal: ImportJournalTable;
   console_sessions: ConsoleSessionsTable;
 }

@@ -14,6 +14,7 @@ import type { AddressRecord } from './address.js';
 import { customerFollowing, sameAddress, sameShipping } from './address-book.js';
 import { toApiAddress } from './address-mapper.js';
 import { applyAddressInput, type AddressBookInput } from './address-rules.js';
+import { refuseMerged } from '../customers/merged.js';
 
 /** SPEC K-1: the most entries one customer's address book can hold. */
 export const MAX_ADDRESSES_PER_CUSTOMER = 100;
@@ -29,6 +30,7 @@ export function addressEtag(a: Pick<AddressRecord, 'id' | 'version'>): string {
  */
 async function requireLiveCustomer(repos: Repositories, scope: Scope, customerId: string, lock = false): Promise<CustomerRecord> {
   const customer = await repos.customers.findById(scope, customerId, { forUpdate: lock });
+  refuseMerged(customer, 'customer');
   if (!customer || customer.deleted) throw resourceMissing('customer', customerId, 'customer');
   return customer;
 }

@@ -11,6 +11,7 @@ import type { Scope } from '../scope.js';
 import type { ContactRecord, ContactRole } from './contact.js';
 import { toApiContact } from './contact-mapper.js';
 import { applyContactInput, type ContactInput } from './contact-rules.js';
+import { refuseMerged } from '../customers/merged.js';
 
 /** SPEC K-1: the most contacts one customer can have. */
 export const MAX_CONTACTS_PER_CUSTOMER = 100;
@@ -26,6 +27,7 @@ export function contactEtag(c: Pick<ContactRecord, 'id' | 'version'>): string {
  */
 async function requireLiveCustomer(repos: Repositories, scope: Scope, customerId: string, lock = false): Promise<void> {
   const customer = await repos.customers.findById(scope, customerId, { forUpdate: lock });
+  refuseMerged(customer, 'customer');
   if (!customer || customer.deleted) throw resourceMissing('customer', customerId, 'customer');
 }
 

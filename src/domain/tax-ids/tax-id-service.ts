@@ -10,6 +10,7 @@ import { toApiTaxId, toDeletedTaxId } from './tax-id-mapper.js';
 import type { ApiObject } from '../expansion/expansion.js';
 import { planFor, present, showOne, type Shown } from '../expansion/expansion-table.js';
 import { validateTaxId } from './tax-id-types.js';
+import { refuseMerged } from '../customers/merged.js';
 
 /** Stripe's limit of tax ids per customer. */
 export const MAX_TAX_IDS_PER_CUSTOMER = 25;
@@ -21,6 +22,7 @@ export interface TaxIdInput {
 
 async function requireLiveCustomer(repos: Repositories, scope: Scope, customerId: string, forUpdate = false) {
   const customer = await repos.customers.findById(scope, customerId, { forUpdate });
+  refuseMerged(customer, 'customer');
   if (!customer || customer.deleted) throw resourceMissing('customer', customerId, 'customer');
   return customer;
 }
@@ -92,6 +94,7 @@ export function taxIdService(deps: { store: Store }) {
       const plan = planFor('tax_id', expand);
       return store.write(async (repos) => {
         const customer = await repos.customers.findById(auth, customerId, { forUpdate: true });
+        refuseMerged(customer, ownerParam ?? 'customer');
         if (!customer || customer.deleted) {
           throw ownerParam
             ? resourceMissing('customer', customerId, ownerParam, { status: 400 })

@@ -38,6 +38,8 @@ export const CUSTOMER_RECORD_COLUMNS = [
   'metadata',
   'parent_id',
   'delinquent_after',
+  'merged_into',
+  'merged_from',
   'created_by',
   'updated_by',
 ] as const satisfies readonly Exclude<keyof CustomersTable, 'body'>[];

@@ -55,6 +55,8 @@ function toRecord(row: CustomerRecordRow): CustomerRecord {
     delinquent_after: row.delinquent_after,
     created_by: row.created_by,
     updated_by: row.updated_by,
+    merged_into: row.merged_into,
+    merged_from: fromJson<string[]>(row.merged_from, []),
   };
 }
 
@@ -89,6 +91,8 @@ function mutableColumns(c: CustomerRecord) {
     parent_id: c.parent_id,
     delinquent_after: c.delinquent_after,
     updated_by: c.updated_by,
+    merged_into: c.merged_into ?? null,
+    merged_from: c.merged_from && c.merged_from.length > 0 ? toJson(c.merged_from) : null,
     body: customerBody(c),
   };
 }
@@ -265,7 +269,16 @@ export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dial
     async findByExternalId(scope, externalId, options) {
       const query = records(scope).where('external_id', '=', externalId).where(sql<SqlBool>`deleted = 0`);
       const row = await tenant(scope).lock(query, options?.forUpdate).executeTakeFirst();
-      return row && toRecord(row);
+      if (row) return toRecord(row);
+      // Not held by a live customer: maybe an alias a merge left (customers_merged_alias), which
+      // leads to the survivor (docs/merging.md).
+      const alias = await records(scope)
+        .where('external_id', '=', externalId)
+        .where(sql<SqlBool>`deleted = 1 AND merged_into IS NOT NULL`)
+        .executeTakeFirst();
+      if (!alias?.merged_into) return undefined;
+      const survivor = await tenant(scope).lock(records(scope).where('id', '=', alias.merged_into), options?.forUpdate).executeTakeFirst();
+      return survivor && survivor.deleted === 0 ? toRecord(survivor) : undefined;
     },
 
     async update(scope, c) {

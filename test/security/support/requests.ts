@@ -114,6 +114,8 @@ export function requestTable(hookUrl: string): Record<string, RequestTemplate[]>
     ],
     // The customer has a child, and a customer with children cannot be deleted: delete the child.
     'DELETE /v1/customers/:id': [{ params: { id: 'child' } }],
+    // The child merged into its parent: the parent survives with everything the child had.
+    'POST /v1/customers/:id/merge': [{ body: { source: '{child}' } }],
     'GET /v1/customers/:id/children': [{ query: { expand: LIST_EXPAND } }],
     'GET /v1/customers/external/:external_id': [{}, { query: { expand: CUSTOMER_EXPAND } }],
     'POST /v1/customers/external/:external_id': [
