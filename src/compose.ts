@@ -14,6 +14,7 @@ import { idempotencyService } from './domain/idempotency/idempotency-service.js'
 import { integrationService } from './domain/integrations/integration-service.js';
 import { invoiceService } from './domain/invoices/invoice-service.js';
 import { mergeService } from './domain/merges/merge-service.js';
+import { duplicateService } from './domain/duplicates/duplicate-service.js';
 import { paymentMethodService } from './domain/payment-methods/payment-method-service.js';
 import { refundService } from './domain/refunds/refund-service.js';
 import { searchService } from './domain/search/search-service.js';
@@ -46,6 +47,7 @@ export function createServices(
     idempotency: idempotencyService({ store }),
     customers: customerService({ store, paymentMethods, maxHierarchyDepth: config.maxHierarchyDepth }),
     merges: mergeService({ store, maxHierarchyDepth: config.maxHierarchyDepth }),
+    duplicates: duplicateService({ store }),
     charges: chargeService({ store }),
     refunds: refundService({ store }),
     invoices: invoiceService({ store }),

@@ -503,6 +503,38 @@ export interface MergesRepository {
   dropAliasesOf(scope: Scope, targetId: string): Promise<void>;
 }
 
+/** A duplicate signal (docs/merging.md). */
+export type DuplicateReason = 'email' | 'phone' | 'tax_id' | 'name_address';
+
+/** What one customer's duplicates are looked up by: its (and its contacts') folded emails and E.164 phones, tax ids, name and address. */
+export interface DuplicateKeys {
+  emails: string[];
+  phones: string[];
+  taxIds: Array<{ type: string; value: string }>;
+  nameAddress: string | null;
+}
+
+export interface DuplicateCandidate {
+  customer_id: string;
+  reason: DuplicateReason;
+}
+
+/** One index a whole-account scan for duplicate pairs walks (the CLI). */
+export type DuplicateSignal = 'customer_email' | 'contact_email' | 'customer_phone' | 'contact_phone' | 'tax_id' | 'name_address';
+
+export interface SignalRow {
+  key: string;
+  customerId: string;
+}
+
+export interface DuplicatesRepository {
+  /** Live customers (but `exceptId`) sharing any of the keys, one row per customer and signal hit (bounded per signal). */
+  candidates(scope: Scope, keys: DuplicateKeys, exceptId: string): Promise<DuplicateCandidate[]>;
+  /** Up to `limit` rows of one signal's index after `after`, in (key, customer) order. */
+  signalPage(scope: Scope, signal: DuplicateSignal, after: SignalRow | null, limit: number): Promise<SignalRow[]>;
+  countLive(scope: Scope): Promise<number>;
+}
+
 export interface Repositories {
   accounts: AccountsRepository;
   customers: CustomersRepository;
@@ -523,6 +555,7 @@ export interface Repositories {
   importJournal: ImportJournalRepository;
   consoleSessions: ConsoleSessionsRepository;
   merges: MergesRepository;
+  duplicates: DuplicatesRepository;
 }
 
 export interface WriteRepositories extends Repositories {

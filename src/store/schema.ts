@@ -80,6 +80,10 @@ export interface CustomersTable {
   merged_into: string | null;
   /** Migration 0020: ids of the customers merged into this one (JSON list); null: none. */
   merged_from: unknown;
+  /** Migration 0020: the email folded for duplicate finding (emailMatchKey), from the record. */
+  email_match: string | null;
+  /** Migration 0020: the folded name, postal code and country (nameAddressKey), from the record. */
+  name_address_key: string | null;
 }
 
 export interface CustomerMetadataTable {
@@ -162,6 +166,8 @@ export interface ContactsTable {
   phone_e164: string | null;
   roles: unknown;
   receives_invoices: number;
+  /** Migration 0020: the email folded for duplicate finding (emailMatchKey). */
+  email_match: string | null;
   notes: string | null;
   metadata: unknown;
 }

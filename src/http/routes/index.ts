@@ -9,6 +9,7 @@ import { eventRoutes } from './events/index.js';
 import { integrationRoutes } from './integrations/index.js';
 import { invoiceRoutes } from './invoices/index.js';
 import { mergeRoutes } from './merges/index.js';
+import { duplicateRoutes } from './duplicates/index.js';
 import { paymentMethodRoutes } from './payment-methods/index.js';
 import { acceptPatchOnUpdates } from './patch-alias.js';
 import { refundRoutes } from './refunds/index.js';
@@ -32,6 +33,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   refundRoutes,
   invoiceRoutes,
   mergeRoutes,
+  duplicateRoutes,
 ];
 
 /**

@@ -1,6 +1,7 @@
 import { CompiledQuery, sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { CustomerRecord, InvoiceSettings } from '../../domain/customers/customer.js';
 import { customerBody } from '../../domain/customers/customer-mapper.js';
+import { emailMatchKey, nameAddressKey } from '../../domain/duplicates/match-keys.js';
 import type { Dialect } from '../dialect.js';
 import type { Scope } from '../../domain/scope.js';
 import type { CustomerFilters, CustomersRepository } from '../port.js';
@@ -93,6 +94,9 @@ function mutableColumns(c: CustomerRecord) {
     updated_by: c.updated_by,
     merged_into: c.merged_into ?? null,
     merged_from: c.merged_from && c.merged_from.length > 0 ? toJson(c.merged_from) : null,
+    // Duplicate signals (migration 0020): a tombstone has none.
+    email_match: c.deleted ? null : emailMatchKey(c.email),
+    name_address_key: c.deleted ? null : nameAddressKey(c.name, c.address),
     body: customerBody(c),
   };
 }
@@ -178,6 +182,10 @@ const INSERT_COLUMNS = [
   'parent_id',
   'delinquent_after',
   'updated_by',
+  'merged_into',
+  'merged_from',
+  'email_match',
+  'name_address_key',
   'body',
 ] as const;
 
