@@ -533,6 +533,8 @@ export interface DuplicatesRepository {
   /** Up to `limit` rows of one signal's index after `after`, in (key, customer) order. */
   signalPage(scope: Scope, signal: DuplicateSignal, after: SignalRow | null, limit: number): Promise<SignalRow[]>;
   countLive(scope: Scope): Promise<number>;
+  /** Live customers whose folded email (or E.164 phone) is one of `keys`. */
+  customersByKeys(scope: Scope, column: 'email_match' | 'phone_e164', keys: readonly string[]): Promise<SignalRow[]>;
 }
 
 export interface Repositories {

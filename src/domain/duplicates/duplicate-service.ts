@@ -58,20 +58,23 @@ export function duplicateService(deps: { store: Store }) {
           })
           .filter((d) => d.score >= request.minScore)
           .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-        // The candidates are bounded (PER_SIGNAL per signal), so the page is cut from the whole ranked list.
-        let from = 0;
-        let to = ranked.length;
+        // The candidates are bounded (PER_SIGNAL per signal), so the page is cut from the whole
+        // ranked list. A cursor is a position in (score desc, id) order: a customer that is no
+        // duplicate scores 0 and sits after every one listed.
+        const positionOf = async (cursor: string, param: string) => {
+          const at = ranked.findIndex((d) => d.id === cursor);
+          if (at >= 0) return at;
+          if (!(await repos.customers.findById(scope, cursor))) cursorMissing('customer', cursor, param);
+          return ranked.length;
+        };
         if (request.startingAfter !== undefined) {
-          const at = ranked.findIndex((d) => d.id === request.startingAfter);
-          if (at < 0) cursorMissing('customer', request.startingAfter, 'starting_after');
-          from = at + 1;
-          to = Math.min(ranked.length, from + request.limit);
+          const from = Math.min(ranked.length, (await positionOf(request.startingAfter, 'starting_after')) + 1);
+          const to = Math.min(ranked.length, from + request.limit);
           return { data: ranked.slice(from, to), hasMore: to < ranked.length };
         }
         if (request.endingBefore !== undefined) {
-          const at = ranked.findIndex((d) => d.id === request.endingBefore);
-          if (at < 0) cursorMissing('customer', request.endingBefore, 'ending_before');
-          from = Math.max(0, at - request.limit);
+          const at = await positionOf(request.endingBefore, 'ending_before');
+          const from = Math.max(0, at - request.limit);
           return { data: ranked.slice(from, at), hasMore: from > 0 };
         }
         return { data: ranked.slice(0, request.limit), hasMore: ranked.length > request.limit };

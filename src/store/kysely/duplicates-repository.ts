@@ -106,6 +106,17 @@ export function duplicatesRepository(tenant: TenantDb): DuplicatesRepository {
       return rows;
     },
 
+    async customersByKeys(scope, column, keys) {
+      if (keys.length === 0) return [];
+      const rows = await tenant(scope)
+        .selectFrom('customers')
+        .select([`${column} as key`, 'id'])
+        .where(sql<SqlBool>`deleted = 0`)
+        .where(column, 'in', paddedList(keys))
+        .execute();
+      return rows.map((r) => ({ key: r.key as string, customerId: r.id }));
+    },
+
     async countLive(scope) {
       const row = await tenant(scope).selectFrom('customers').select((eb) => eb.fn.countAll<number | string>().as('n')).where(sql<SqlBool>`deleted = 0`).executeTakeFirst();
       return Number(row?.n ?? 0);

@@ -36,6 +36,8 @@ export const PATH_PARAMS: Record<string, { slot: Instance } | { constant: string
 /** The object a list's cursors name, by the component schema of its items (from the OpenAPI document). */
 export const LIST_CURSOR_SLOT: Record<string, Instance> = {
   Customer: 'child',
+  // A position in (score, id) order: the child, no duplicate of its parent, sits after every one.
+  CustomerDuplicate: 'child',
   PaymentMethod: 'payment_method',
   TaxId: 'tax_id',
   Integration: 'integration',
