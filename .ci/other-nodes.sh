@@ -45,7 +45,10 @@ run_on() {
     npm ci --no-audit --no-fund
     if [ "$scope" = all ]; then
       echo "== Node $major: npm test"
-      npm test
+      status=0
+      npm test || status=$?
+      echo "== Node $major: npm test exited with status $status"
+      [ "$status" -eq 0 ]
     else
       echo "== Node $major: build and smoke tests"
       npm run build

@@ -139,6 +139,8 @@ const SCENARIOS = [
   { name: 'search_substring', label: 'search, common substring', server: 'durable', mode: 'static', connections: 1, path: searchPath(SEARCH.substring) },
   { name: 'search_substring_rare', label: 'search, rare substring', server: 'durable', mode: 'static', connections: 1, path: searchPath(SEARCH.rare) },
   { name: 'search_email', label: 'search, exact email', server: 'durable', mode: 'static', connections: 1, path: searchPath(SEARCH.email) },
+  // Duplicates (docs/merging.md): every signal of one customer (its email, phone, contacts, tax ids, name and address) looked up.
+  { name: 'duplicates', label: 'duplicates of a customer', server: 'durable', mode: 'static', connections: 1, path: `/v1/customers/${customerIdAt(SEARCH_INDEX, seed)}/duplicates` },
   { name: 'update', label: 'update (metadata)', server: 'durable', mode: 'update' },
   { name: 'create', label: `create (${opts.postgres ? 'synchronous_commit=on' : 'durable: WAL synced'})`, server: 'durable', mode: 'create' },
   { name: 'create_sync_off', label: `create (${opts.postgres ? 'synchronous_commit=off' : 'synchronous=OFF'})`, server: 'sync-off', mode: 'create' },
@@ -149,7 +151,7 @@ const SCENARIOS = [
 /** Reads before writes, durable before the ceilings that need a recorded response or another setting. */
 const RUN_ORDER = [
   'retrieve', 'retrieve_with_stats', 'stats_tree_root', 'stats_leaf', 'retrieve_external', 'list_first', 'list_deep',
-  'search_substring', 'search_substring_rare', 'search_email', 'update', 'create', 'create_charge', 'bare_fastify', 'plain_sqlite', 'create_sync_off',
+  'search_substring', 'search_substring_rare', 'search_email', 'duplicates', 'update', 'create', 'create_charge', 'bare_fastify', 'plain_sqlite', 'create_sync_off',
 ]
   .map((name) => SCENARIOS.find((s) => s.name === name))
   .filter(Boolean);

@@ -27,7 +27,7 @@ const COLUMNS = [
   'name', 'business_name', 'individual_name', 'first_name', 'last_name', 'phone', 'phone_e164', 'description',
   'notes', 'address', 'shipping', 'balance', 'currency', 'invoice_prefix', 'invoice_settings',
   'next_invoice_sequence', 'preferred_locales', 'tax_exempt', 'metadata', 'parent_id', 'created_by', 'updated_by',
-  'body', 'delinquent_after',
+  'body', 'delinquent_after', 'email_match', 'name_address_key',
 ];
 /** PostgreSQL types for the unnest() bulk insert (jsonb travels as text and is cast). */
 const PG_TYPES = {
@@ -113,12 +113,12 @@ const toJson = (value) => (value === null || value === undefined ? null : JSON.s
 const { postalCodeKey } = await import(new URL('domain/addresses/address-book.js', DIST).href);
 const OWNED = {
   contacts: {
-    columns: ['account_id', 'livemode', 'id', 'created', 'updated', 'version', 'customer_id', 'name', 'email', 'email_key', 'phone', 'phone_e164', 'roles', 'receives_invoices', 'notes', 'metadata'],
+    columns: ['account_id', 'livemode', 'id', 'created', 'updated', 'version', 'customer_id', 'name', 'email', 'email_key', 'phone', 'phone_e164', 'roles', 'receives_invoices', 'notes', 'metadata', 'email_match'],
     types: { livemode: 'smallint', created: 'bigint', updated: 'bigint', version: 'integer', receives_invoices: 'smallint', roles: 'jsonb', metadata: 'jsonb' },
     rowsOf: (c, accountId, seed) =>
       contactsAt(c.index, c, seed).map((k) => [
         accountId, 0, k.id, k.created, k.updated, k.version, c.id, k.name, k.email, k.email_key, k.phone, k.phone_e164,
-        toJson(k.roles), k.receives_invoices ? 1 : 0, k.notes, toJson(k.metadata),
+        toJson(k.roles), k.receives_invoices ? 1 : 0, k.notes, toJson(k.metadata), emailMatchKey(k.email),
       ]),
   },
   addresses: {
@@ -139,6 +139,7 @@ const BULK_TABLES = ['customers', 'customer_metadata', ...HISTORY_TABLES, ...OWN
  * repository would have been given.
  */
 const { customerBody } = await import(new URL('domain/customers/customer-mapper.js', DIST).href);
+const { emailMatchKey, nameAddressKey } = await import(new URL('domain/duplicates/match-keys.js', DIST).href);
 function bodyOf(c, keyId) {
   return customerBody({ ...c, livemode: false, deleted: false, phone_e164: c.phone, created_by: keyId, updated_by: keyId });
 }
@@ -152,6 +153,8 @@ function customerRow(c, accountId, keyId) {
     c.phone, c.description, c.notes, toJson(c.address), toJson(c.shipping), c.balance, c.currency,
     c.invoice_prefix, toJson(c.invoice_settings), c.next_invoice_sequence, toJson(c.preferred_locales),
     c.tax_exempt, toJson(c.metadata), c.parent_id, keyId, keyId, bodyOf(c, keyId), c.delinquent_after,
+    // The duplicate signals (migration 0020), folded by the project's own code.
+    emailMatchKey(c.email), nameAddressKey(c.name, c.address),
   ];
 }
 

@@ -13,6 +13,8 @@ import { eventService } from './domain/events/event-service.js';
 import { idempotencyService } from './domain/idempotency/idempotency-service.js';
 import { integrationService } from './domain/integrations/integration-service.js';
 import { invoiceService } from './domain/invoices/invoice-service.js';
+import { mergeService } from './domain/merges/merge-service.js';
+import { duplicateService } from './domain/duplicates/duplicate-service.js';
 import { paymentMethodService } from './domain/payment-methods/payment-method-service.js';
 import { refundService } from './domain/refunds/refund-service.js';
 import { searchService } from './domain/search/search-service.js';
@@ -44,6 +46,8 @@ export function createServices(
     health: { ready: () => store.ping() },
     idempotency: idempotencyService({ store }),
     customers: customerService({ store, paymentMethods, maxHierarchyDepth: config.maxHierarchyDepth }),
+    merges: mergeService({ store, maxHierarchyDepth: config.maxHierarchyDepth }),
+    duplicates: duplicateService({ store }),
     charges: chargeService({ store }),
     refunds: refundService({ store }),
     invoices: invoiceService({ store }),

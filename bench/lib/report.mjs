@@ -59,6 +59,13 @@ export function evaluateTargets({ scenarios, ceilings, connections, size, descen
       description: `search for ${what} ≤ ${limit} ms p50 through HTTP (${size.toLocaleString('en')} customers; target set for 10⁶)`,
     });
   }
+  if (s.duplicates) {
+    add({
+      name: 'duplicates_p50_ms', scenario: 'duplicates', comparison: '<=', limit: 20, unit: 'ms',
+      value: s.duplicates.p50_ms, text: 'ms p50 at 1 connection',
+      description: `GET /v1/customers/:id/duplicates ≤ 20 ms p50 through HTTP (${size.toLocaleString('en')} customers; target set for 10⁶)`,
+    });
+  }
   // Server CPU per request: from the paired measurement when there is one (both scenarios
   // alternating on one server), else from the two scenarios' own runs.
   const cpu = (name) => s[name]?.server_cpu_ms_per_req ?? null;

@@ -27,11 +27,16 @@ export const BULK_COMMANDS: Record<string, { options: OptionSpec; positionals: n
     options: { account: STRING, mode: STRING, format: STRING, out: STRING, 'include-deleted': FLAG, 'progress-interval': STRING },
     positionals: 0,
   },
+  duplicates: {
+    options: { account: STRING, mode: STRING, format: STRING, 'min-score': STRING, 'progress-interval': STRING },
+    positionals: 0,
+  },
 };
 
 export const BULK_USAGE = `  import FILE --account A --mode test|live [--format ndjson|csv|stripe-csv] [--on-conflict update|skip|fail]
              [--dry-run] [--report FILE] [--external-id-from stripe-id] [--batch-size N]   (FILE may be -)
-  export --account A --mode test|live [--format ndjson|csv] [--out FILE] [--include-deleted]`;
+  export --account A --mode test|live [--format ndjson|csv] [--out FILE] [--include-deleted]
+  duplicates --account A --mode test|live [--min-score 0.8] [--format ndjson|csv]   every probable duplicate pair`;
 
 function oneOf<const T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback?: T): T {
   if (value === undefined) {
@@ -49,7 +54,7 @@ function positiveInteger(name: string, value: string | undefined, fallback: numb
   return n;
 }
 
-/** Runs `import` or `export`; resolves to the process's exit code. */
+/** Runs `import`, `export` or `duplicates`; resolves to the process's exit code. */
 export async function runBulkCommand(command: string, values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<number> {
   const config = loadConfig(process.env, { database: values.database as string | undefined });
   const account = values.account as string | undefined;
@@ -74,6 +79,13 @@ export async function runBulkCommand(command: string, values: Record<string, str
       batchSize: positiveInteger('batch-size', values['batch-size'] as string | undefined, 1000, 5000),
       progressInterval,
     });
+  }
+  if (command === 'duplicates') {
+    const raw = values['min-score'] as string | undefined;
+    const minScore = raw === undefined ? 0 : Number(raw);
+    if (raw !== undefined && (!/^\d+(\.\d+)?$/.test(raw) || minScore > 1)) throw new UsageError(`--min-score must be a number from 0 to 1; got '${raw}'`);
+    const { runDuplicates } = await import('./duplicates.js');
+    return runDuplicates(config, { account, mode, minScore, format: oneOf('format', values.format as string | undefined, ['ndjson', 'csv'], 'ndjson'), progressInterval });
   }
   const { runExport } = await import('./export.js');
   return runExport(config, {

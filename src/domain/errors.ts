@@ -42,6 +42,10 @@ export const ERROR_CATALOGUE = {
   customer_has_children: { statuses: [400], type: INVALID, stripe: false },
   hierarchy_cycle: { statuses: [400], type: INVALID, stripe: false },
   hierarchy_too_deep: { statuses: [400], type: INVALID, stripe: false },
+  customer_merged: { statuses: [400], type: INVALID, stripe: false },
+  merge_would_create_cycle: { statuses: [400], type: INVALID, stripe: false },
+  merge_same_customer: { statuses: [400], type: INVALID, stripe: false },
+  merge_external_id_conflict: { statuses: [400], type: INVALID, stripe: false },
   tax_id_invalid: { statuses: [400], type: INVALID, stripe: true },
   customer_max_tax_ids: { statuses: [400], type: INVALID, stripe: false },
   customer_max_contacts: { statuses: [400], type: INVALID, stripe: false },
@@ -258,6 +262,27 @@ export function hierarchyTooDeep(depth: number, maxDepth: number, param: string)
   return build('hierarchy_too_deep', `Invalid ${param}: the hierarchy would be ${depth} levels deep; at most ${maxDepth} levels are allowed.`, {
     param,
   });
+}
+
+/** A write to a customer a merge turned into a tombstone: the survivor is where writes go now. */
+export function customerMerged(customerId: string, mergedInto: string, param = 'id'): ApiError {
+  return build('customer_merged', `The customer ${customerId} was merged into ${mergedInto}; write to ${mergedInto} instead.`, { param });
+}
+
+export function mergeWouldCreateCycle(message: string, param: string): ApiError {
+  return build('merge_would_create_cycle', message, { param });
+}
+
+export function mergeSameCustomer(customerId: string): ApiError {
+  return build('merge_same_customer', `A customer cannot be merged into itself (${customerId}).`, { param: 'source' });
+}
+
+export function mergeExternalIdConflict(targetExternalId: string, sourceExternalId: string): ApiError {
+  return build(
+    'merge_external_id_conflict',
+    `Both customers have an external_id ('${targetExternalId}' on the target, '${sourceExternalId}' on the source): say which one survives with external_id=target or external_id=source (the other becomes an alias).`,
+    { param: 'external_id' },
+  );
 }
 
 /** `why`: which rule the value failed (its format, or its check digit), with a valid example. */

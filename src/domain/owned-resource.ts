@@ -35,6 +35,14 @@ export interface OwnedResource<E extends string = string> {
    */
   onReparent?(repos: WriteRepositories, scope: Scope, move: SubtreeMove): Promise<void>;
   /**
+   * A customer merge (docs/merging.md), in its transaction, after the hierarchy moved (the
+   * source's subtree and its tree paths and roll-ups already count under the target): move
+   * every object of the source's to the target, keeping the resource's own rules (uniqueness,
+   * limits, defaults), and write one `*.updated` event (or `*.deleted` for a duplicate dropped)
+   * per object. Returns the ids of its objects that moved, for the merge's record and event.
+   */
+  onMerge?(repos: WriteRepositories, scope: Scope, merge: CustomerMerge): Promise<readonly string[]>;
+  /**
    * Blanks the personal data of one of its API objects (or a part of one, such as an event's
    * previous_attributes), for stored copies of an erased customer's data.
    */
@@ -55,6 +63,13 @@ export interface OwnedResource<E extends string = string> {
    * has no section of its own for (charges, refunds, invoices): the console lists these.
    */
   readonly profileSection?: ProfileSection;
+}
+
+/** One merge of `sourceId` into `targetId` at `now` (unix seconds). */
+export interface CustomerMerge {
+  sourceId: string;
+  targetId: string;
+  now: number;
 }
 
 /** A generic profile section: a customer's newest objects, and figures about them. */

@@ -3,6 +3,7 @@ import { addressResource } from './addresses/address-resource.js';
 import { contactResource } from './contacts/contact-resource.js';
 import { integrationResource } from './integrations/integration-resource.js';
 import { invoiceResource } from './invoices/invoice-resource.js';
+import { mergeResource } from './merges/merge-resource.js';
 import type { EventTypeOf } from './owned-resource.js';
 import { paymentMethodResource } from './payment-methods/payment-method-resource.js';
 import { refundResource } from './refunds/refund-resource.js';
@@ -23,10 +24,11 @@ export const OWNED_RESOURCES = [
   refundResource,
   invoiceResource,
   statsResource,
+  mergeResource,
 ] as const;
 
 /** The customer's own events. */
-export const CUSTOMER_EVENT_TYPES = ['customer.created', 'customer.updated', 'customer.deleted'] as const;
+export const CUSTOMER_EVENT_TYPES = ['customer.created', 'customer.updated', 'customer.deleted', 'customer.merged'] as const;
 
 /** Every event type Clientele writes (SPEC E-1). */
 export const EVENT_TYPES: readonly EventType[] = [...CUSTOMER_EVENT_TYPES, ...OWNED_RESOURCES.flatMap((r) => r.eventTypes)];

@@ -474,6 +474,69 @@ export interface ConsoleSessionsRepository {
   deleteIdle(scope: Scope, before: number): Promise<number>;
 }
 
+/** A customer merged into another (docs/merging.md): what moved, by export key. */
+export interface MergeRecord {
+  source_id: string;
+  target_id: string;
+  created: number;
+  moved: Record<string, string[]>;
+}
+
+/** The owned tables a merge moves rows of, from one customer to another. */
+export type ReassignableTable = 'payment_methods' | 'tax_ids' | 'integrations' | 'contacts' | 'addresses' | 'charges' | 'refunds' | 'invoices';
+
+export interface MergesRepository {
+  /** Row-locks these customers (PostgreSQL), in id order, in one statement. */
+  lockCustomers(scope: Scope, ids: readonly string[]): Promise<void>;
+  /** Moves every row of `table` from one customer to the other, in one statement (versions bumped). */
+  reassign(scope: Scope, table: ReassignableTable, from: string, to: string, now: number): Promise<void>;
+  /** Deletes a customer's own rows of a tree-path table (its objects now sit on the survivor's rows). */
+  dropTreePathsOf(scope: Scope, table: 'charge_paths' | 'invoice_paths', customerId: string): Promise<void>;
+  dropStatsOf(scope: Scope, customerId: string): Promise<void>;
+  insert(scope: Scope, record: MergeRecord): Promise<void>;
+  /** The merges into a customer, oldest first. */
+  listForTarget(scope: Scope, targetId: string): Promise<MergeRecord[]>;
+  deleteForTarget(scope: Scope, targetId: string): Promise<void>;
+  /** Tombstones (and merge records) that led to `from` lead to `to` now. */
+  repoint(scope: Scope, from: string, to: string): Promise<void>;
+  /** Blanks the alias external ids of the tombstones merged into a customer (erasure). */
+  dropAliasesOf(scope: Scope, targetId: string): Promise<void>;
+}
+
+/** A duplicate signal (docs/merging.md). */
+export type DuplicateReason = 'email' | 'phone' | 'tax_id' | 'name_address';
+
+/** What one customer's duplicates are looked up by: its (and its contacts') folded emails and E.164 phones, tax ids, name and address. */
+export interface DuplicateKeys {
+  emails: string[];
+  phones: string[];
+  taxIds: Array<{ type: string; value: string }>;
+  nameAddress: string | null;
+}
+
+export interface DuplicateCandidate {
+  customer_id: string;
+  reason: DuplicateReason;
+}
+
+/** One index a whole-account scan for duplicate pairs walks (the CLI). */
+export type DuplicateSignal = 'customer_email' | 'contact_email' | 'customer_phone' | 'contact_phone' | 'tax_id' | 'name_address';
+
+export interface SignalRow {
+  key: string;
+  customerId: string;
+}
+
+export interface DuplicatesRepository {
+  /** Live customers (but `exceptId`) sharing any of the keys, one row per customer and signal hit (bounded per signal). */
+  candidates(scope: Scope, keys: DuplicateKeys, exceptId: string): Promise<DuplicateCandidate[]>;
+  /** Up to `limit` rows of one signal's index after `after`, in (key, customer) order. */
+  signalPage(scope: Scope, signal: DuplicateSignal, after: SignalRow | null, limit: number): Promise<SignalRow[]>;
+  countLive(scope: Scope): Promise<number>;
+  /** Live customers whose folded email (or E.164 phone) is one of `keys`. */
+  customersByKeys(scope: Scope, column: 'email_match' | 'phone_e164', keys: readonly string[]): Promise<SignalRow[]>;
+}
+
 export interface Repositories {
   accounts: AccountsRepository;
   customers: CustomersRepository;
@@ -493,6 +556,8 @@ export interface Repositories {
   stats: StatsRepository;
   importJournal: ImportJournalRepository;
   consoleSessions: ConsoleSessionsRepository;
+  merges: MergesRepository;
+  duplicates: DuplicatesRepository;
 }
 
 export interface WriteRepositories extends Repositories {

@@ -76,6 +76,14 @@ export interface CustomersTable {
   body: string | null;
   /** The customer is delinquent at any time after this (unix seconds); null: not delinquent. */
   delinquent_after: number | null;
+  /** Migration 0020: the survivor a merged tombstone was merged into. */
+  merged_into: string | null;
+  /** Migration 0020: ids of the customers merged into this one (JSON list); null: none. */
+  merged_from: unknown;
+  /** Migration 0020: the email folded for duplicate finding (emailMatchKey), from the record. */
+  email_match: string | null;
+  /** Migration 0020: the folded name, postal code and country (nameAddressKey), from the record. */
+  name_address_key: string | null;
 }
 
 export interface CustomerMetadataTable {
@@ -158,6 +166,8 @@ export interface ContactsTable {
   phone_e164: string | null;
   roles: unknown;
   receives_invoices: number;
+  /** Migration 0020: the email folded for duplicate finding (emailMatchKey). */
+  email_match: string | null;
   notes: string | null;
   metadata: unknown;
 }
@@ -374,6 +384,16 @@ export interface ImportJournalTable {
   failed_count: number;
 }
 
+/** Migration 0020: one row per customer merged into another, with what moved (the export's provenance). */
+export interface CustomerMergesTable {
+  account_id: string;
+  livemode: number;
+  source_id: string;
+  target_id: string;
+  created: number;
+  moved: unknown;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -396,6 +416,7 @@ export interface Database {
   invoices: InvoicesTable;
   invoice_paths: TreePathsTable;
   customer_stats: CustomerStatsTable;
+  customer_merges: CustomerMergesTable;
   import_journal: ImportJournalTable;
   console_sessions: ConsoleSessionsTable;
 }

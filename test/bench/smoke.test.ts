@@ -58,6 +58,12 @@ const GROUPS: Group[] = [
     references: [],
   },
   {
+    label: 'duplicates',
+    scenarios: ['duplicates'],
+    targets: ['duplicates_p50_ms', 'max_rss_mb'],
+    references: [],
+  },
+  {
     label: 'writes',
     scenarios: ['update', 'create', 'create_charge'],
     targets: ['create_vs_fdatasync', 'max_rss_mb'],

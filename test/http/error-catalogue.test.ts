@@ -145,6 +145,25 @@ const CASES: Case[] = [
     },
   },
   { code: 'hierarchy_too_deep', label: 'a sixth level', send: async ({ api }) => api.post('/v1/customers', { parent: (await chain(api, 5))[4] }) },
+  { code: 'merge_same_customer', label: 'a customer merged into itself', send: async ({ api }) => {
+    const c = await createCustomer(api);
+    return api.post(`/v1/customers/${c.id}/merge`, { source: c.id });
+  } },
+  { code: 'merge_would_create_cycle', label: 'a parent merged into its child', send: async ({ api }) => {
+    const [root, child] = await chain(api, 2);
+    return api.post(`/v1/customers/${child}/merge`, { source: root });
+  } },
+  { code: 'merge_external_id_conflict', label: 'two external ids, no choice', send: async ({ api }) => {
+    const a = await createCustomer(api, { external_id: `a_${missingCustomerId()}` });
+    const b = await createCustomer(api, { external_id: `b_${missingCustomerId()}` });
+    return api.post(`/v1/customers/${a.id}/merge`, { source: b.id });
+  } },
+  { code: 'customer_merged', label: 'an update of a merged customer', send: async ({ api }) => {
+    const a = await createCustomer(api);
+    const b = await createCustomer(api);
+    await api.post(`/v1/customers/${a.id}/merge`, { source: b.id });
+    return api.post(`/v1/customers/${b.id}`, { name: 'too late' });
+  } },
   { code: 'customer_has_children', label: 'deleting a parent', send: async ({ api }) => api.del(`/v1/customers/${(await chain(api, 2))[0] as string}`) },
   // Tax ids
   {

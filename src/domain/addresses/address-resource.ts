@@ -5,6 +5,7 @@ import type { OwnedResource } from '../owned-resource.js';
 import { editsAddressOrShipping, entriesFollowing } from './address-book.js';
 import { toApiAddress } from './address-mapper.js';
 import { saveAddress } from './address-writes.js';
+import { mergeAddresses } from './address-merge.js';
 
 const EVENT_TYPES = ['customer.address.created', 'customer.address.updated', 'customer.address.deleted'] as const;
 
@@ -19,6 +20,7 @@ export const addressResource: OwnedResource<(typeof EVENT_TYPES)[number]> = {
   object: 'address',
   exportKey: 'addresses',
   eventTypes: EVENT_TYPES,
+  onMerge: mergeAddresses,
   async exportOf({ repos, scope }, customerId) {
     return (await repos.addresses.listForCustomers(scope, [customerId])).map(toApiAddress);
   },

@@ -1,3 +1,4 @@
+import { MAX_ADDRESSES_PER_CUSTOMER } from './address.js';
 import { newId, nowSeconds } from '../../lib/ids.js';
 import type { Repositories, Store, WriteRepositories } from '../../store/port.js';
 import type { AuthContext } from '../accounts/account-service.js';
@@ -15,9 +16,7 @@ import { customerFollowing, sameAddress, sameShipping } from './address-book.js'
 import { toApiAddress } from './address-mapper.js';
 import { saveAddress } from './address-writes.js';
 import { applyAddressInput, type AddressBookInput } from './address-rules.js';
-
-/** SPEC K-1: the most entries one customer's address book can hold. */
-export const MAX_ADDRESSES_PER_CUSTOMER = 100;
+import { refuseMerged } from '../customers/merged.js';
 
 export function addressEtag(a: Pick<AddressRecord, 'id' | 'version'>): string {
   return etagFor(a.id, a.version);
@@ -30,6 +29,7 @@ export function addressEtag(a: Pick<AddressRecord, 'id' | 'version'>): string {
  */
 async function requireLiveCustomer(repos: Repositories, scope: Scope, customerId: string, lock = false): Promise<CustomerRecord> {
   const customer = await repos.customers.findById(scope, customerId, { forUpdate: lock });
+  refuseMerged(customer, 'customer');
   if (!customer || customer.deleted) throw resourceMissing('customer', customerId, 'customer');
   return customer;
 }
@@ -168,3 +168,4 @@ export function addressService(deps: { store: Store }) {
 }
 
 export type AddressService = ReturnType<typeof addressService>;
+

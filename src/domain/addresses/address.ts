@@ -26,3 +26,6 @@ export interface AddressRecord {
   default_shipping: boolean;
   metadata: Record<string, string>;
 }
+
+/** SPEC K-1: the most entries one customer's address book can hold. */
+export const MAX_ADDRESSES_PER_CUSTOMER = 100;

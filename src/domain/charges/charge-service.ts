@@ -22,6 +22,7 @@ import { lockTreeShared, recordActivity, statsPath } from '../stats/stats-ledger
 import type { ChargeRecord, ChargeStatus } from './charge.js';
 import type { ChargeCreateInput, ChargeListFilters, ChargeUpdateInput } from './charge-input.js';
 import { toApiCharge } from './charge-mapper.js';
+import { refuseMerged } from '../customers/merged.js';
 
 /** How far ahead of the server's clock a processor's occurred_at may be (clock skew). */
 const OCCURRED_AT_MAX_AHEAD = 24 * 3600;
@@ -56,6 +57,7 @@ function checkFailure(status: ChargeStatus, failureCode: string | null, failureM
 
 async function requireLiveCustomer(repos: Repositories, scope: Scope, customerId: string) {
   const customer = await repos.customers.findById(scope, customerId);
+  refuseMerged(customer, 'customer');
   if (!customer || customer.deleted) throw resourceMissing('customer', customerId, 'customer', { status: 400 });
   return customer;
 }

@@ -3,6 +3,7 @@ import { recordEvents } from '../events/event-writer.js';
 import { includedListOf } from '../expansion/expansion.js';
 import type { OwnedResource } from '../owned-resource.js';
 import { toApiContact } from './contact-mapper.js';
+import { mergeContacts } from './contact-merge.js';
 
 const EVENT_TYPES = ['customer.contact.created', 'customer.contact.updated', 'customer.contact.deleted'] as const;
 
@@ -16,6 +17,7 @@ export const contactResource: OwnedResource<(typeof EVENT_TYPES)[number]> = {
   object: 'contact',
   exportKey: 'contacts',
   eventTypes: EVENT_TYPES,
+  onMerge: mergeContacts,
   async exportOf({ repos, scope }, customerId) {
     return (await repos.contacts.listForCustomers(scope, [customerId])).map(toApiContact);
   },

@@ -1,3 +1,4 @@
+import { MAX_CONTACTS_PER_CUSTOMER } from './contact.js';
 import { newId, nowSeconds } from '../../lib/ids.js';
 import { UniqueViolation, type Repositories, type Store, type WriteRepositories } from '../../store/port.js';
 import type { AuthContext } from '../accounts/account-service.js';
@@ -11,9 +12,7 @@ import type { Scope } from '../scope.js';
 import type { ContactRecord, ContactRole } from './contact.js';
 import { toApiContact } from './contact-mapper.js';
 import { applyContactInput, type ContactInput } from './contact-rules.js';
-
-/** SPEC K-1: the most contacts one customer can have. */
-export const MAX_CONTACTS_PER_CUSTOMER = 100;
+import { refuseMerged } from '../customers/merged.js';
 
 export function contactEtag(c: Pick<ContactRecord, 'id' | 'version'>): string {
   return etagFor(c.id, c.version);
@@ -26,6 +25,7 @@ export function contactEtag(c: Pick<ContactRecord, 'id' | 'version'>): string {
  */
 async function requireLiveCustomer(repos: Repositories, scope: Scope, customerId: string, lock = false): Promise<void> {
   const customer = await repos.customers.findById(scope, customerId, { forUpdate: lock });
+  refuseMerged(customer, 'customer');
   if (!customer || customer.deleted) throw resourceMissing('customer', customerId, 'customer');
 }
 
@@ -162,3 +162,4 @@ export function contactService(deps: { store: Store }) {
 }
 
 export type ContactService = ReturnType<typeof contactService>;
+

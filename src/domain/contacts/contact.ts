@@ -25,3 +25,6 @@ export interface ContactRecord {
   notes: string | null;
   metadata: Record<string, string>;
 }
+
+/** SPEC K-1: the most contacts one customer can have. */
+export const MAX_CONTACTS_PER_CUSTOMER = 100;

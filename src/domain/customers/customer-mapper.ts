@@ -5,6 +5,8 @@ export interface DeletedCustomer {
   id: string;
   object: 'customer';
   deleted: true;
+  /** Present on a tombstone a merge left: the surviving customer. */
+  merged_into?: string;
 }
 
 function address(a: Address): Address;
@@ -85,13 +87,15 @@ export function toApiCustomer(c: CustomerRecord, at: number = nowSeconds()) {
     updated: c.updated,
     created_by: c.created_by,
     updated_by: c.updated_by,
+    // Only on a customer that absorbed others (docs/merging.md): every other body stays as it was.
+    ...(c.merged_from && c.merged_from.length > 0 && { merged_from: [...c.merged_from] }),
   };
 }
 
 export type ApiCustomer = ReturnType<typeof toApiCustomer>;
 
-export function toDeletedCustomer(c: Pick<CustomerRecord, 'id'>): DeletedCustomer {
-  return { id: c.id, object: 'customer', deleted: true };
+export function toDeletedCustomer(c: Pick<CustomerRecord, 'id' | 'merged_into'>): DeletedCustomer {
+  return c.merged_into ? { id: c.id, object: 'customer', deleted: true, merged_into: c.merged_into } : { id: c.id, object: 'customer', deleted: true };
 }
 
 export function toApiCustomerOrTombstone(c: CustomerRecord, at: number = nowSeconds()): ApiCustomer | DeletedCustomer {

@@ -19,6 +19,7 @@ import { recordEvent } from '../events/event-writer.js';
 import { eraseCustomer, eraseRelated } from './erasure.js';
 import { checkQueryWindow, type CustomerQuery } from './customer-query.js';
 import { hasChildren, hierarchyLock } from './hierarchy.js';
+import { refuseMerged } from './merged.js';
 
 /** A customer as a request asked to see it: the record (for its ETag) and its API object, expanded as asked. */
 export interface CustomerResult {
@@ -82,6 +83,7 @@ export function customerService(deps: CustomerServiceDeps) {
   /** Loads and row-locks a live customer, enforcing If-Match against its current version. */
   async function loadLive(repos: WriteRepositories, scope: Scope, id: string, ifMatch?: IfMatch): Promise<CustomerRecord> {
     const current = await repos.customers.findById(scope, id, { forUpdate: true });
+    refuseMerged(current, 'id');
     if (!current || current.deleted) throw resourceMissing('customer', id, 'id');
     checkIfMatch(ifMatch, customerEtag(current));
     return current;
@@ -262,7 +264,8 @@ export function customerService(deps: CustomerServiceDeps) {
           const current = await repos.customers.findByExternalId(scope, externalId, { forUpdate: true });
           if (current) {
             checkIfMatch(ifMatch, customerEtag(current));
-            const updated = await updateLocked(repos, auth, current, withId);
+            // Found through a merge's alias (docs/merging.md): the survivor keeps its own external_id.
+            const updated = await updateLocked(repos, auth, current, current.external_id === externalId ? withId : input);
             return { ...(await shown({ repos, scope }, updated, expand)), created: false };
           }
           if (ifMatch !== undefined) throw preconditionMissing(externalId);
@@ -313,7 +316,7 @@ export function customerService(deps: CustomerServiceDeps) {
         const erasedAt = nowSeconds();
         const erased = eraseCustomer(current, auth, erasedAt);
         await repos.customers.update(scope, erased);
-        await eraseRelated(repos, scope, id, erasedAt);
+        await eraseRelated(repos, scope, id, erasedAt, current.merged_from ?? []);
         await recordEvent(repos, scope, 'customer.deleted', toApiCustomer(erased), { customerId: id });
         return erased;
       });

@@ -68,5 +68,9 @@ export interface CustomerRecord {
   delinquent_after: number | null;
   created_by: string | null;
   updated_by: string | null;
+  /** A tombstone left by a merge: the survivor (docs/merging.md). Absent or null: not merged. */
+  merged_into?: string | null;
+  /** The customers merged into this one, oldest first. Absent: none. */
+  merged_from?: readonly string[];
 }
 

@@ -90,6 +90,7 @@ function redactEventData(data: EventRecord['data']): EventRecord['data'] {
   return {
     object: redactPersonalData(data.object),
     ...(data.previous_attributes && { previous_attributes: redactPersonalData(data.previous_attributes, type) as Record<string, unknown> }),
+    ...(data.source !== undefined && { source: redactPersonalData(data.source) }),
   };
 }
 
@@ -98,15 +99,22 @@ function redactEventData(data: EventRecord['data']): EventRecord['data'] {
  * resource erases its objects (SPEC C-7), events about the customer keep their shape but not its
  * data, and stored idempotent responses that show its data are redacted.
  */
-export async function eraseRelated(repos: WriteRepositories, scope: Scope, customerId: string, now: number): Promise<void> {
+export async function eraseRelated(
+  repos: WriteRepositories,
+  scope: Scope,
+  customerId: string,
+  now: number,
+  mergedFrom: readonly string[] = [],
+): Promise<void> {
   await repos.customers.replaceMetadataIndex(scope, customerId, {});
-  const owned = new Set([customerId]);
+  // Customers merged into this one are its data too (docs/merging.md): their events and stored responses go with it.
+  const owned = new Set([customerId, ...mergedFrom]);
   for (const resource of OWNED_RESOURCES) {
     for (const id of (await resource.erase?.(repos, scope, customerId, now)) ?? []) owned.add(id);
   }
   // Events about this customer (including the ones just written) keep their shape, not its data:
   // read in one query, redacted here, written back in a few multi-row statements.
-  const events = await repos.events.listForCustomer(scope, customerId);
+  const events = (await Promise.all([customerId, ...mergedFrom].map((id) => repos.events.listForCustomer(scope, id)))).flat();
   await repos.events.replaceData(
     scope,
     events.map((event) => ({ id: event.id, data: redactEventData(event.data) })),

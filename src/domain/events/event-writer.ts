@@ -8,6 +8,8 @@ import { API_VERSION, type EventRecord } from './event.js';
 export interface EventOptions {
   customerId?: string | null;
   previousAttributes?: Record<string, unknown>;
+  /** customer.merged: the absorbed customer and what moved. */
+  source?: unknown;
 }
 
 /**
@@ -59,7 +61,11 @@ export async function recordEventBatch(
       type,
       api_version: API_VERSION,
       customer_id: options.customerId ?? null,
-      data: options.previousAttributes ? { object, previous_attributes: options.previousAttributes } : { object },
+      data: {
+        object,
+        ...(options.previousAttributes && { previous_attributes: options.previousAttributes }),
+        ...(options.source !== undefined && { source: options.source }),
+      },
       request_id: request.requestId,
       idempotency_key: request.idempotencyKey,
       actor: request.actor,

@@ -9,7 +9,8 @@ export interface EventRecord {
   api_version: string;
   /** The customer the event concerns, so erasure can redact it and export can find it. */
   customer_id: string | null;
-  data: { object: unknown; previous_attributes?: Record<string, unknown> };
+  /** `source`: only on customer.merged, the absorbed customer and what moved (docs/merging.md). */
+  data: { object: unknown; previous_attributes?: Record<string, unknown>; source?: unknown };
   request_id: string | null;
   idempotency_key: string | null;
   /** SPEC U-3: who made the change (Clientele-Actor, or the console user's name). */

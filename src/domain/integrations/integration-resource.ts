@@ -3,8 +3,9 @@ import { includedListOf } from '../expansion/expansion.js';
 import { customerField } from '../customers/customer-loader.js';
 import type { OwnedResource } from '../owned-resource.js';
 import { toApiIntegration } from './integration-mapper.js';
+import { mergeIntegrations } from './integration-merge.js';
 
-const EVENT_TYPES = ['customer.integration.created', 'customer.integration.deleted'] as const;
+const EVENT_TYPES = ['customer.integration.created', 'customer.integration.deleted', 'customer.integration.updated'] as const;
 
 const url = (customerId: string) => `/v1/customers/${customerId}/integrations`;
 
@@ -13,6 +14,7 @@ export const integrationResource: OwnedResource<(typeof EVENT_TYPES)[number]> = 
   object: 'integration',
   exportKey: 'integrations',
   eventTypes: EVENT_TYPES,
+  onMerge: mergeIntegrations,
   async exportOf({ repos, scope }, customerId) {
     return (await repos.integrations.listForCustomers(scope, [customerId])).map(toApiIntegration);
   },

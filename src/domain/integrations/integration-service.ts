@@ -11,6 +11,7 @@ import { recordEvent } from '../events/event-writer.js';
 import { toApiIntegration } from './integration-mapper.js';
 import type { ApiObject } from '../expansion/expansion.js';
 import { planFor, present, showOne, type Shown } from '../expansion/expansion-table.js';
+import { refuseMerged } from '../customers/merged.js';
 
 export interface IntegrationInput {
   provider: string;
@@ -20,6 +21,7 @@ export interface IntegrationInput {
 
 async function requireLiveCustomer(repos: Repositories, scope: Scope, customerId: string, forUpdate = false) {
   const customer = await repos.customers.findById(scope, customerId, { forUpdate });
+  refuseMerged(customer, 'customer');
   if (!customer || customer.deleted) throw resourceMissing('customer', customerId, 'customer');
   return customer;
 }

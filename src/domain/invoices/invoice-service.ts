@@ -19,6 +19,7 @@ import type { InvoiceLine, InvoiceRecord } from './invoice.js';
 import type { InvoiceCreateInput, InvoiceListFilters, InvoicePayInput, InvoiceUpdateInput } from './invoice-input.js';
 import { amountRemaining, toApiInvoice } from './invoice-mapper.js';
 import { buildLines, checkEditable, checkTransition, invoiceNumber, type Transition } from './invoice-rules.js';
+import { refuseMerged } from '../customers/merged.js';
 
 export function invoiceEtag(i: Pick<InvoiceRecord, 'id' | 'version'>): string {
   return etagFor(i.id, i.version);
@@ -102,6 +103,7 @@ export function invoiceService(deps: { store: Store }) {
     const scope: Scope = auth;
     await lockTreeShared(repos, scope);
     const customer = await repos.customers.findById(scope, input.customer);
+    refuseMerged(customer, 'customer');
     if (!customer || customer.deleted) throw resourceMissing('customer', input.customer, 'customer', { status: 400 });
     const currencyInput = input.currency ?? customer.currency;
     if (currencyInput === null) throw parameterMissing('currency');

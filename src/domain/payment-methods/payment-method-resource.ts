@@ -4,6 +4,7 @@ import { customerField } from '../customers/customer-loader.js';
 import type { OwnedResource } from '../owned-resource.js';
 import { toApiPaymentMethod } from './payment-method-mapper.js';
 import type { PaymentMethodRecord } from './payment-method.js';
+import { mergePaymentMethods } from './payment-method-merge.js';
 
 const EVENT_TYPES = ['payment_method.attached', 'payment_method.detached', 'payment_method.updated'] as const;
 
@@ -17,6 +18,7 @@ export const paymentMethodResource: OwnedResource<(typeof EVENT_TYPES)[number]> 
   object: 'payment_method',
   exportKey: 'payment_methods',
   eventTypes: EVENT_TYPES,
+  onMerge: mergePaymentMethods,
   async exportOf({ repos, scope }, customerId) {
     return (await repos.paymentMethods.allOf(scope, customerId)).map(toApiPaymentMethod);
   },

@@ -24,6 +24,7 @@ import { previousAttributes, recordEvent } from '../events/event-writer.js';
 import { toApiPaymentMethod } from './payment-method-mapper.js';
 import type { BillingDetailsInput, CreatePaymentMethodInput, UpdatePaymentMethodInput } from './payment-method-input.js';
 import type { BillingDetails, PaymentMethodRecord } from './payment-method.js';
+import { refuseMerged } from '../customers/merged.js';
 
 /** Processors a method may be vaulted with (SPEC PM-1, I-1), or `custom:<name>`. */
 export const PROVIDERS = [
@@ -291,6 +292,7 @@ export function paymentMethodService(deps: { store: Store; now?: () => Date }) {
       const plan = planFor('payment_method', expand);
       return store.write(async (repos) => {
         const customer = await repos.customers.findById(scope, customerId, { forUpdate: true });
+        refuseMerged(customer, 'customer');
         if (!customer || customer.deleted) throw resourceMissing('customer', customerId, 'customer');
         if (ifMatch !== undefined) await loadForUpdate(repos, scope, id, ifMatch);
         return show(repos, scope, plan, await this.attachIn(repos, scope, id, customerId, 'payment_method'));

@@ -3,8 +3,9 @@ import { expandableId, includedListOf } from '../expansion/expansion.js';
 import { customerField, loadCustomers } from '../customers/customer-loader.js';
 import type { OwnedResource } from '../owned-resource.js';
 import { toApiTaxId } from './tax-id-mapper.js';
+import { mergeTaxIds } from './tax-id-merge.js';
 
-const EVENT_TYPES = ['customer.tax_id.created', 'customer.tax_id.deleted'] as const;
+const EVENT_TYPES = ['customer.tax_id.created', 'customer.tax_id.deleted', 'customer.tax_id.updated'] as const;
 
 const url = (customerId: string) => `/v1/customers/${customerId}/tax_ids`;
 
@@ -13,6 +14,7 @@ export const taxIdResource: OwnedResource<(typeof EVENT_TYPES)[number]> = {
   object: 'tax_id',
   exportKey: 'tax_ids',
   eventTypes: EVENT_TYPES,
+  onMerge: mergeTaxIds,
   async exportOf({ repos, scope }, customerId) {
     return (await repos.taxIds.listForCustomers(scope, [customerId])).map(toApiTaxId);
   },

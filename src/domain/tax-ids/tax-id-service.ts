@@ -1,3 +1,4 @@
+import { MAX_TAX_IDS_PER_CUSTOMER } from './tax-id.js';
 import { newId, nowSeconds } from '../../lib/ids.js';
 import type { Repositories, Store, WriteRepositories } from '../../store/port.js';
 import type { AuthContext } from '../accounts/account-service.js';
@@ -10,9 +11,7 @@ import { toApiTaxId, toDeletedTaxId } from './tax-id-mapper.js';
 import type { ApiObject } from '../expansion/expansion.js';
 import { planFor, present, showOne, type Shown } from '../expansion/expansion-table.js';
 import { validateTaxId } from './tax-id-types.js';
-
-/** Stripe's limit of tax ids per customer. */
-export const MAX_TAX_IDS_PER_CUSTOMER = 25;
+import { refuseMerged } from '../customers/merged.js';
 
 export interface TaxIdInput {
   type: string;
@@ -21,6 +20,7 @@ export interface TaxIdInput {
 
 async function requireLiveCustomer(repos: Repositories, scope: Scope, customerId: string, forUpdate = false) {
   const customer = await repos.customers.findById(scope, customerId, { forUpdate });
+  refuseMerged(customer, 'customer');
   if (!customer || customer.deleted) throw resourceMissing('customer', customerId, 'customer');
   return customer;
 }
@@ -92,6 +92,7 @@ export function taxIdService(deps: { store: Store }) {
       const plan = planFor('tax_id', expand);
       return store.write(async (repos) => {
         const customer = await repos.customers.findById(auth, customerId, { forUpdate: true });
+        refuseMerged(customer, ownerParam ?? 'customer');
         if (!customer || customer.deleted) {
           throw ownerParam
             ? resourceMissing('customer', customerId, ownerParam, { status: 400 })
@@ -138,3 +139,4 @@ export function taxIdService(deps: { store: Store }) {
 }
 
 export type TaxIdService = ReturnType<typeof taxIdService>;
+

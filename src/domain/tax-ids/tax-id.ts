@@ -8,3 +8,6 @@ export interface TaxIdRecord {
   country: string | null;
   verification_status: 'unverified' | 'pending' | 'verified' | 'unavailable';
 }
+
+/** Stripe's limit of tax ids per customer. */
+export const MAX_TAX_IDS_PER_CUSTOMER = 25;

@@ -8,6 +8,8 @@ import { customerRoutes } from './customers/index.js';
 import { eventRoutes } from './events/index.js';
 import { integrationRoutes } from './integrations/index.js';
 import { invoiceRoutes } from './invoices/index.js';
+import { mergeRoutes } from './merges/index.js';
+import { duplicateRoutes } from './duplicates/index.js';
 import { paymentMethodRoutes } from './payment-methods/index.js';
 import { acceptPatchOnUpdates } from './patch-alias.js';
 import { refundRoutes } from './refunds/index.js';
@@ -30,6 +32,8 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   chargeRoutes,
   refundRoutes,
   invoiceRoutes,
+  mergeRoutes,
+  duplicateRoutes,
 ];
 
 /**

@@ -1,5 +1,6 @@
 import { sql, type Selectable, type SqlBool } from 'kysely';
 import type { ContactRecord, ContactRole } from '../../domain/contacts/contact.js';
+import { emailMatchKey } from '../../domain/duplicates/match-keys.js';
 import type { Dialect } from '../dialect.js';
 import type { ContactsRepository } from '../port.js';
 import type { ContactsTable } from '../schema.js';
@@ -34,6 +35,7 @@ function mutableColumns(c: ContactRecord) {
     name: c.name,
     email: c.email,
     email_key: c.email_key,
+    email_match: emailMatchKey(c.email),
     phone: c.phone,
     phone_e164: c.phone_e164,
     roles: toJson(c.roles) ?? '[]',

@@ -38,12 +38,17 @@ export const CUSTOMER_RECORD_COLUMNS = [
   'metadata',
   'parent_id',
   'delinquent_after',
+  'merged_into',
+  'merged_from',
   'created_by',
   'updated_by',
-] as const satisfies readonly Exclude<keyof CustomersTable, 'body'>[];
+] as const satisfies readonly Exclude<keyof CustomersTable, DerivedColumn>[];
+
+/** Columns computed from the record on every write, never read back into it. */
+type DerivedColumn = 'body' | 'email_match' | 'name_address_key';
 
 // A column added to CustomersTable must be added above (or deliberately left out like `body`).
-type Unlisted = Exclude<keyof CustomersTable, 'body' | (typeof CUSTOMER_RECORD_COLUMNS)[number]>;
+type Unlisted = Exclude<keyof CustomersTable, DerivedColumn | (typeof CUSTOMER_RECORD_COLUMNS)[number]>;
 const everyColumnListed: [Unlisted] extends [never] ? true : Unlisted = true;
 void everyColumnListed;
 

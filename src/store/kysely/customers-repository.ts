@@ -1,6 +1,7 @@
 import { CompiledQuery, sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { CustomerRecord, InvoiceSettings } from '../../domain/customers/customer.js';
 import { customerBody } from '../../domain/customers/customer-mapper.js';
+import { emailMatchKey, nameAddressKey } from '../../domain/duplicates/match-keys.js';
 import type { Dialect } from '../dialect.js';
 import type { Scope } from '../../domain/scope.js';
 import type { CustomerFilters, CustomersRepository } from '../port.js';
@@ -55,6 +56,8 @@ function toRecord(row: CustomerRecordRow): CustomerRecord {
     delinquent_after: row.delinquent_after,
     created_by: row.created_by,
     updated_by: row.updated_by,
+    merged_into: row.merged_into,
+    merged_from: fromJson<string[]>(row.merged_from, []),
   };
 }
 
@@ -89,6 +92,11 @@ function mutableColumns(c: CustomerRecord) {
     parent_id: c.parent_id,
     delinquent_after: c.delinquent_after,
     updated_by: c.updated_by,
+    merged_into: c.merged_into ?? null,
+    merged_from: c.merged_from && c.merged_from.length > 0 ? toJson(c.merged_from) : null,
+    // Duplicate signals (migration 0020): a tombstone has none.
+    email_match: c.deleted ? null : emailMatchKey(c.email),
+    name_address_key: c.deleted ? null : nameAddressKey(c.name, c.address),
     body: customerBody(c),
   };
 }
@@ -174,6 +182,10 @@ const INSERT_COLUMNS = [
   'parent_id',
   'delinquent_after',
   'updated_by',
+  'merged_into',
+  'merged_from',
+  'email_match',
+  'name_address_key',
   'body',
 ] as const;
 
@@ -265,7 +277,16 @@ export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dial
     async findByExternalId(scope, externalId, options) {
       const query = records(scope).where('external_id', '=', externalId).where(sql<SqlBool>`deleted = 0`);
       const row = await tenant(scope).lock(query, options?.forUpdate).executeTakeFirst();
-      return row && toRecord(row);
+      if (row) return toRecord(row);
+      // Not held by a live customer: maybe an alias a merge left (customers_merged_alias), which
+      // leads to the survivor (docs/merging.md).
+      const alias = await records(scope)
+        .where('external_id', '=', externalId)
+        .where(sql<SqlBool>`deleted = 1 AND merged_into IS NOT NULL`)
+        .executeTakeFirst();
+      if (!alias?.merged_into) return undefined;
+      const survivor = await tenant(scope).lock(records(scope).where('id', '=', alias.merged_into), options?.forUpdate).executeTakeFirst();
+      return survivor && survivor.deleted === 0 ? toRecord(survivor) : undefined;
     },
 
     async update(scope, c) {

@@ -13,6 +13,8 @@ import { chargesRepository } from './charges-repository.js';
 import { consoleSessionsRepository } from './console-sessions-repository.js';
 import { addressesRepository } from './addresses-repository.js';
 import { contactsRepository } from './contacts-repository.js';
+import { mergesRepository } from './merges-repository.js';
+import { duplicatesRepository } from './duplicates-repository.js';
 import { customersRepository } from './customers-repository.js';
 import { eventsRepository, webhookOutbox } from './events-repository.js';
 import { idempotencyRepository } from './idempotency-repository.js';
@@ -42,6 +44,8 @@ function repositories(db: Kysely<Database>, dialect: Dialect, sync: SyncReaders 
     taxIds: taxIdsRepository(tenant),
     integrations: integrationsRepository(tenant),
     contacts: contactsRepository(tenant, dialect),
+    merges: mergesRepository(tenant),
+    duplicates: duplicatesRepository(tenant),
     addresses: addressesRepository(tenant),
     events: eventsRepository(db, tenant, dialect),
     outbox: webhookOutbox(db, tenant, dialect),

@@ -36,6 +36,8 @@ export const PATH_PARAMS: Record<string, { slot: Instance } | { constant: string
 /** The object a list's cursors name, by the component schema of its items (from the OpenAPI document). */
 export const LIST_CURSOR_SLOT: Record<string, Instance> = {
   Customer: 'child',
+  // A position in (score, id) order: the child, no duplicate of its parent, sits after every one.
+  CustomerDuplicate: 'child',
   PaymentMethod: 'payment_method',
   TaxId: 'tax_id',
   Integration: 'integration',
@@ -114,6 +116,8 @@ export function requestTable(hookUrl: string): Record<string, RequestTemplate[]>
     ],
     // The customer has a child, and a customer with children cannot be deleted: delete the child.
     'DELETE /v1/customers/:id': [{ params: { id: 'child' } }],
+    // The child merged into its parent: the parent survives with everything the child had.
+    'POST /v1/customers/:id/merge': [{ body: { source: '{child}' } }],
     'GET /v1/customers/:id/children': [{ query: { expand: LIST_EXPAND } }],
     'GET /v1/customers/external/:external_id': [{}, { query: { expand: CUSTOMER_EXPAND } }],
     'POST /v1/customers/external/:external_id': [

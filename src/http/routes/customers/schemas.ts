@@ -68,6 +68,9 @@ const customerFields = {
   created_by: Nullable(Type.String({ description: 'Id (`key_…`) of the API key that created the customer.' })),
   updated_by: Nullable(Type.String({ description: 'Id (`key_…`) of the API key that made the last change.' })),
   children_count: Type.Optional(Type.Integer({ description: 'Live direct children; only with expand[]=children_count.' })),
+  merged_from: Type.Optional(
+    Type.Array(Type.String(), { description: 'Ids of the customers merged into this one, oldest first; only once it absorbed one (docs/merging.md).' }),
+  ),
 };
 
 /** An includable list field of a customer (`tax_ids`), present only when expanded. */
@@ -86,7 +89,12 @@ export function customerSchema(includes: Record<string, TSchema>) {
 }
 
 export const DeletedCustomer = Type.Object(
-  { id: Type.String(), object: Type.Literal('customer'), deleted: Type.Literal(true) },
+  {
+    id: Type.String(),
+    object: Type.Literal('customer'),
+    deleted: Type.Literal(true),
+    merged_into: Type.Optional(Type.String({ description: 'The customer this one was merged into (docs/merging.md).' })),
+  },
   { $id: 'DeletedCustomer' },
 );
 

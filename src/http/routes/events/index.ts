@@ -19,6 +19,7 @@ export const Event = Type.Object(
     data: Type.Object({
       object: Type.Any({ description: 'The object as it was right after the change.' }),
       previous_attributes: Type.Optional(Type.Record(Type.String(), Type.Any(), { description: 'For *.updated: the old values of exactly the fields that changed.' })),
+      source: Type.Optional(Type.Any({ description: 'For customer.merged: the absorbed customer and what moved (docs/merging.md).' })),
     }),
     livemode: Type.Boolean(),
     pending_webhooks: Type.Integer(),
