@@ -5,6 +5,7 @@ import type { OwnedResource } from '../owned-resource.js';
 import { toApiPaymentMethod } from '../payment-methods/payment-method-mapper.js';
 import { toApiRefund } from '../refunds/refund-mapper.js';
 import { toApiCharge } from './charge-mapper.js';
+import { chargeProfileSection } from './charge-profile-section.js';
 
 const EVENT_TYPES = ['charge.succeeded', 'charge.pending', 'charge.failed', 'charge.updated', 'charge.refunded', 'charge.refund.updated'] as const;
 
@@ -19,6 +20,7 @@ export const chargeResource: OwnedResource<(typeof EVENT_TYPES)[number]> = {
   object: 'charge',
   exportKey: 'charges',
   eventTypes: EVENT_TYPES,
+  profileSection: chargeProfileSection,
   async exportOf({ repos, scope }, customerId) {
     return (await repos.charges.allOf(scope, customerId)).map(toApiCharge);
   },

@@ -3,6 +3,7 @@ import { loadCustomers } from '../customers/customer-loader.js';
 import { expandableId, type ApiObject } from '../expansion/expansion.js';
 import type { OwnedResource } from '../owned-resource.js';
 import { toApiInvoice } from './invoice-mapper.js';
+import { invoiceProfileSection } from './invoice-profile-section.js';
 
 const EVENT_TYPES = [
   'invoice.created',
@@ -22,6 +23,7 @@ export const invoiceResource: OwnedResource<(typeof EVENT_TYPES)[number]> = {
   object: 'invoice',
   exportKey: 'invoices',
   eventTypes: EVENT_TYPES,
+  profileSection: invoiceProfileSection,
   async exportOf({ repos, scope }, customerId) {
     return (await repos.invoices.allOf(scope, customerId)).map(toApiInvoice);
   },

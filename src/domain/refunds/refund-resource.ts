@@ -2,6 +2,7 @@ import { toApiCharge } from '../charges/charge-mapper.js';
 import { expandableId } from '../expansion/expansion.js';
 import type { OwnedResource } from '../owned-resource.js';
 import { toApiRefund } from './refund-mapper.js';
+import { refundProfileSection } from './refund-profile-section.js';
 
 /**
  * SPEC S-1: refunds of a customer's charges. They hold no personal data, so deleting the
@@ -12,6 +13,7 @@ export const refundResource: OwnedResource<never> = {
   object: 'refund',
   exportKey: 'refunds',
   eventTypes: [],
+  profileSection: refundProfileSection,
   async exportOf({ repos, scope }, customerId) {
     return (await repos.refunds.allOf(scope, customerId)).map(toApiRefund);
   },

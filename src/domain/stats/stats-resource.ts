@@ -2,6 +2,7 @@ import { includable } from '../expansion/expansion.js';
 import type { OwnedResource } from '../owned-resource.js';
 import { moveTreeTotals } from './stats-ledger.js';
 import { toApiStats, type StatsRow } from './stats.js';
+import { statsProfileSection } from './stats-profile-section.js';
 
 /**
  * SPEC S-2, H-4: a customer's stats, kept by charge, refund and invoice writes (stats-ledger.ts).
@@ -11,6 +12,7 @@ import { toApiStats, type StatsRow } from './stats.js';
 export const statsResource: OwnedResource<never> = {
   object: 'customer_stats',
   eventTypes: [],
+  profileSection: statsProfileSection,
   onReparent: moveTreeTotals,
   customerExpansions: {
     stats: includable(
