@@ -11,7 +11,7 @@ import { CreateAddressBody, UpdateAddressBody } from '../routes/addresses/schema
 import { CreateContactBody, UpdateContactBody } from '../routes/contacts/schemas.js';
 import { paramCheck } from '../wire/param-check.js';
 import { consolePath } from './html.js';
-import type { BookEdit, BookKind } from './pages/address-book.js';
+import { BOOK_SECTION, type BookEdit, type BookKind } from './pages/address-book.js';
 import { formField } from './session.js';
 
 type Params = { mode: string; id: string; entry?: string };
@@ -127,8 +127,7 @@ export function registerBookPages(scope: FastifyInstance, deps: BookPageDeps): v
       return deps.renderProfile(reply, session, id, { status: error.status, book });
     }
     const done = action === 'add' ? 'added' : action === 'save' ? 'saved' : 'removed';
-    const plural = kind === 'contact' ? 'contacts' : 'addresses';
-    return reply.redirect(`${consolePath(request.params.mode, 'customers', id)}?saved=${kind}-${done}#sec-${plural}`, 303);
+    return reply.redirect(`${consolePath(request.params.mode, 'customers', id)}?saved=${kind}-${done}#sec-${BOOK_SECTION[kind]}`, 303);
   }
 
   for (const kind of ['contact', 'address'] as const) {

@@ -156,6 +156,8 @@ function hidden(chrome: Chrome, etag?: string): Html {
 
 const NOUN: Record<BookKind, string> = { contact: 'contact', address: 'address' };
 const PLURAL: Record<BookKind, string> = { contact: 'contacts', address: 'addresses' };
+/** The sections' ids (`addresses` is the customer's own address and shipping). */
+export const BOOK_SECTION: Record<BookKind, string> = { contact: 'contacts', address: 'address-book' };
 
 function conflictNotice(kind: BookKind): Html {
   return html`<div class="notice" role="alert" data-testid="book-conflict"><strong>Someone else changed this ${NOUN[kind]} while you were editing.</strong> The page now shows it as it is; what you typed is kept in the form. Check it and save again.</div>`;
@@ -218,8 +220,9 @@ ${edit?.error?.field === 'form' ? html`<p class="error" role="alert">${edit.erro
 function bookSection(view: BookView, kind: BookKind, title: string, intro: Renderable): Html {
   const list = kind === 'contact' ? view.contacts : view.addresses;
   const saved = view.bookSaved?.startsWith(`${kind}-`) ? BOOK_SAVED[view.bookSaved] : undefined;
-  return html`<section class="card wide" id="sec-${PLURAL[kind]}" aria-labelledby="sec-${PLURAL[kind]}-title" data-section="${PLURAL[kind]}">
-<h2 id="sec-${PLURAL[kind]}-title">${title}</h2>
+  const sectionId = BOOK_SECTION[kind];
+  return html`<section class="card wide" id="sec-${sectionId}" aria-labelledby="sec-${sectionId}-title" data-section="${sectionId}">
+<h2 id="sec-${sectionId}-title">${title}</h2>
 <p class="sub">${intro}</p>
 ${saved ? notice('ok', saved) : ''}
 ${list.data.length === 0 ? html`<p class="empty">No ${PLURAL[kind]}.</p>` : html`<ul class="entries">${list.data.map((e) => entry(view, kind, e))}</ul>`}
