@@ -155,6 +155,7 @@ function hidden(chrome: Chrome, etag?: string): Html {
 }
 
 const NOUN: Record<BookKind, string> = { contact: 'contact', address: 'address' };
+const A_NOUN: Record<BookKind, string> = { contact: 'a contact', address: 'an address' };
 const PLURAL: Record<BookKind, string> = { contact: 'contacts', address: 'addresses' };
 /** The sections' ids (`addresses` is the customer's own address and shipping). */
 export const BOOK_SECTION: Record<BookKind, string> = { contact: 'contacts', address: 'address-book' };
@@ -207,8 +208,8 @@ function addForm(view: BookView, kind: BookKind): Html | string {
   if (view.chrome.restricted) return '';
   const edit = view.book?.kind === kind && view.book.target === 'new' ? view.book : undefined;
   const f: FormContext = { kind, prefix: `new-${kind}`, values: edit?.values ?? { roles: [], default_for: [] }, ...(edit?.error && { error: edit.error }) };
-  return html`<details${edit ? html` open` : ''}><summary>Add a ${NOUN[kind]}</summary>
-<form method="post" action="${consolePath(view.chrome.mode, 'customers', view.customerId, PLURAL[kind])}" aria-label="Add a ${NOUN[kind]}">
+  return html`<details${edit ? html` open` : ''}><summary>Add ${A_NOUN[kind]}</summary>
+<form method="post" action="${consolePath(view.chrome.mode, 'customers', view.customerId, PLURAL[kind])}" aria-label="Add ${A_NOUN[kind]}">
 ${hidden(view.chrome)}
 ${fieldsOf(f)}
 ${edit?.error?.field === 'form' ? html`<p class="error" role="alert">${edit.error.message}</p>` : ''}
