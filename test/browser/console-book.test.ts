@@ -131,7 +131,15 @@ describe.runIf(HAS_CHROMIUM).each(STORES)('console contacts and address book in 
     await Promise.all([page.waitForURL(/saved=contact-saved/), page.click(`[data-id=${contact.id}] >> text=Save contact`)]);
     expect((await c.t.api().get(`/v1/customers/${id}/contacts/${contact.id}`)).body.name).toBe('Mine');
 
+    await page.click('text=Add an address');
+    await page.locator(`[data-testid=contact][data-id=${contact.id}] summary`).click();
+    expect(JSON.stringify(await seriousViolations(page), null, 1)).toBe('[]');
+    if (kind === 'sqlite') {
+      await page.evaluate("document.getElementById('sec-contacts').scrollIntoView()");
+      await screenshot(page, 'contacts-and-address-book', { docs: true });
+    }
     await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
     await page.click('text=Add an address');
     await page.locator(`[data-testid=contact][data-id=${contact.id}] summary`).click();
     await expectNoHorizontalScroll(page);

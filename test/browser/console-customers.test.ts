@@ -308,6 +308,8 @@ describe.runIf(HAS_CHROMIUM).each(STORES)('console customers in Chromium (%s)', 
     if (kind === 'sqlite') {
       await page.goto(profile);
       await screenshot(page, 'profile', { docs: true });
+      await page.evaluate("document.getElementById('sec-section-charge').scrollIntoView()");
+      await screenshot(page, 'profile-billing', { docs: true });
       await screenshot(page, `profile-full-${kind}`, { fullPage: true });
       await page.goto(`${c.url}/console/test/customers?q=rosen`);
       await screenshot(page, 'search', { docs: true });

@@ -75,6 +75,7 @@ del .empty,ins .empty{color:inherit}
 fieldset{border:0;padding:0;margin:.5rem 0 0;min-width:0}
 th{overflow-wrap:normal}
 .signin{max-width:28rem;margin:3rem auto}
+table.rows td{overflow-wrap:break-word}
 ul.entries{list-style:none;margin:0 0 .75rem;padding:0}
 ul.entries>li{border-bottom:1px solid #edf0f4;padding:.5rem 0}
 ul.entries>li:last-child{border-bottom:0}

@@ -277,7 +277,7 @@ function genericSections(view: ProfileView): Html[] {
       s.title,
       s.objects.length === 0
         ? html`<p class="empty">No ${s.title.toLowerCase()}.</p>`
-        : html`<table data-testid="rows-${s.object}"><caption class="sr-only">${s.title}, newest first</caption><thead><tr>${s.columns.map((c) => html`<th scope="col">${c.label}</th>`)}</tr></thead><tbody>${s.objects.map(
+        : html`<table class="rows" data-testid="rows-${s.object}"><caption class="sr-only">${s.title}, newest first</caption><thead><tr>${s.columns.map((c) => html`<th scope="col">${c.label}</th>`)}</tr></thead><tbody>${s.objects.map(
             (o) => html`<tr data-id="${String(o.id ?? '')}">${s.columns.map((c) => cell(c, o))}</tr>`,
           )}</tbody></table>
 ${s.hasMore ? html`<p class="sub">Showing the newest ${s.objects.length}.</p>` : ''}`,
