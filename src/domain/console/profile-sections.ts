@@ -38,17 +38,14 @@ export function profileSectionService(deps: { store: Pick<Store, 'read'>; resour
       if (withSection.length === 0) return { sections: [], stats: [] };
       return deps.store.read(async (repos) => {
         const ctx = { repos, scope };
+        const listing = withSection.flatMap((r) => {
+          const section = r.profileSection;
+          return section?.recent ? [{ object: r.object, section, recent: section.recent.bind(section) }] : [];
+        });
         const sections = await Promise.all(
-          withSection.flatMap((r) => {
-            const section = r.profileSection as NonNullable<OwnedResource['profileSection']>;
-            if (section.recent === undefined) return [];
-            const recent = section.recent.bind(section);
-            return [
-              (async () => {
-                const found = await recent(ctx, customerId, limit);
-                return { object: r.object, title: section.title, columns: section.columns ?? DEFAULT_COLUMNS, objects: found.slice(0, limit), hasMore: found.length > limit };
-              })(),
-            ];
+          listing.map(async ({ object, section, recent }) => {
+            const found = await recent(ctx, customerId, limit);
+            return { object, title: section.title, columns: section.columns ?? DEFAULT_COLUMNS, objects: found.slice(0, limit), hasMore: found.length > limit };
           }),
         );
         const stats = (await Promise.all(withSection.map((r) => r.profileSection?.stats?.(ctx, customerId) ?? []))).flat();
