@@ -207,8 +207,14 @@ function sampleIds(count) {
 async function request(baseUrl, auth, { method, path, body }) {
   const headers = { authorization: auth };
   if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-  const response = await fetch(baseUrl + path, { method, headers, body, signal: AbortSignal.timeout(30_000) });
-  return { status: response.status, headers: response.headers, text: await response.text() };
+  const started = performance.now();
+  try {
+    const response = await fetch(baseUrl + path, { method, headers, body, signal: AbortSignal.timeout(30_000) });
+    return { status: response.status, headers: response.headers, text: await response.text() };
+  } catch (error) {
+    // Name the request: "aborted due to timeout" alone does not say which check was slow.
+    throw new Error(`${method} ${path} after ${((performance.now() - started) / 1000).toFixed(1)} s: ${error.message}`, { cause: error });
+  }
 }
 
 /** Deep equality that ignores key order (the API orders address fields its own way). */
