@@ -4,7 +4,7 @@ import { consoleGet, signIn } from './support.js';
 
 /** The rows of one generic section's table, each as its cells' text (tags stripped). */
 function rowsOf(html: string, object: string): string[][] {
-  const table = new RegExp(`<table data-testid="rows-${object}">([\\s\\S]*?)</table>`).exec(html)?.[1] ?? '';
+  const table = new RegExp(`<table class="rows" data-testid="rows-${object}">([\\s\\S]*?)</table>`).exec(html)?.[1] ?? '';
   return [...table.matchAll(/<tr data-id="[^"]*">([\s\S]*?)<\/tr>/g)].map((row) =>
     [...(row[1] as string).matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => (c[1] as string).replace(/<[^>]+>/g, '').trim()),
   );
