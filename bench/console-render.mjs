@@ -58,7 +58,7 @@ async function api(url, method, path, params, headers = {}) {
   return json;
 }
 
-/** One customer with something in every section, and a timeline of changes. */
+/** One customer with something in every section (charges to the address book), and a timeline of about 45 changes (the first page shows 20). */
 async function richCustomer(url) {
   const parent = await api(url, 'POST', '/v1/customers', { name: 'Bench Parent' });
   const c = await api(url, 'POST', '/v1/customers', {
@@ -71,6 +71,16 @@ async function richCustomer(url) {
   await api(url, 'POST', `/v1/customers/${c.id}`, { 'invoice_settings[default_payment_method]': pm.id });
   await api(url, 'POST', `/v1/customers/${c.id}/integrations`, { provider: 'hubspot', provider_id: `hs-${Date.now()}` });
   for (let i = 0; i < 3; i++) await api(url, 'POST', '/v1/customers', { name: `Bench Child ${i}`, parent: c.id });
+  // Charges (one refunded in part), an open invoice, contacts and an address book entry.
+  const charges = [];
+  for (let i = 0; i < 3; i++) charges.push(await api(url, 'POST', '/v1/charges', { amount: String(1000 + i), currency: 'eur', customer: c.id, description: `Bench ${i}` }));
+  await api(url, 'POST', '/v1/refunds', { charge: charges[0].id, amount: '300' });
+  const invoice = await api(url, 'POST', '/v1/invoices', { customer: c.id, currency: 'eur', 'lines[0][description]': 'Plan', 'lines[0][unit_amount]': '4900' });
+  await api(url, 'POST', `/v1/invoices/${invoice.id}/finalize`, {});
+  for (const role of ['billing', 'technical']) {
+    await api(url, 'POST', `/v1/customers/${c.id}/contacts`, { name: `Bench ${role}`, email: `${role}.${Date.now()}@example.com`, 'roles[0]': role });
+  }
+  await api(url, 'POST', `/v1/customers/${c.id}/addresses`, { label: 'Office', 'address[line1]': '1 Main St', 'address[city]': 'Berlin', 'address[country]': 'DE', 'default_for[0]': 'billing' });
   for (let i = 0; i < 30; i++) await api(url, 'POST', `/v1/customers/${c.id}`, { [`metadata[k${i}]`]: `v${i}` });
   return c.id;
 }
@@ -118,7 +128,7 @@ try {
     summarise(name, samples);
   };
   const seeded = Array.from({ length: runs }, (_, i) => Math.floor(((i + 1) * size) / (runs + 1)));
-  await measure('profile, every section + 36 events', [`/console/test/customers/${rich}`]);
+  await measure('profile, every section + ~45 events', [`/console/test/customers/${rich}`]);
   await measure('profile of a seeded customer', seeded.map((i) => `/console/test/customers/${customerIdAt(i)}`));
   await measure('search, plain text "rosen"', ['/console/test/customers?q=rosen']);
   await measure('search, plain text (one email)', seeded.map((i) => `/console/test/customers?q=${encodeURIComponent(customerAt(i, size).email)}`));

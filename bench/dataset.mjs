@@ -616,12 +616,6 @@ function ownedRng(seed, index, salt) {
   return mulberry32(mix32((index ^ mix32(seed ^ salt)) >>> 0));
 }
 
-function prefixedId(rng, prefix) {
-  let id = `${prefix}_`;
-  for (let k = 0; k < 24; k++) id += BASE62[Math.floor(rng() * 62)];
-  return id;
-}
-
 function countryOf(customer) {
   const country = COUNTRIES.find((c) => c.code === customer.address.country);
   return { country, city: country.cities.find((c) => c.city === customer.address.city) ?? country.cities[0] };
@@ -641,7 +635,8 @@ export function contactsAt(index, customer, seed = DEFAULT_SEED) {
   const count = int(rng, 0, 4);
   const contacts = [];
   for (let k = 0; k < count; k++) {
-    const id = prefixedId(rng, 'ctc');
+    // objectId, not the contact's own stream: streams of different customers can overlap.
+    const id = objectId('ctc', 0x0c0417ad, seed, index, k);
     const firstRaw = pick(rng, names.first);
     const lastRaw = pick(rng, names.last);
     const [first, firstAscii] = Array.isArray(firstRaw) ? firstRaw : [firstRaw, firstRaw];
@@ -674,11 +669,12 @@ export function contactsAt(index, customer, seed = DEFAULT_SEED) {
  * the shipping is that address with the customer's name and phone, else a second entry.
  */
 export function addressesAt(index, customer, seed = DEFAULT_SEED) {
-  const rng = ownedRng(seed, index, 0x0addbeef);
+  // Ids from objectId (streams of different customers can overlap); the rest is the customer's.
+  let made = 0;
   const s = customer.shipping;
   const sameEntry = s !== null && JSON.stringify(s.address) === JSON.stringify(customer.address);
   const entry = (label, address, name, phone, billing, shipping) => ({
-    id: prefixedId(rng, 'addr'),
+    id: objectId('addr', 0x0add7e55, seed, index, made++),
     created: customer.created,
     updated: customer.created,
     version: 1,

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { cpus, loadavg, release as osRelease, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { activityAt, createBodies, customerAt, customerIdAt, DEFAULT_SEED, mulberry32, statsOfActivity, treeOf } from './dataset.mjs';
+import { activityAt, contactsAt, createBodies, customerAt, customerIdAt, DEFAULT_SEED, mulberry32, statsOfActivity, treeOf } from './dataset.mjs';
 import { CACHE_DIR, prepareSqlite, startPostgres } from './lib/data.mjs';
 import { makeRequest, runLoad, wrkAvailable } from './lib/load.mjs';
 import { CLI, cpuSeconds, diskBytesWritten, ROOT, runNode, sampleRss, setInterruptHandler, startBareFastify, startClientele, startPlainSqlite, stop } from './lib/processes.mjs';
@@ -117,6 +117,22 @@ const SEARCH = {
 };
 const searchPath = (query) => `/v1/customers/search?query=${encodeURIComponent(query)}`;
 
+/**
+ * Contact searches (SPEC K-1, docs/search.md): the first contact with a phone of the customers
+ * from SEARCH_INDEX on (dataset.mjs contactsAt: 0–4 contacts each, 60 % with a phone), found by
+ * its email upper-cased and by its phone written as a person would, with spaces.
+ */
+const CONTACT_TARGET = (() => {
+  for (let index = SEARCH_INDEX; index < size; index++) {
+    const contact = contactsAt(index, customerAt(index, size, seed), seed).find((c) => c.phone !== null);
+    if (contact) return { contact, holder: customerIdAt(index, seed) };
+  }
+  throw new Error('the dataset has no contact with a phone');
+})();
+const spacedPhone = (e164) => `${e164.slice(0, 3)} ${e164.slice(3, 6)} ${e164.slice(6)}`;
+SEARCH.contact_email = `contact_email:"${CONTACT_TARGET.contact.email.toUpperCase()}"`;
+SEARCH.contact_phone = `contact_phone:"${spacedPhone(CONTACT_TARGET.contact.phone)}"`;
+
 /** The dataset's tree (dataset.mjs treeOf): the stats of its root and of a leaf cost the same. */
 const TREE = treeOf(size);
 const statsPath = (index) => `/v1/customers/${customerIdAt(index, seed)}?expand%5B%5D=stats`;
@@ -141,6 +157,8 @@ const SCENARIOS = [
   { name: 'search_email', label: 'search, exact email', server: 'durable', mode: 'static', connections: 1, path: searchPath(SEARCH.email) },
   // Duplicates (docs/merging.md): every signal of one customer (its email, phone, contacts, tax ids, name and address) looked up.
   { name: 'duplicates', label: 'duplicates of a customer', server: 'durable', mode: 'static', connections: 1, path: `/v1/customers/${customerIdAt(SEARCH_INDEX, seed)}/duplicates` },
+  { name: 'search_contact_email', label: 'search, a contact’s email', server: 'durable', mode: 'static', connections: 1, path: searchPath(SEARCH.contact_email) },
+  { name: 'search_contact_phone', label: 'search, a contact’s phone', server: 'durable', mode: 'static', connections: 1, path: searchPath(SEARCH.contact_phone) },
   { name: 'update', label: 'update (metadata)', server: 'durable', mode: 'update' },
   { name: 'create', label: `create (${opts.postgres ? 'synchronous_commit=on' : 'durable: WAL synced'})`, server: 'durable', mode: 'create' },
   { name: 'create_sync_off', label: `create (${opts.postgres ? 'synchronous_commit=off' : 'synchronous=OFF'})`, server: 'sync-off', mode: 'create' },
@@ -151,7 +169,7 @@ const SCENARIOS = [
 /** Reads before writes, durable before the ceilings that need a recorded response or another setting. */
 const RUN_ORDER = [
   'retrieve', 'retrieve_with_stats', 'stats_tree_root', 'stats_leaf', 'retrieve_external', 'list_first', 'list_deep',
-  'search_substring', 'search_substring_rare', 'search_email', 'duplicates', 'update', 'create', 'create_charge', 'bare_fastify', 'plain_sqlite', 'create_sync_off',
+  'search_substring', 'search_substring_rare', 'search_email', 'search_contact_email', 'search_contact_phone', 'duplicates', 'update', 'create', 'create_charge', 'bare_fastify', 'plain_sqlite', 'create_sync_off',
 ]
   .map((name) => SCENARIOS.find((s) => s.name === name))
   .filter(Boolean);
@@ -191,8 +209,14 @@ function sampleIds(count) {
 async function request(baseUrl, auth, { method, path, body }) {
   const headers = { authorization: auth };
   if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-  const response = await fetch(baseUrl + path, { method, headers, body, signal: AbortSignal.timeout(30_000) });
-  return { status: response.status, headers: response.headers, text: await response.text() };
+  const started = performance.now();
+  try {
+    const response = await fetch(baseUrl + path, { method, headers, body, signal: AbortSignal.timeout(30_000) });
+    return { status: response.status, headers: response.headers, text: await response.text() };
+  } catch (error) {
+    // Name the request: "aborted due to timeout" alone does not say which check was slow.
+    throw new Error(`${method} ${path} after ${((performance.now() - started) / 1000).toFixed(1)} s: ${error.message}`, { cause: error });
+  }
 }
 
 /** Deep equality that ignores key order (the API orders address fields its own way). */
@@ -233,7 +257,7 @@ async function verifySeed(baseUrl, auth, ids) {
     const ok =
       what === 'substring'
         ? found.data?.length > 0 && found.data.every((c) => c.name.toLowerCase().includes('rosen'))
-        : found.data?.some((c) => c.id === searchTarget.id);
+        : found.data?.some((c) => c.id === (what.startsWith('contact_') ? CONTACT_TARGET.holder : searchTarget.id));
     if (!ok) throw new Error(`search ${query} does not find what the generator made: ${JSON.stringify(found).slice(0, 300)}`);
   }
   await verifyHistory(baseUrl, auth);

@@ -51,6 +51,8 @@ export function evaluateTargets({ scenarios, ceilings, connections, size, descen
     ['search_substring', 10, 'a common substring'],
     ['search_substring_rare', 10, 'a rare substring'],
     ['search_email', 2, 'an exact email'],
+    ['search_contact_email', 10, 'a contact’s email (its customer)'],
+    ['search_contact_phone', 10, 'a contact’s phone, formatted otherwise (its customer)'],
   ]) {
     if (!s[name]) continue;
     add({

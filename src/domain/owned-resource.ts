@@ -75,10 +75,23 @@ export interface CustomerMerge {
 /** A generic profile section: a customer's newest objects, and figures about them. */
 export interface ProfileSection {
   readonly title: string;
-  /** The newest `limit` + 1 of one customer's objects, newest first (one more tells there are more). */
-  recent(ctx: ExpandContext, customerId: string, limit: number): Promise<ApiObject[]>;
+  /** The columns of its table, in order (the console renders and escapes them). */
+  readonly columns?: readonly ProfileColumn[];
+  /**
+   * The newest `limit` + 1 of one customer's objects, newest first (one more tells there are
+   * more), loaded in a bounded number of queries whatever `limit` is. Absent: figures only.
+   */
+  recent?(ctx: ExpandContext, customerId: string, limit: number): Promise<ApiObject[]>;
   /** Figures about the customer (and its tree), such as totals: `[label, value]` pairs. */
   stats?(ctx: ExpandContext, customerId: string): Promise<ReadonlyArray<readonly [string, string]>>;
+}
+
+/** One column of a profile section's table: a value of each object, as text. */
+export interface ProfileColumn {
+  readonly label: string;
+  /** `id`: shown as an identifier; `time`: a Unix time in seconds, shown as a date. Default `text`. */
+  readonly kind?: 'text' | 'id' | 'time';
+  value(object: ApiObject): string | number | null;
 }
 
 /** The event types of a resource declaration. */

@@ -297,7 +297,8 @@ export interface RefundsRepository {
   findByIds(scope: Scope, ids: string[]): Promise<Map<string, RefundRecord>>;
   update(scope: Scope, refund: RefundRecord): Promise<void>;
   cursorOf(scope: Scope, id: string): Promise<Cursor | undefined>;
-  list(scope: Scope, filters: { chargeId?: string }, page: PageQuery): Promise<RefundRecord[]>;
+  /** Up to page.limit + 1 refunds in list order (newest first); `customerId`: of that customer's charges (the console). */
+  list(scope: Scope, filters: { chargeId?: string; customerId?: string }, page: PageQuery): Promise<RefundRecord[]>;
   /** Every refund of several charges at once, newest first (expand[]=refunds on charges). */
   listForCharges(scope: Scope, chargeIds: string[]): Promise<RefundRecord[]>;
   /** Every refund of a customer's charges, newest first (export). */

@@ -64,6 +64,12 @@ const GROUPS: Group[] = [
     references: [],
   },
   {
+    label: 'contact searches',
+    scenarios: ['search_contact_email', 'search_contact_phone'],
+    targets: ['max_rss_mb', 'search_contact_email_p50_ms', 'search_contact_phone_p50_ms'],
+    references: [],
+  },
+  {
     label: 'writes',
     scenarios: ['update', 'create', 'create_charge'],
     targets: ['create_vs_fdatasync', 'max_rss_mb'],

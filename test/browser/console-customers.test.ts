@@ -69,6 +69,16 @@ describe.runIf(HAS_CHROMIUM).each(STORES)('console customers in Chromium (%s)', 
     await api.post(`/v1/customers/${id}`, { invoice_settings: { default_payment_method: pm } });
     await api.post(`/v1/customers/${id}/integrations`, { provider: 'hubspot', provider_id: 'hs-4711' });
     const child = (await api.post('/v1/customers', { name: 'Jenny Junior', parent: id })).body.id as string;
+    // Billing (SPEC S-1): a charge partly refunded, a failed one, an open invoice; and one charge of the child's, for the tree stats.
+    const charge = (await api.post('/v1/charges', { amount: 4200, currency: 'eur', customer: id, payment_method: pm, description: 'Seats, March' })).body.id as string;
+    await api.post('/v1/charges', { amount: 990, currency: 'eur', customer: id, status: 'failed', failure_code: 'card_declined' });
+    await api.post('/v1/refunds', { charge, amount: 1200, reason: 'requested_by_customer' });
+    const invoice = (await api.post('/v1/invoices', { customer: id, lines: [{ description: 'Support plan', unit_amount: 5000 }], currency: 'eur' })).body.id as string;
+    await api.post(`/v1/invoices/${invoice}/finalize`, {});
+    await api.post('/v1/charges', { amount: 700, currency: 'eur', customer: child });
+    // SPEC K-1: a contact and an entry of the address book.
+    await api.post(`/v1/customers/${id}/contacts`, { name: 'Paula Payables', email: 'ap@rosen.example', roles: ['billing'], receives_invoices: true });
+    await api.post(`/v1/customers/${id}/addresses`, { label: 'Warehouse', name: 'Rosen Lager', address: { line1: '5 Hafenstraße', city: 'Hamburg', postal_code: '20457', country: 'DE' } });
     return { id, pm, child, parent: parent.id as string };
   }
 
@@ -151,10 +161,28 @@ describe.runIf(HAS_CHROMIUM).each(STORES)('console customers in Chromium (%s)', 
     await expect(page.locator('#notes').inputValue()).resolves.toBe('Prefers email.');
     await expect(page.locator('#meta-0').inputValue()).resolves.toBe('emea');
     await expect(page.locator('label[for=meta-1]').textContent()).resolves.toBe('tier');
-    for (const s of ['charge', 'refund', 'invoice']) expect(await text(`section-${s}`)).toMatch(/Nothing to show/);
-    expect(await text('stats')).toMatch(/Nothing to show/);
+    const charges = page.locator('[data-section=section-charge] tbody tr');
+    expect(await charges.count()).toBe(2);
+    await expect(charges.nth(0).textContent()).resolves.toMatch(/9\.90 eur.*failed/s);
+    await expect(charges.nth(1).textContent()).resolves.toMatch(/42\.00 eur.*succeeded.*12\.00 eur.*re_\w+ \(12\.00 eur\).*Seats, March/s);
+    expect(await text('section-refund')).toMatch(/re_\w+.*ch_\w+.*12\.00 eur.*requested_by_customer/s);
+    expect(await text('section-invoice')).toMatch(/in_\w+.*50\.00 eur.*50\.00 eur.*open/s);
+    const stats = await text('stats');
+    expect(stats).toMatch(/Charges\s*2.*Invoices\s*1.*Total spent\s*30\.00 eur.*Open invoices\s*50\.00 eur/s);
+    expect(stats).toMatch(/Tree: charges\s*3.*Tree: total spent\s*37\.00 eur/s);
+    expect(await text('contacts')).toMatch(/Paula Payables\s*billing.*ap@rosen\.example.*Receives invoices/s);
+    expect(await text('address-book')).toMatch(/Warehouse.*Rosen Lager.*5 Hafenstraße.*20457 Hamburg/s);
     const types = await page.locator('[data-section=timeline] [data-testid=event]').evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));
     expect(types).toEqual([
+      'customer.address.created',
+      'customer.contact.created',
+      'invoice.finalized',
+      // The open invoice made the customer delinquent.
+      'customer.updated',
+      'invoice.created',
+      'charge.refunded',
+      'charge.failed',
+      'charge.succeeded',
       'customer.integration.created',
       'customer.updated',
       'payment_method.attached',
@@ -280,6 +308,8 @@ describe.runIf(HAS_CHROMIUM).each(STORES)('console customers in Chromium (%s)', 
     if (kind === 'sqlite') {
       await page.goto(profile);
       await screenshot(page, 'profile', { docs: true });
+      await page.evaluate("document.getElementById('sec-section-charge').scrollIntoView()");
+      await screenshot(page, 'profile-billing', { docs: true });
       await screenshot(page, `profile-full-${kind}`, { fullPage: true });
       await page.goto(`${c.url}/console/test/customers?q=rosen`);
       await screenshot(page, 'search', { docs: true });

@@ -164,6 +164,15 @@ export function addressService(deps: { store: Store }) {
         return { data: await present({ repos, scope }, plan, page.data, toApiAddress), hasMore: page.hasMore };
       });
     },
+
+    /** The console's view (SPEC U-1): the newest `limit` entries with their ETags (If-Match); one query. */
+    async listWithEtags(scope: Scope, customerId: string, limit: number): Promise<Page<{ object: ApiObject; etag: string }>> {
+      return store.read(async (repos) => {
+        await requireLiveCustomer(repos, scope, customerId);
+        const found = await repos.addresses.list(scope, customerId, { limit });
+        return { data: found.slice(0, limit).map((a) => ({ object: toApiAddress(a) as ApiObject, etag: addressEtag(a) })), hasMore: found.length > limit };
+      });
+    },
   };
 }
 

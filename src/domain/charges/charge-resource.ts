@@ -6,6 +6,7 @@ import { toApiPaymentMethod } from '../payment-methods/payment-method-mapper.js'
 import { toApiRefund } from '../refunds/refund-mapper.js';
 import { toApiCharge } from './charge-mapper.js';
 import { mergeCharges } from './charge-merge.js';
+import { chargeProfileSection } from './charge-profile-section.js';
 
 const EVENT_TYPES = ['charge.succeeded', 'charge.pending', 'charge.failed', 'charge.updated', 'charge.refunded', 'charge.refund.updated'] as const;
 
@@ -21,6 +22,7 @@ export const chargeResource: OwnedResource<(typeof EVENT_TYPES)[number]> = {
   exportKey: 'charges',
   eventTypes: EVENT_TYPES,
   onMerge: mergeCharges,
+  profileSection: chargeProfileSection,
   async exportOf({ repos, scope }, customerId) {
     return (await repos.charges.allOf(scope, customerId)).map(toApiCharge);
   },

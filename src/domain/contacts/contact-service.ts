@@ -158,6 +158,18 @@ export function contactService(deps: { store: Store }) {
         return { data: await present({ repos, scope }, plan, page.data, toApiContact), hasMore: page.hasMore };
       });
     },
+
+    /**
+     * The console's view (SPEC U-1): the newest `limit` contacts with the ETag each one's edit
+     * form sends back as If-Match; one query.
+     */
+    async listWithEtags(scope: Scope, customerId: string, limit: number): Promise<Page<{ object: ApiObject; etag: string }>> {
+      return store.read(async (repos) => {
+        await requireLiveCustomer(repos, scope, customerId);
+        const found = await repos.contacts.list(scope, customerId, {}, { limit });
+        return { data: found.slice(0, limit).map((c) => ({ object: toApiContact(c) as ApiObject, etag: contactEtag(c) })), hasMore: found.length > limit };
+      });
+    },
   };
 }
 

@@ -4,6 +4,7 @@ import { expandableId, type ApiObject } from '../expansion/expansion.js';
 import type { OwnedResource } from '../owned-resource.js';
 import { toApiInvoice } from './invoice-mapper.js';
 import { mergeInvoices } from './invoice-merge.js';
+import { invoiceProfileSection } from './invoice-profile-section.js';
 
 const EVENT_TYPES = [
   'invoice.created',
@@ -24,6 +25,7 @@ export const invoiceResource: OwnedResource<(typeof EVENT_TYPES)[number]> = {
   exportKey: 'invoices',
   eventTypes: EVENT_TYPES,
   onMerge: mergeInvoices,
+  profileSection: invoiceProfileSection,
   async exportOf({ repos, scope }, customerId) {
     return (await repos.invoices.allOf(scope, customerId)).map(toApiInvoice);
   },

@@ -3,6 +3,7 @@ import { expandableId } from '../expansion/expansion.js';
 import type { OwnedResource } from '../owned-resource.js';
 import { toApiRefund } from './refund-mapper.js';
 import { mergeRefunds } from './refund-merge.js';
+import { refundProfileSection } from './refund-profile-section.js';
 
 /**
  * SPEC S-1: refunds of a customer's charges. They hold no personal data, so deleting the
@@ -14,6 +15,7 @@ export const refundResource: OwnedResource<never> = {
   exportKey: 'refunds',
   eventTypes: [],
   onMerge: mergeRefunds,
+  profileSection: refundProfileSection,
   async exportOf({ repos, scope }, customerId) {
     return (await repos.refunds.allOf(scope, customerId)).map(toApiRefund);
   },

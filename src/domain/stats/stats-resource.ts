@@ -3,6 +3,7 @@ import type { OwnedResource } from '../owned-resource.js';
 import { moveTreeTotals } from './stats-ledger.js';
 import { toApiStats, type StatsRow } from './stats.js';
 import { mergeStats } from './stats-merge.js';
+import { statsProfileSection } from './stats-profile-section.js';
 
 /**
  * SPEC S-2, H-4: a customer's stats, kept by charge, refund and invoice writes (stats-ledger.ts).
@@ -13,6 +14,7 @@ export const statsResource: OwnedResource<never> = {
   object: 'customer_stats',
   eventTypes: [],
   onMerge: mergeStats,
+  profileSection: statsProfileSection,
   onReparent: moveTreeTotals,
   customerExpansions: {
     stats: includable(

@@ -75,5 +75,16 @@ del .empty,ins .empty{color:inherit}
 fieldset{border:0;padding:0;margin:.5rem 0 0;min-width:0}
 th{overflow-wrap:normal}
 .signin{max-width:28rem;margin:3rem auto}
+table.rows td{overflow-wrap:break-word}
+ul.entries{list-style:none;margin:0 0 .75rem;padding:0}
+ul.entries>li{border-bottom:1px solid #edf0f4;padding:.5rem 0}
+ul.entries>li:last-child{border-bottom:0}
+details{margin-top:.35rem}
+summary{cursor:pointer;color:#3b54d9;font-weight:600}
+.book-fields{display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:0 1rem}
+.book-wide{grid-column:1/-1}
+.book-field label{margin:.5rem 0 .2rem}
+.checks{display:flex;flex-wrap:wrap;gap:.25rem 1rem}
+legend{font-weight:600;margin:.5rem 0 .2rem;padding:0}
 @media (max-width:600px){main{padding:.75rem}thead{display:none}tbody tr{display:block;border-bottom:1px solid #edf0f4;padding:.4rem 0}tbody tr:last-child{border-bottom:0}td{display:block;border:0;padding:.1rem .25rem;width:auto!important}td[data-label]::before{content:attr(data-label) ": ";color:#5a6072;font-size:.85rem}.results td[data-label=Customer]::before{content:none}.meta-row{grid-template-columns:minmax(0,1fr)}}
 `;

@@ -8,7 +8,9 @@ import { checkCharacters } from '../wire/normalize.js';
 import type { ConsoleDeps } from './index.js';
 import { consolePath, withQuery } from './html.js';
 import type { Mode } from './layout.js';
+import { BOOK_SAVED, type BookEdit } from './pages/address-book.js';
 import { profilePage, type EditState, type MetadataRowInput } from './pages/profile.js';
+import { registerBookPages } from './book-pages.js';
 import { searchPage, type CustomerRow } from './pages/search.js';
 import { loadProfile } from './profile-loader.js';
 import { chromeFor, csrfValid, formField, isMode, sessionCookie, toSignIn } from './session.js';
@@ -105,7 +107,7 @@ export function registerCustomerPages(scope: FastifyInstance, deps: PageDeps): v
     reply: FastifyReply,
     session: ConsoleSession,
     id: string,
-    options: { status?: number; eventsAfter?: string; edit?: EditState; saved?: 'notes' | 'metadata' } = {},
+    options: { status?: number; eventsAfter?: string; edit?: EditState; saved?: 'notes' | 'metadata'; book?: BookEdit; bookSaved?: string } = {},
   ) {
     const data = await loadProfile(services, session.auth, id, options.eventsAfter);
     const view = {
@@ -113,6 +115,8 @@ export function registerCustomerPages(scope: FastifyInstance, deps: PageDeps): v
       chrome: await chrome(session, (m) => `/console/${m}/customers`),
       ...(options.edit && { edit: options.edit }),
       ...(options.saved && { saved: options.saved }),
+      ...(options.book && { book: options.book }),
+      ...(options.bookSaved !== undefined && { bookSaved: options.bookSaved }),
     };
     return sendPage(reply, options.status ?? 200, profilePage(view));
   }
@@ -124,8 +128,11 @@ export function registerCustomerPages(scope: FastifyInstance, deps: PageDeps): v
     return renderProfile(reply, session, request.params.id, {
       ...(typeof eventsAfter === 'string' && { eventsAfter }),
       ...((saved === 'notes' || saved === 'metadata') && { saved }),
+      ...(typeof saved === 'string' && Object.hasOwn(BOOK_SAVED, saved) && { bookSaved: saved }),
     });
   });
+
+  registerBookPages(scope, { services, unitOfWork: deps.unitOfWork, writerFor, renderProfile });
 
   /** SPEC I-2 from the console: the customer an integration id maps to. */
   scope.get<{ Params: ModeParams & { provider: string; providerId: string } }>('/:mode/integrations/:provider/:providerId', async (request, reply) => {

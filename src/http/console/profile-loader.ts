@@ -3,16 +3,13 @@ import type { AuthContext } from '../../domain/accounts/account-service.js';
 import { ApiError } from '../../domain/errors.js';
 import type { Page } from '../../domain/paging.js';
 import { customerEtag } from '../../domain/customers/customer-service.js';
-import type { AwaitedSection, ProfileView } from './pages/profile.js';
-
-/** Sections the charges-and-invoices work fills in through the registry (profileSection). */
-export const AWAITED_SECTIONS: readonly AwaitedSection[] = [
-  { object: 'charge', title: 'Charges' },
-  { object: 'refund', title: 'Refunds' },
-  { object: 'invoice', title: 'Invoices' },
-];
+import type { ProfileView } from './pages/profile.js';
 
 const PAGE = 20;
+/** The newest objects each generic section (charges, refunds, invoices) shows. */
+export const SECTION_ROWS = 10;
+/** Contacts and address book entries shown (and editable) on the profile; the API allows 100 of each. */
+export const BOOK_ROWS = 100;
 
 function emptyOnMissing<T>(promise: Promise<Page<T>>): Promise<Page<T>> {
   // A deleted customer has no children or methods to list; its page shows the timeline only.
@@ -31,16 +28,17 @@ export async function loadProfile(
   auth: AuthContext,
   id: string,
   eventsAfter: string | undefined,
-): Promise<Omit<ProfileView, 'chrome' | 'edit' | 'saved'>> {
-  const [found, methods, children, events, keys, sections] = await Promise.all([
+): Promise<Omit<ProfileView, 'chrome' | 'edit' | 'saved' | 'book' | 'bookSaved'>> {
+  const [found, methods, children, events, keys, sections, contacts, addresses] = await Promise.all([
     services.customers.find(auth, id, ['tax_ids', 'integrations', 'children_count', 'parent']),
     services.paymentMethods.list(auth, { customerId: id }, { limit: PAGE }),
     emptyOnMissing(services.customers.listChildren(auth, id, { limit: PAGE })),
     services.events.listForCustomer(auth, id, { limit: PAGE, ...(eventsAfter !== undefined && { startingAfter: eventsAfter }) }),
     services.accounts.listKeys(auth.accountId),
-    services.profileSections.load(auth, id, 10),
+    services.profileSections.load(auth, id, SECTION_ROWS),
+    emptyOnMissing(services.contacts.listWithEtags(auth, id, BOOK_ROWS)),
+    emptyOnMissing(services.addresses.listWithEtags(auth, id, BOOK_ROWS)),
   ]);
-  const shown = new Set(sections.sections.map((s) => s.object));
   return {
     customer: found.body,
     etag: customerEtag(found.customer),
@@ -49,6 +47,7 @@ export async function loadProfile(
     timeline: { events: events.data, hasMore: events.hasMore, older: events.data.at(-1)?.id ?? null, paged: eventsAfter !== undefined },
     keyNames: new Map(keys.map((k) => [k.id, k.name])),
     sections,
-    awaited: AWAITED_SECTIONS.filter((s) => !shown.has(s.object)),
+    contacts,
+    addresses,
   };
 }

@@ -66,6 +66,7 @@ export function refundsRepository(tenant: TenantDb): RefundsRepository {
     async list(scope, filters, page) {
       let query = rows(scope);
       if (filters.chargeId !== undefined) query = query.where('charge_id', '=', filters.chargeId);
+      if (filters.customerId !== undefined) query = query.where('customer_id', '=', filters.customerId);
       return (await applyPage(query, page).execute()).map(toRecord);
     },
     async listForCharges(scope, chargeIds) {

@@ -1,8 +1,10 @@
 import type { EventRecord } from '../../../domain/events/event.js';
 import type { LoadedProfileSections } from '../../../domain/console/profile-sections.js';
+import type { ProfileColumn } from '../../../domain/owned-resource.js';
 import { consolePath, html, withQuery, type Html, type Renderable } from '../html.js';
 import { notice, page, when, type Chrome } from '../layout.js';
 import { timelineEntry } from '../timeline.js';
+import { addressBookSections, type BookEdit, type BookPage } from './address-book.js';
 
 type Obj = Record<string, unknown>;
 
@@ -23,12 +25,6 @@ export interface EditState {
   metadata?: { rows: MetadataRowInput[]; newKey: string; newValue: string };
 }
 
-/** A section the charges-and-invoices work fills (through the registry); until then, empty. */
-export interface AwaitedSection {
-  object: string;
-  title: string;
-}
-
 export interface ProfileView {
   chrome: Chrome;
   customer: Obj;
@@ -38,7 +34,10 @@ export interface ProfileView {
   timeline: { events: EventRecord[]; hasMore: boolean; older: string | null; paged: boolean };
   keyNames: ReadonlyMap<string, string | null>;
   sections: LoadedProfileSections;
-  awaited: readonly AwaitedSection[];
+  contacts: BookPage;
+  addresses: BookPage;
+  book?: BookEdit;
+  bookSaved?: string;
   edit?: EditState;
   saved?: 'notes' | 'metadata';
 }
@@ -263,35 +262,36 @@ ${errorAt(view.edit, 'metadata', 'metadata', 'metadata-error')}
   );
 }
 
-function money(value: unknown, currency: unknown): string {
-  if (typeof value !== 'number') return '';
-  const code = typeof currency === 'string' ? currency.toUpperCase() : '';
-  return `${(value / 100).toFixed(2)} ${code}`.trim();
+function cell(column: ProfileColumn, o: Obj): Html {
+  const value = column.value(o);
+  const shown: Renderable =
+    value === null || value === '' ? html`<span class="empty">—</span>` : column.kind === 'time' && typeof value === 'number' ? when(value) : String(value);
+  return html`<td data-label="${column.label}"${column.kind === 'id' ? html` class="mono"` : ''}>${shown}</td>`;
 }
 
+/** The sections owned resources declare (profileSection): charges, refunds, invoices, then the stats. */
 function genericSections(view: ProfileView): Html[] {
   const out = view.sections.sections.map((s) =>
     section(
       `section-${s.object}`,
       s.title,
       s.objects.length === 0
-        ? html`<p class="empty">Nothing to show.</p>`
-        : html`<table><thead><tr><th scope="col">Id</th><th scope="col">Amount</th><th scope="col">Status</th><th scope="col">Created</th></tr></thead><tbody>${s.objects.map(
-            (o) => html`<tr><td data-label="Id" class="mono">${String(o.id ?? '')}</td><td data-label="Amount">${money(o.amount ?? o.total, o.currency)}</td><td data-label="Status">${str(o, 'status') ?? ''}</td><td data-label="Created">${typeof o.created === 'number' ? when(o.created) : ''}</td></tr>`,
-          )}</tbody></table>`,
+        ? html`<p class="empty">No ${s.title.toLowerCase()}.</p>`
+        : html`<table class="rows" data-testid="rows-${s.object}"><caption class="sr-only">${s.title}, newest first</caption><thead><tr>${s.columns.map((c) => html`<th scope="col">${c.label}</th>`)}</tr></thead><tbody>${s.objects.map(
+            (o) => html`<tr data-id="${String(o.id ?? '')}">${s.columns.map((c) => cell(c, o))}</tr>`,
+          )}</tbody></table>
+${s.hasMore ? html`<p class="sub">Showing the newest ${s.objects.length}.</p>` : ''}`,
+      s.columns.length > 5,
     ),
   );
-  for (const awaited of view.awaited) {
-    out.push(section(`section-${awaited.object}`, awaited.title, html`<p class="empty">Nothing to show: ${awaited.title.toLowerCase()} are not recorded in Clientele yet.</p>`));
-  }
   const stats = view.sections.stats;
   out.push(
     section(
       'stats',
       'Stats',
       stats.length === 0
-        ? html`<p class="empty">Nothing to show: the customer's stats and its tree's come with charges and invoices.</p>`
-        : html`<dl class="fields">${stats.map(([label, value]) => field(label, value))}</dl>`,
+        ? html`<p class="empty">No stats.</p>`
+        : html`<dl class="fields" data-testid="stats">${stats.map(([label, value]) => field(label, value))}</dl>`,
     ),
   );
   return out;
@@ -336,6 +336,14 @@ ${tax(c)}
 ${paymentMethods(c, view.paymentMethods)}
 ${hierarchy(view)}
 ${integrations(view)}
+${addressBookSections({
+  chrome: view.chrome,
+  customerId: String(c.id),
+  contacts: view.contacts,
+  addresses: view.addresses,
+  ...(view.book && { book: view.book }),
+  ...(view.bookSaved !== undefined && { bookSaved: view.bookSaved }),
+})}
 ${notes(view)}
 ${metadata(view)}
 ${genericSections(view)}
