@@ -171,12 +171,15 @@ export function portalSessionService(deps: PortalSessionDeps) {
       const found = await store.read(async (repos) => {
         const record = await repos.portalSessions.findByCookie(parsed.scope, parsed.digest);
         const configuration = record && (await repos.portalConfigurations.findById(parsed.scope, record.configurationId));
-        return record && configuration ? { record, configuration } : undefined;
+        const key = record && (await repos.accounts.findKey(parsed.scope.accountId, record.keyId));
+        return record && configuration ? { record, configuration, key } : undefined;
       });
       if (!found) return { status: 'none' };
-      const { record, configuration } = found;
+      const { record, configuration, key } = found;
       const at = now();
-      if (ended(record, at)) {
+      // The portal writes as the key that asked for the session: once it is revoked or expired, so is the session.
+      const keyUsable = key !== undefined && key.revoked_at === null && (key.expires_at === null || key.expires_at > at);
+      if (ended(record, at) || !keyUsable) {
         await store.write((repos) => repos.portalSessions.delete(parsed.scope, record.id));
         return { status: 'ended', returnUrl: record.returnUrl };
       }

@@ -217,7 +217,7 @@ function invoices(v: PortalView): Html | string {
   if (!v.configuration.features.invoice_history.enabled) return '';
   const rows = v.invoices.map(
     (i) =>
-      html`<tr data-invoice="${str(i, 'id')}"><td data-label="${tr.t('number')}" class="mono">${str(i, 'number') || '—'}</td><td data-label="${tr.t('date')}">${tr.date(Number(i.created))}</td><td data-label="${tr.t('amount')}" class="nowrap">${tr.money(Number(i.total), str(i, 'currency'))}</td><td data-label="${tr.t('status')}"><span class="badge">${str(i, 'status')}</span></td></tr>`,
+      html`<tr data-invoice="${str(i, 'id')}"><td data-label="${tr.t('number')}" class="mono">${str(i, 'number') || '—'}</td><td data-label="${tr.t('date')}" class="nowrap">${tr.date(Number(i.created))}</td><td data-label="${tr.t('amount')}" class="nowrap">${tr.money(Number(i.total), str(i, 'currency'))}</td><td data-label="${tr.t('status')}" class="nowrap"><span class="badge">${str(i, 'status')}</span></td></tr>`,
   );
   return section(
     'invoices',
@@ -234,9 +234,9 @@ function charges(v: PortalView): Html | string {
   const rows = v.charges.map((ch) => {
     const currency = str(ch, 'currency');
     const refunds = (obj(ch, 'refunds')?.data as Obj[] | undefined) ?? [];
-    return html`<tr data-charge="${str(ch, 'id')}"><td data-label="${tr.t('date')}">${tr.date(Number(ch.created))}</td><td data-label="${tr.t('description')}">${str(ch, 'description') || '—'}${refunds.map(
+    return html`<tr data-charge="${str(ch, 'id')}"><td data-label="${tr.t('date')}" class="nowrap">${tr.date(Number(ch.created))}</td><td data-label="${tr.t('description')}">${str(ch, 'description') || '—'}${refunds.map(
       (r) => html`<br><span class="sub" data-refund="${str(r, 'id')}">${tr.t('refunded', { amount: tr.money(Number(r.amount), currency), date: tr.date(Number(r.created)) })}</span>`,
-    )}</td><td data-label="${tr.t('amount')}" class="nowrap">${tr.money(Number(ch.amount), currency)}</td><td data-label="${tr.t('status')}"><span class="badge">${str(ch, 'status')}</span></td></tr>`;
+    )}</td><td data-label="${tr.t('amount')}" class="nowrap">${tr.money(Number(ch.amount), currency)}</td><td data-label="${tr.t('status')}" class="nowrap"><span class="badge">${str(ch, 'status')}</span></td></tr>`;
   });
   return section(
     'charges',

@@ -227,6 +227,16 @@ describe.each(STORES)('customer portal pages (%s)', (kind) => {
     expect((await t.api().get(`/v1/customers/${customer}`)).body.address.line1).not.toBe('Sneaky 1');
   });
 
+  it('ends the session when the key that asked for it is revoked', async () => {
+    const key = await t.services.accounts.createKey(t.account.id, 'test', false, null);
+    const r = await t.api(key.secret).post('/v1/billing_portal/sessions', { customer, return_url: 'https://shop.example/account' });
+    const opened = await get(new URL(r.body.url).pathname);
+    const cookie = opened.cookies.find((c) => c.name === 'clientele_portal')?.value ?? '';
+    expect((await get('/portal', cookie)).statusCode).toBe(200);
+    await t.services.accounts.revokeKey(t.account.id, key.key.id);
+    expect((await get('/portal', cookie)).statusCode).toBe(401);
+  });
+
   it('signs out: the cookie no longer opens the page', async () => {
     const s = await open();
     const out = await post('/portal/sign-out', s.cookie, { csrf: s.csrf });
