@@ -1,3 +1,4 @@
+import { portalSessionResource } from './billing-portal/portal-session-resource.js';
 import { chargeResource } from './charges/charge-resource.js';
 import { addressResource } from './addresses/address-resource.js';
 import { contactResource } from './contacts/contact-resource.js';
@@ -23,6 +24,7 @@ export const OWNED_RESOURCES = [
   refundResource,
   invoiceResource,
   statsResource,
+  portalSessionResource,
 ] as const;
 
 /** The customer's own events. */

@@ -237,6 +237,15 @@ describe.each(STORES)('customer portal pages (%s)', (kind) => {
     expect((await get('/portal', cookie)).statusCode).toBe(401);
   });
 
+  it('ends the sessions of a customer who is deleted', async () => {
+    const gone = (await t.api().post('/v1/customers', { name: 'Short Lived' })).body.id;
+    const s = await open({}, gone);
+    expect((await t.api().del(`/v1/customers/${gone}`)).status).toBe(200);
+    const after = await get('/portal', s.cookie);
+    expect(after.statusCode).toBe(401);
+    expect(after.body).not.toContain('Short Lived');
+  });
+
   it('signs out: the cookie no longer opens the page', async () => {
     const s = await open();
     const out = await post('/portal/sign-out', s.cookie, { csrf: s.csrf });
