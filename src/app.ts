@@ -20,6 +20,7 @@ import { registerDocsRoutes } from './http/routes/docs.js';
 import { registerApiRoutes } from './http/routes/index.js';
 import { registerDialects } from './http/routes/dialects.js';
 import { registerConsole } from './http/console/index.js';
+import { registerPortal } from './http/portal/index.js';
 import { registerRequestContext } from './http/plugins/request-context.js';
 import { registerSystemRoutes, type Lifecycle } from './http/routes/system.js';
 import { openapiOptions } from './http/openapi.js';
@@ -154,5 +155,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   await registerDialects(app, { services: deps.services, respond });
   await registerConsole(app, { services: deps.services, unitOfWork: deps.unitOfWork, publicUrl: deps.config.publicUrl });
+  await registerPortal(app, { services: deps.services, unitOfWork: deps.unitOfWork, publicUrl: deps.config.publicUrl });
   return app;
 }

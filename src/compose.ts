@@ -3,6 +3,8 @@ import { accountService } from './domain/accounts/account-service.js';
 import { customerExporter } from './domain/bulk/customer-export.js';
 import { customerImporter } from './domain/bulk/customer-import.js';
 import { chargeService } from './domain/charges/charge-service.js';
+import { portalConfigurationService } from './domain/billing-portal/portal-configuration-service.js';
+import { portalSessionService } from './domain/billing-portal/portal-session-service.js';
 import { consoleSessionService } from './domain/console/console-sessions.js';
 import { profileSectionService } from './domain/console/profile-sections.js';
 import { addressService } from './domain/addresses/address-service.js';
@@ -36,11 +38,16 @@ export function createServices(
     | 'rateLimitTest'
     | 'rateLimitSearch'
     | 'consoleIdleTimeoutSeconds'
+    | 'publicUrl'
   >,
 ) {
   const paymentMethods = paymentMethodService({ store });
   const accounts = accountService(store, { keyCacheMs: config.apiKeyCacheMs });
+  // Sign-in by email (login_page) is not built yet: enabling it is refused with a clear error.
+  const portalConfigurations = portalConfigurationService({ store, loginAvailable: false });
   return {
+    portalConfigurations,
+    portalSessions: portalSessionService({ store, configurations: portalConfigurations, publicUrl: config.publicUrl }),
     accounts,
     consoleSessions: consoleSessionService({ store, accounts, idleTimeoutSeconds: config.consoleIdleTimeoutSeconds }),
     health: { ready: () => store.ping() },

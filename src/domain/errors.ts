@@ -55,6 +55,9 @@ export const ERROR_CATALOGUE = {
   card_number_not_accepted: { statuses: [400], type: INVALID, stripe: false },
   search_query_invalid: { statuses: [400], type: INVALID, stripe: false },
   search_page_invalid: { statuses: [400], type: INVALID, stripe: false },
+  // The customer portal
+  portal_login_unavailable: { statuses: [400], type: INVALID, stripe: false },
+  portal_configuration_inactive: { statuses: [400], type: INVALID, stripe: false },
   // Charges, refunds, invoices
   amount_too_small: { statuses: [400], type: INVALID, stripe: true },
   amount_too_large: { statuses: [400], type: INVALID, stripe: true },
@@ -231,8 +234,8 @@ export function countryCodeInvalid(given: string, param: string): ApiError {
   });
 }
 
-export function urlInvalid(message: string): ApiError {
-  return build('url_invalid', message, { param: 'url' });
+export function urlInvalid(message: string, param = 'url'): ApiError {
+  return build('url_invalid', message, { param });
 }
 
 export function expandInvalid(path: string, reason?: string): ApiError {
@@ -319,6 +322,22 @@ export function cardNumberNotAccepted(param: string): ApiError {
     "Card numbers are not accepted here: import the processor's reference (provider[name], provider[reference]) with the card's display details (brand, last4, exp_month, exp_year) instead. The number was not stored.",
     { param },
   );
+}
+
+/** login_page.enabled needs sign-in by email, which this server cannot offer. */
+export function portalLoginUnavailable(): ApiError {
+  return build(
+    'portal_login_unavailable',
+    'Invalid login_page[enabled]: this server cannot send sign-in emails, so a portal login page cannot be enabled. Leave login_page[enabled] false and create sessions with POST /v1/billing_portal/sessions.',
+    { param: 'login_page[enabled]' },
+  );
+}
+
+/** A session asked for with a configuration that was deactivated. */
+export function portalConfigurationInactive(id: string): ApiError {
+  return build('portal_configuration_inactive', `The configuration '${id}' is not active: activate it (active=true) or use another one.`, {
+    param: 'configuration',
+  });
 }
 
 export function searchQueryInvalid(message: string): ApiError {

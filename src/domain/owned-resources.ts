@@ -1,3 +1,4 @@
+import { portalSessionResource } from './billing-portal/portal-session-resource.js';
 import { chargeResource } from './charges/charge-resource.js';
 import { addressResource } from './addresses/address-resource.js';
 import { contactResource } from './contacts/contact-resource.js';
@@ -25,6 +26,7 @@ export const OWNED_RESOURCES = [
   invoiceResource,
   statsResource,
   mergeResource,
+  portalSessionResource,
 ] as const;
 
 /** The customer's own events. */

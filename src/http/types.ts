@@ -12,6 +12,13 @@ declare module 'fastify' {
     /** Form and query values arrive as strings and may be coerced; JSON bodies never are. */
     bodyIsForm: boolean;
   }
+  interface FastifyContextConfig {
+    /**
+     * The answer holds a secret stored nowhere else in clear (a portal link's token): an
+     * Idempotency-Key is not claimed for it, so the answer is never kept for a replay.
+     */
+    responseHoldsSecret?: boolean;
+  }
 }
 
 export {};

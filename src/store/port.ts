@@ -12,6 +12,7 @@ import type { IntegrationRecord } from '../domain/integrations/integration.js';
 import type { PaymentMethodRecord } from '../domain/payment-methods/payment-method.js';
 import type { Clause, SearchQuery } from '../domain/search/query-parser.js';
 import type { TaxIdRecord } from '../domain/tax-ids/tax-id.js';
+import type { PortalConfigurationRecord, PortalSessionRecord } from '../domain/billing-portal/portal.js';
 import type { ClaimedDelivery, DeliveryOutcome, WebhookAttemptRecord, WebhookEndpointRecord } from '../domain/webhooks/webhook-endpoint.js';
 import type { Dialect } from './dialect.js';
 import type { BeforeCommit } from './unit-of-work.js';
@@ -538,6 +539,30 @@ export interface DuplicatesRepository {
   customersByKeys(scope: Scope, column: 'email_match' | 'phone_e164', keys: readonly string[]): Promise<SignalRow[]>;
 }
 
+/** Billing-portal configurations (issue 19), listed newest first. */
+export interface PortalConfigurationsRepository {
+  insert(scope: Scope, configuration: PortalConfigurationRecord): Promise<void>;
+  findById(scope: Scope, id: string, options?: { forUpdate?: boolean }): Promise<PortalConfigurationRecord | undefined>;
+  findDefault(scope: Scope): Promise<PortalConfigurationRecord | undefined>;
+  update(scope: Scope, configuration: PortalConfigurationRecord): Promise<void>;
+  cursorOf(scope: Scope, id: string): Promise<Cursor | undefined>;
+  list(scope: Scope, filters: { active?: boolean; isDefault?: boolean }, page: PageQuery): Promise<PortalConfigurationRecord[]>;
+}
+
+/** Billing-portal sessions (issue 19): links and the browser sessions they become; tokens only as digests. */
+export interface PortalSessionsRepository {
+  insert(scope: Scope, session: PortalSessionRecord): Promise<void>;
+  findByLink(scope: Scope, linkDigest: string, options?: { forUpdate?: boolean }): Promise<PortalSessionRecord | undefined>;
+  findByCookie(scope: Scope, cookieDigest: string): Promise<PortalSessionRecord | undefined>;
+  /** Marks the link used and starts the browser session; false when it was opened meanwhile. */
+  open(scope: Scope, id: string, cookieDigest: string, at: number): Promise<boolean>;
+  touch(scope: Scope, id: string, at: number): Promise<void>;
+  delete(scope: Scope, id: string): Promise<void>;
+  /** Deletes the scope's sessions created before `before` (dead by then whatever happened to them). */
+  deleteCreatedBefore(scope: Scope, before: number): Promise<number>;
+  deleteForCustomer(scope: Scope, customerId: string): Promise<void>;
+}
+
 export interface Repositories {
   accounts: AccountsRepository;
   customers: CustomersRepository;
@@ -559,6 +584,8 @@ export interface Repositories {
   consoleSessions: ConsoleSessionsRepository;
   merges: MergesRepository;
   duplicates: DuplicatesRepository;
+  portalConfigurations: PortalConfigurationsRepository;
+  portalSessions: PortalSessionsRepository;
 }
 
 export interface WriteRepositories extends Repositories {

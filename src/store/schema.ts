@@ -218,6 +218,35 @@ export interface ConsoleSessionsTable {
   last_seen: number;
 }
 
+export interface PortalConfigurationsTable {
+  seq: Generated<number>;
+  account_id: string;
+  livemode: number;
+  id: string;
+  created: number;
+  updated: number;
+  version: number;
+  is_default: number;
+  active: number;
+  body: unknown;
+}
+
+export interface PortalSessionsTable {
+  account_id: string;
+  livemode: number;
+  id: string;
+  created: number;
+  customer_id: string;
+  configuration_id: string;
+  key_id: string;
+  return_url: string;
+  locale: string | null;
+  link_digest: string;
+  opened_at: number | null;
+  cookie_digest: string | null;
+  last_seen: number | null;
+}
+
 export interface WebhookEndpointsTable {
   seq: Generated<number>;
   account_id: string;
@@ -419,4 +448,6 @@ export interface Database {
   customer_merges: CustomerMergesTable;
   import_journal: ImportJournalTable;
   console_sessions: ConsoleSessionsTable;
+  portal_configurations: PortalConfigurationsTable;
+  portal_sessions: PortalSessionsTable;
 }

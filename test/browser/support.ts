@@ -95,16 +95,21 @@ export async function expectNoHorizontalScroll(page: Page): Promise<void> {
 }
 
 /**
- * Saves a screenshot as a test artefact (test-artifacts/console/); one the docs show (`docs`)
- * also replaces docs/console/<name>.png when CONSOLE_DOCS_SCREENSHOTS=1.
+ * Saves a screenshot as a test artefact (test-artifacts/<area>/, the console's by default); one
+ * the docs show (`docs`) also replaces docs/<area>/<name>.png when CONSOLE_DOCS_SCREENSHOTS=1.
  */
-export async function screenshot(page: Page, name: string, options: { fullPage?: boolean; docs?: boolean } = {}): Promise<string> {
-  const dir = join(ARTIFACTS_DIR, 'console');
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean; docs?: boolean; area?: 'console' | 'portal' } = {},
+): Promise<string> {
+  const area = options.area ?? 'console';
+  const dir = join(ARTIFACTS_DIR, area);
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${name}.png`);
   const png = await page.screenshot({ path, fullPage: options.fullPage ?? false });
   if (options.docs && process.env.CONSOLE_DOCS_SCREENSHOTS === '1') {
-    const docs = new URL('../../docs/console/', import.meta.url).pathname;
+    const docs = new URL(`../../docs/${area}/`, import.meta.url).pathname;
     mkdirSync(docs, { recursive: true });
     writeFileSync(join(docs, `${name}.png`), png);
   }

@@ -271,6 +271,22 @@ const CASES: Case[] = [
   // Search
   { code: 'search_query_invalid', label: 'an unknown field', send: ({ api }) => api.get('/v1/customers/search', { query: 'emial:"x"' }) },
   { code: 'search_page_invalid', label: 'a forged page cursor', send: ({ api }) => api.get('/v1/customers/search', { query: 'name:"x"', page: 'forged' }) },
+  {
+    code: 'portal_login_unavailable',
+    label: 'a portal configuration with login_page[enabled]',
+    send: ({ api }) => api.post('/v1/billing_portal/configurations', { login_page: { enabled: true } }),
+  },
+  {
+    code: 'portal_configuration_inactive',
+    label: 'a portal session with a deactivated configuration',
+    send: async ({ api }) => {
+      const customer = await createCustomer(api, {});
+      await api.post('/v1/billing_portal/configurations', {});
+      const spare = await api.post('/v1/billing_portal/configurations', { default_return_url: 'https://shop.example/' });
+      await api.post(`/v1/billing_portal/configurations/${spare.body.id}`, { active: false });
+      return api.post('/v1/billing_portal/sessions', { customer: customer.id, configuration: spare.body.id });
+    },
+  },
   // Idempotency
   {
     code: 'idempotency_key_invalid',

@@ -6,6 +6,7 @@ import type { Store } from '../../store/port.js';
 import { CONSOLE_CSS } from './console-css.js';
 import { registerCustomerPages } from './customer-pages.js';
 import { html } from './html.js';
+import { securePages } from '../web/page-security.js';
 import { notice, page, STYLESHEET_PATH } from './layout.js';
 import { signInPage } from './pages/sign-in.js';
 import { cookieOptions, formField, SESSION_COOKIE, sessionCookie, SIGN_IN_COOKIE } from './session.js';
@@ -20,17 +21,7 @@ export interface ConsoleDeps {
   publicUrl: string;
 }
 
-/** Nothing but our own stylesheet and forms: no script at all, no frames, no referrer. */
-const SECURITY_HEADERS = {
-  'content-security-policy':
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'cross-origin-opener-policy': 'same-origin',
-} as const;
-
-const ICON_SVG =
+export const ICON_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#1a1f36"/><text x="16" y="22" font-family="sans-serif" font-size="17" font-weight="700" fill="#fff" text-anchor="middle">C</text></svg>';
 
 function errorPage(status: number, title: string, text: string): string {
@@ -53,15 +44,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
   await app.register(
     async (scope) => {
       await scope.register(cookie);
-      // Pages, not API operations: kept out of the OpenAPI document.
-      scope.addHook('onRoute', (route) => {
-        route.schema = { ...route.schema, hide: true };
-      });
-      scope.addHook('onSend', async (_request, reply, payload) => {
-        reply.headers(SECURITY_HEADERS);
-        if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-        return payload;
-      });
+      securePages(scope);
       const sendPage = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html; charset=utf-8').send(body);
 
       scope.setErrorHandler((error, request, reply) => {

@@ -1,4 +1,5 @@
 import { html, type Html, type Renderable } from './html.js';
+import { htmlDocument, notice } from '../web/document.js';
 
 export type Mode = 'test' | 'live';
 
@@ -38,34 +39,12 @@ function bar(chrome: Chrome | null): Html {
 </header>`;
 }
 
-/** A whole page: nothing inline (the CSP forbids it), one stylesheet, no script. */
+/** A whole console page. */
 export function page(title: string, chrome: Chrome | null, body: Renderable): string {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${title} · Clientele console</title>
-<link rel="stylesheet" href="${STYLESHEET_PATH}">
-<link rel="icon" href="${ICON_PATH}" type="image/svg+xml">
-</head>
-<body>
-<a class="skip" href="#main">Skip to content</a>
-${bar(chrome)}
-<main id="main" tabindex="-1">
-${body}
-</main>
-</body>
-</html>
-`.text;
+  return htmlDocument({ lang: 'en', title: `${title} · Clientele console`, stylesheet: STYLESHEET_PATH, icon: ICON_PATH, header: bar(chrome), body });
 }
 
-/** A notice at the top of a page; `role=status` so screen readers announce it. */
-export function notice(kind: 'info' | 'ok' | 'bad', text: Renderable): Html {
-  const cls = kind === 'ok' ? 'notice notice-ok' : kind === 'bad' ? 'notice notice-bad' : 'notice';
-  return html`<div class="${cls}" role="${kind === 'bad' ? 'alert' : 'status'}">${text}</div>`;
-}
+export { notice };
 
 /** Unix seconds as a readable UTC time in a <time> element. */
 export function when(seconds: number): Html {

@@ -19,11 +19,8 @@ export function isMode(value: string): value is Mode {
   return value === 'test' || value === 'live';
 }
 
-/** The body's field as one string ('' when absent or repeated). */
-export function formField(body: unknown, name: string): string {
-  const value = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
-  return typeof value === 'string' ? value : '';
-}
+export { formField } from '../web/page-security.js';
+import { formField } from '../web/page-security.js';
 
 export function csrfValid(session: ConsoleSession, body: unknown): boolean {
   return csrfTokenMatches(session.cookie, formField(body, 'csrf'));

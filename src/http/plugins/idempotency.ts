@@ -132,6 +132,7 @@ export function registerIdempotency(
   scope.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (!methods.includes('POST')) return;
+    if (route.config?.responseHoldsSecret) return;
     route.preHandler = append(route.preHandler, claimKey);
     route.onResponse = append(route.onResponse, release);
     route.onRequestAbort = append(route.onRequestAbort, release);

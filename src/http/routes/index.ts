@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../compose.js';
 import type { Respond } from '../respond.js';
+import { billingPortalRoutes } from './billing-portal/index.js';
 import { chargeRoutes } from './charges/index.js';
 import { addressRoutes } from './addresses/index.js';
 import { contactRoutes } from './contacts/index.js';
@@ -34,6 +35,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   invoiceRoutes,
   mergeRoutes,
   duplicateRoutes,
+  billingPortalRoutes,
 ];
 
 /**

@@ -4,9 +4,10 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
  * `POST /v1/<object>/:id`: Stripe's update of one object (customers, payment methods, webhook
  * endpoints, …), and of one object under its owner (`/v1/customers/:id/contacts/:contact`).
  * Actions (`/payment_methods/:id/attach`) and find-or-create (`/customers/external/:external_id`)
- * have other shapes and do not match.
+ * have other shapes and do not match. Stripe's namespaced objects (`billing_portal/configurations`)
+ * are named with their namespace.
  */
-const UPDATE_ROUTE = /^\/v1\/[a-z_]+\/:[a-z_]+(\/[a-z_]+\/:[a-z_]+)?$/;
+const UPDATE_ROUTE = /^\/v1\/(?:billing_portal\/)?[a-z_]+\/:[a-z_]+(\/[a-z_]+\/:[a-z_]+)?$/;
 
 const PATCH_NOTE = 'Also accepted as `PATCH` (a Clientele extension, SPEC W-10): the same operation, body formats, idempotency and If-Match.';
 

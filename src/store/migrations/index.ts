@@ -18,6 +18,7 @@ import * as m0015 from './0015_console_and_actors.js';
 import * as m0016 from './0016_search_ids.js';
 import * as m0017 from './0017_contacts.js';
 import * as m0018 from './0018_addresses.js';
+import * as m0019 from './0019_billing_portal.js';
 import * as m0020 from './0020_merges.js';
 
 /** Ordered, frozen migrations. Append only: never edit one that has shipped. */
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) =
   '0016_search_ids': m0016,
   '0017_contacts': m0017,
   '0018_addresses': m0018,
+  '0019_billing_portal': m0019,
   '0020_merges': m0020,
 };
 

@@ -32,6 +32,7 @@ export const INSTANCES = {
   invoice: 'invoice',
   open_invoice: 'invoice',
   invoice_line: 'invoice_line',
+  portal_configuration: 'portal_configuration',
 } as const;
 
 export type Instance = keyof typeof INSTANCES;
@@ -135,6 +136,10 @@ export async function createFixtureSet(api: Api, label: string, key: string, hoo
       ok('finalize', api.post(`/v1/invoices/${r.body.id}/finalize`, {})),
     ),
   ]);
+  const portal = await ok(
+    'portal configuration',
+    api.post('/v1/billing_portal/configurations', { business_profile: { headline: `Portal ${tag}` }, default_return_url: 'https://shop.example/account', metadata: { tag: `md_${tag}` } }),
+  );
   const events = await ok('events', api.get('/v1/events', { limit: 1 }));
   const values: FixtureSet['values'] = {
     customer: id,
@@ -160,6 +165,7 @@ export async function createFixtureSet(api: Api, label: string, key: string, hoo
     invoice: invoice.body.id,
     open_invoice: open.body.id,
     invoice_line: invoice.body.lines.data[0].id,
+    portal_configuration: portal.body.id,
   };
   const secrets = [tag, taxId.body.value as string, idempotent.body.id as string, ...Object.values(values)];
   return { label, key, values, secrets };

@@ -19,6 +19,7 @@ export const PATH_PARAMS: Record<string, { slot: Instance } | { constant: string
   'payment_methods/:id': { slot: 'payment_method' },
   'webhook_endpoints/:id': { slot: 'webhook_endpoint' },
   'events/:id': { slot: 'event' },
+  'configurations/:id': { slot: 'portal_configuration' },
   'tax_ids/:tax_id': { slot: 'tax_id' },
   'tax_ids/:id': { slot: 'tax_id' },
   'charges/:id': { slot: 'charge' },
@@ -50,6 +51,7 @@ export const LIST_CURSOR_SLOT: Record<string, Instance> = {
   Refund: 'refund',
   Invoice: 'invoice',
   LineItem: 'invoice_line',
+  BillingPortalConfiguration: 'portal_configuration',
 };
 
 /** A JSON-like value in which `{instance}` stands for that fixture of the scope the request is sent in. */
@@ -158,6 +160,13 @@ export function requestTable(hookUrl: string): Record<string, RequestTemplate[]>
     ],
     'POST /v1/payment_methods/:id/attach': [{ body: { customer: '{customer}' } }, { headers: { 'if-match': '*' }, body: { customer: '{customer}' } }],
     'POST /v1/payment_methods/:id/detach': [{ body: {} }],
+    'POST /v1/billing_portal/sessions': [
+      { body: { customer: '{customer}', return_url: 'https://shop.example/account' } },
+      { body: { customer: '{customer}', configuration: '{portal_configuration}', locale: 'de' } },
+    ],
+    'POST /v1/billing_portal/configurations': [{ body: { business_profile: { headline: 'Made by the security suite' } } }],
+    'POST /v1/billing_portal/configurations/:id': [{ body: { business_profile: { headline: 'Changed by the security suite' } } }],
+    'PATCH /v1/billing_portal/configurations/:id': [{ body: { business_profile: { headline: 'Patched by the security suite' } } }],
     'POST /v1/webhook_endpoints': [{ body: { url: hookUrl, enabled_events: ['customer.created'] } }],
     'POST /v1/webhook_endpoints/:id': [{ body: { description: 'Changed by the security suite' } }],
     // Payment history (each write route gets a fresh fixture set in the controls).

@@ -1,4 +1,5 @@
-import { html, type Html } from '../html.js';
+import { html } from '../html.js';
+import { fieldError } from '../../web/document.js';
 import { notice, page } from '../layout.js';
 
 export interface SignInView {
@@ -9,9 +10,6 @@ export interface SignInView {
   message?: { kind: 'info' | 'ok' | 'bad'; text: string };
 }
 
-function fieldError(id: string, text: string | undefined): Html | string {
-  return text ? html`<p class="error" id="${id}">${text}</p>` : '';
-}
 
 /** The sign-in form: an API key and the person's name or email (the actor of their changes). */
 export function signInPage(view: SignInView): string {
