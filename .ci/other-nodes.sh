@@ -10,6 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/clientele-nodes-XXXXXX")
+# mktemp makes it 0700; as root the suite runs PostgreSQL as the `postgres` user, which must be
+# able to reach the binaries under the copied tree's node_modules (else initdb fails and vitest
+# exits 1 with nothing printed).
+chmod 755 "$work"
 trap 'rm -rf "$work"' EXIT
 
 # The subset for Node 22: the native modules (better-sqlite3, embedded PostgreSQL), the HTTP
