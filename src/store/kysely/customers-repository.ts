@@ -189,6 +189,13 @@ const INSERT_COLUMNS = [
   'body',
 ] as const;
 
+/**
+ * Every column the single-row insert writes is in the bulk insert's list: a column added to
+ * mutableColumns and forgotten here fails to compile (it would be left null on imported rows).
+ */
+type NotBulkInserted = Exclude<keyof ReturnType<typeof mutableColumns>, (typeof INSERT_COLUMNS)[number]>;
+export const BULK_INSERT_COMPLETE: [NotBulkInserted] extends [never] ? true : NotBulkInserted = true;
+
 function insertRow(c: CustomerRecord): unknown[] {
   const m = mutableColumns(c);
   return INSERT_COLUMNS.map((column) => (column === 'id' ? c.id : column === 'created' ? c.created : column === 'created_by' ? c.created_by : m[column]));
