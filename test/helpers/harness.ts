@@ -7,6 +7,7 @@ import pg from 'pg';
 import qs from 'qs';
 import { inject } from 'vitest';
 import type { ServerProcess } from './processes.js';
+import { lookupPlanGuard } from './lookup-plans.js';
 import { tenantScopeGuard, tenantTablesOf } from './tenant-scope.js';
 import { buildApp } from '../../src/app.js';
 import { createServices, type Services } from '../../src/compose.js';
@@ -86,9 +87,16 @@ export async function createTestApp(kind: StoreKind, env: Record<string, string>
   const config = testConfig(database, env);
   // Every statement the app sends after migrating is checked for its account and mode scope.
   const guard = tenantScopeGuard();
-  const store = await openStore(config, { onStatement: guard.onStatement });
+  const plans = lookupPlanGuard();
+  const store = await openStore(config, {
+    onStatement: (statement) => {
+      guard.onStatement(statement);
+      plans.onStatement(statement);
+    },
+  });
   await store.migrate();
-  guard.start(await tenantTablesOf(database));
+  const tenantTables = await tenantTablesOf(database);
+  guard.start(tenantTables);
   const created = createServices(store, config);
   const services = options.services ? options.services(created, store, config) : created;
   const app = await buildApp({ config, unitOfWork: store.unitOfWork, services, logger: false });
@@ -124,6 +132,8 @@ export async function createTestApp(kind: StoreKind, env: Record<string, string>
       if (guard.violations.length > 0) {
         throw new Error(`Statements not scoped to an account and mode:\n${guard.violations.join('\n')}`);
       }
+      const plansRead = database.kind === 'sqlite' ? plans.violations(database.path, tenantTables) : [];
+      if (plansRead.length > 0) throw new Error(`Lookups whose SQLite plan reads a whole account:\n${plansRead.join('\n')}`);
     },
   };
 }

@@ -83,13 +83,8 @@ export function addressesRepository(tenant: TenantDb): AddressesRepository {
     },
     async listForCustomers(scope, customerIds) {
       if (customerIds.length === 0) return [];
-      const rows = await tenant(scope)
-        .selectFrom('addresses')
-        .selectAll()
-        .where('customer_id', 'in', customerIds)
-        .orderBy('created', 'desc')
-        .orderBy('seq', 'desc')
-        .execute();
+      const t = tenant(scope);
+      const rows = await t.newestFirst(t.selectFrom('addresses').selectAll().where('customer_id', 'in', customerIds)).execute();
       return rows.map(toRecord);
     },
     async deleteAllOf(scope, customerId) {

@@ -62,7 +62,7 @@ export function chargesRepository(db: Kysely<Database>, tenant: TenantDb): Charg
   const findByIds = async (scope: Scope, ids: string[]) => {
     const out = new Map<string, ChargeRecord>();
     if (ids.length === 0) return out;
-    for (const row of await rows(scope).where('id', 'in', ids).execute()) out.set(row.id, toRecord(row));
+    for (const row of await tenant(scope).selectByIds('charges').selectAll().where('id', 'in', ids).execute()) out.set(row.id, toRecord(row));
     return out;
   };
 

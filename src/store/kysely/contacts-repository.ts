@@ -91,13 +91,8 @@ export function contactsRepository(tenant: TenantDb, dialect: Dialect): Contacts
     },
     async listForCustomers(scope, customerIds) {
       if (customerIds.length === 0) return [];
-      const rows = await tenant(scope)
-        .selectFrom('contacts')
-        .selectAll()
-        .where('customer_id', 'in', customerIds)
-        .orderBy('created', 'desc')
-        .orderBy('seq', 'desc')
-        .execute();
+      const t = tenant(scope);
+      const rows = await t.newestFirst(t.selectFrom('contacts').selectAll().where('customer_id', 'in', customerIds)).execute();
       return rows.map(toRecord);
     },
     async deleteAllOf(scope, customerId) {

@@ -11,7 +11,7 @@ import { flag, fromJson, toJson } from './codec.js';
 import { CUSTOMER_RECORD_COLUMNS, type CustomerRecordRow } from './customer-columns.js';
 import { customerSearch } from './customer-search.js';
 import { ownedSearch } from './owned-search.js';
-import { applyCreated, applyPage, positionOf } from './keyset.js';
+import { applyCreated, applyPage, positionOf, type PageOrder } from './keyset.js';
 import { bulkInserter, paddedList, sizedChunks } from './bulk-insert.js';
 import type { TenantDb } from './tenant.js';
 
@@ -131,14 +131,13 @@ interface CustomerQueryBuilder<Q> {
 }
 
 /**
- * `column IN (…)`; an empty list matches nothing. SQLite (which keeps no statistics here) would
- * rather walk the whole list index in order than sort a few rows found through the column's
- * index; `unlikely()` tells its planner the condition is selective, as PostgreSQL's statistics do.
+ * `column IN (…)`; an empty list matches nothing. On SQLite its reads start from selectByIds (for
+ * ids) and are sorted rather than walked in index order (orderOf), or its planner, which keeps
+ * no statistics here, reads the whole account's list index instead of the column's.
  */
-function inList(dialect: Dialect, column: 'id' | 'external_id' | 'parent_id', values: readonly string[]): Expression<SqlBool> {
+function inList(column: 'id' | 'external_id' | 'parent_id', values: readonly string[]): Expression<SqlBool> {
   if (values.length === 0) return sql<SqlBool>`1 = 0`;
-  const condition = sql<SqlBool>`${sql.ref(column)} IN (${sql.join(values)})`;
-  return dialect === 'sqlite' ? sql<SqlBool>`unlikely(${condition})` : condition;
+  return sql<SqlBool>`${sql.ref(column)} IN (${sql.join(values)})`;
 }
 
 /**
@@ -214,6 +213,23 @@ export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dial
   const insertMetadata = bulkInserter(db, tenant, dialect, 'customer_metadata', ['customer_id', 'key', 'value'], METADATA_ROWS_PER_INSERT);
   const owned = ownedSearch(db, tenant, dialect);
   const records = (scope: Scope) => tenant(scope).selectFrom('customers').select(CUSTOMER_RECORD_COLUMNS);
+  /**
+   * Filters by a list of values (and by a contact's email, which few customers hold) are answered
+   * through that column's index and sorted (keyset.ts PageOrder). A metadata filter walks the list
+   * index: a value such as `tier=gold` is held by a large part of an account, where stopping after
+   * a page beats sorting every holder.
+   */
+  const orderOf = (filters: CustomerFilters): PageOrder =>
+    dialect === 'sqlite' &&
+    (filters.ids !== undefined || filters.externalIds !== undefined || filters.parentIds !== undefined || filters.contactEmail !== undefined)
+      ? 'sort'
+      : 'index';
+  /**
+   * The table a filtered read starts from: a list of ids (or the few holders of a contact's
+   * email) is read through the unique key (Tenant.selectByIds).
+   */
+  const from = (scope: Scope, filters: CustomerFilters) =>
+    filters.ids !== undefined || filters.contactEmail !== undefined ? tenant(scope).selectByIds('customers') : tenant(scope).selectFrom('customers');
 
   const insertMetadataRows = async (scope: Scope, customerId: string, metadata: Record<string, string>) => {
     const entries = Object.entries(metadata);
@@ -237,13 +253,12 @@ export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dial
     if (filters.email !== undefined) q = q.where(sql<SqlBool>`email_key = ${filters.email.toLowerCase()} AND email = ${filters.email}`);
     if (filters.externalId !== undefined) q = q.where(sql<SqlBool>`external_id = ${filters.externalId}`);
     if (filters.parentId !== undefined) q = q.where(sql<SqlBool>`parent_id = ${filters.parentId}`);
-    if (filters.ids !== undefined) q = q.where(inList(dialect, 'id', filters.ids));
-    if (filters.externalIds !== undefined) q = q.where(inList(dialect, 'external_id', filters.externalIds));
-    if (filters.parentIds !== undefined) q = q.where(inList(dialect, 'parent_id', filters.parentIds));
+    if (filters.ids !== undefined) q = q.where(inList('id', filters.ids));
+    if (filters.externalIds !== undefined) q = q.where(inList('external_id', filters.externalIds));
+    if (filters.parentIds !== undefined) q = q.where(inList('parent_id', filters.parentIds));
     if (filters.contactEmail !== undefined) {
       // The few customers holding it (contacts_search_email), then their rows by id.
-      const holders = sql<SqlBool>`id IN (${owned.contactEmailHolders(scope, filters.contactEmail.toLowerCase())})`;
-      q = q.where(dialect === 'sqlite' ? sql<SqlBool>`unlikely(${holders})` : holders);
+      q = q.where(sql<SqlBool>`id IN (${owned.contactEmailHolders(scope, filters.contactEmail.toLowerCase())})`);
     }
     for (const [key, value] of filters.metadata ?? []) {
       const holders = tenant(scope).selectFrom('customer_metadata').select('customer_id').where('key', '=', key).where('value', '=', value);
@@ -318,15 +333,16 @@ export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dial
     cursorOf: (scope, id) => positionOf(tenant(scope), 'customers', id),
 
     async list(scope, filters, page) {
-      const rows = await applyPage(filtered(scope, records(scope), filters), page).execute();
+      const rows = await applyPage(filtered(scope, from(scope, filters).select(CUSTOMER_RECORD_COLUMNS), filters), page, orderOf(filters)).execute();
       return rows.map(toRecord);
     },
 
     async listWindow(scope, filters, window) {
       const direction = window.order === 'newest_first' ? sql`desc` : sql`asc`;
-      const query = applyCreated(filtered(scope, records(scope), filters), window.created)
-        .orderBy(sql`created ${direction}`)
-        .orderBy(sql`seq ${direction}`)
+      const [created, seq] = orderOf(filters) === 'sort' ? [sql`+created`, sql`+seq`] : [sql`created`, sql`seq`];
+      const query = applyCreated(filtered(scope, from(scope, filters).select(CUSTOMER_RECORD_COLUMNS), filters), window.created)
+        .orderBy(sql`${created} ${direction}`)
+        .orderBy(sql`${seq} ${direction}`)
         .limit(window.limit)
         // The one positional window in the store, for FlexPrice's offset paging; the caller
         // bounds offset + limit, so a window costs at most that many index entries.
@@ -335,7 +351,7 @@ export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dial
     },
 
     async count(scope, filters, created) {
-      const base = tenant(scope).selectFrom('customers').select((eb) => eb.fn.countAll<number | string>().as('n'));
+      const base = from(scope, filters).select((eb) => eb.fn.countAll<number | string>().as('n'));
       const row = await applyCreated(filtered(scope, base, filters), created).executeTakeFirst();
       return Number(row?.n ?? 0);
     },

@@ -52,7 +52,7 @@ export function integrationsRepository(tenant: TenantDb): IntegrationsRepository
     },
     async listForCustomers(scope, customerIds) {
       if (customerIds.length === 0) return [];
-      const found = await rows(scope).where('customer_id', 'in', customerIds).orderBy('created', 'desc').orderBy('seq', 'desc').execute();
+      const found = await tenant(scope).newestFirst(rows(scope).where('customer_id', 'in', customerIds)).execute();
       return found.map(toRecord);
     },
     async deleteAllOf(scope, customerId) {

@@ -69,7 +69,7 @@ export function invoicesRepository(db: Kysely<Database>, tenant: TenantDb): Invo
   const findByIds = async (scope: Scope, ids: string[]) => {
     const out = new Map<string, InvoiceRecord>();
     if (ids.length === 0) return out;
-    for (const row of await rows(scope).where('id', 'in', ids).execute()) out.set(row.id, toRecord(row));
+    for (const row of await tenant(scope).selectByIds('invoices').selectAll().where('id', 'in', ids).execute()) out.set(row.id, toRecord(row));
     return out;
   };
 

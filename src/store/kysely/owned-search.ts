@@ -123,9 +123,15 @@ export function ownedSearch(db: Kysely<Database>, tenant: TenantDb, dialect: Dia
       return rows.length > limit ? undefined : [...new Set(rows.map((r) => r.customer_id))];
     },
 
-    /** `id IN (…)`: the customers of the given contacts holding `email` (case-folded), for the list's filter. */
+    /**
+     * `id IN (…)`: the customers of the contacts holding `email` (case-folded), for the list's
+     * filter; on SQLite through the email's index by name, as sqliteHolders reads it.
+     */
     contactEmailHolders(scope: Scope, emailKey: string) {
-      return tenant(scope).selectFrom('contacts').select('customer_id').where('email_key', '=', emailKey);
+      const owned = tenant(scope).owns('o');
+      return pg
+        ? sql<{ customer_id: string }>`SELECT o.customer_id FROM contacts o WHERE ${owned} AND o.email_key = ${emailKey}`
+        : sql<{ customer_id: string }>`SELECT o.customer_id FROM contacts o INDEXED BY contacts_search_email WHERE ${owned} AND o.email_key = ${emailKey}`;
     },
   };
 }

@@ -67,7 +67,7 @@ export function paymentMethodsRepository(tenant: TenantDb, dialect: Dialect): Pa
     async findByIds(scope, ids) {
       const out = new Map<string, PaymentMethodRecord>();
       if (ids.length === 0) return out;
-      for (const row of await rows(scope).where('id', 'in', ids).execute()) out.set(row.id, toRecord(row));
+      for (const row of await tenant(scope).selectByIds('payment_methods').selectAll().where('id', 'in', ids).execute()) out.set(row.id, toRecord(row));
       return out;
     },
     async update(scope, m) {
@@ -86,7 +86,7 @@ export function paymentMethodsRepository(tenant: TenantDb, dialect: Dialect): Pa
     },
     async listForCustomers(scope, customerIds) {
       if (customerIds.length === 0) return [];
-      const found = await rows(scope).where('customer_id', 'in', customerIds).orderBy('created', 'desc').orderBy('seq', 'desc').execute();
+      const found = await tenant(scope).newestFirst(rows(scope).where('customer_id', 'in', customerIds)).execute();
       return found.map(toRecord);
     },
     async allOf(scope, customerId) {

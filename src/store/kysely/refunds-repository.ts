@@ -52,7 +52,7 @@ export function refundsRepository(tenant: TenantDb): RefundsRepository {
     async findByIds(scope, ids) {
       const out = new Map<string, RefundRecord>();
       if (ids.length === 0) return out;
-      for (const row of await rows(scope).where('id', 'in', ids).execute()) out.set(row.id, toRecord(row));
+      for (const row of await tenant(scope).selectByIds('refunds').selectAll().where('id', 'in', ids).execute()) out.set(row.id, toRecord(row));
       return out;
     },
     async update(scope, r) {
@@ -71,7 +71,7 @@ export function refundsRepository(tenant: TenantDb): RefundsRepository {
     },
     async listForCharges(scope, chargeIds) {
       if (chargeIds.length === 0) return [];
-      return (await newestFirst(rows(scope).where('charge_id', 'in', chargeIds)).execute()).map(toRecord);
+      return (await tenant(scope).newestFirst(rows(scope).where('charge_id', 'in', chargeIds)).execute()).map(toRecord);
     },
     async allOf(scope, customerId) {
       return (await newestFirst(rows(scope).where('customer_id', '=', customerId)).execute()).map(toRecord);

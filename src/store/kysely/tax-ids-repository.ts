@@ -60,13 +60,8 @@ export function taxIdsRepository(tenant: TenantDb): TaxIdsRepository {
     },
     async listForCustomers(scope, customerIds) {
       if (customerIds.length === 0) return [];
-      const rows = await tenant(scope)
-        .selectFrom('tax_ids')
-        .selectAll()
-        .where('customer_id', 'in', customerIds)
-        .orderBy('created', 'desc')
-        .orderBy('seq', 'desc')
-        .execute();
+      const t = tenant(scope);
+      const rows = await t.newestFirst(t.selectFrom('tax_ids').selectAll().where('customer_id', 'in', customerIds)).execute();
       return rows.map(toRecord);
     },
     async deleteAllOf(scope, customerId) {
