@@ -145,6 +145,11 @@ const SCENARIOS = [
   { name: 'retrieve_with_stats', label: 'retrieve with expand[]=stats', server: 'durable', mode: 'by-id-stats' },
   { name: 'stats_tree_root', label: `stats of a root of ${TREE.descendants.toLocaleString('en')} descendants`, server: 'durable', mode: 'static', path: statsPath(TREE.root) },
   { name: 'stats_leaf', label: 'stats of a leaf', server: 'durable', mode: 'static', path: statsPath(TREE.leaf) },
+  // The tree's whole payment history, newest first (charge_paths, then the charges by id).
+  {
+    name: 'charges_tree', label: `charges of a root's whole tree (${TREE.descendants.toLocaleString('en')} descendants)`, server: 'durable', mode: 'static',
+    path: `/v1/charges?customer=${customerIdAt(TREE.root, seed)}&include_descendants=true&limit=10`,
+  },
   { name: 'retrieve_external', label: 'retrieve by external_id', server: 'durable', mode: 'by-external-id' },
   { name: 'list_first', label: 'list, first page', server: 'durable', mode: 'static', path: '/v1/customers?limit=10' },
   {
@@ -168,7 +173,7 @@ const SCENARIOS = [
 ];
 /** Reads before writes, durable before the ceilings that need a recorded response or another setting. */
 const RUN_ORDER = [
-  'retrieve', 'retrieve_with_stats', 'stats_tree_root', 'stats_leaf', 'retrieve_external', 'list_first', 'list_deep',
+  'retrieve', 'retrieve_with_stats', 'stats_tree_root', 'stats_leaf', 'charges_tree', 'retrieve_external', 'list_first', 'list_deep',
   'search_substring', 'search_substring_rare', 'search_email', 'search_contact_email', 'search_contact_phone', 'duplicates', 'update', 'create', 'create_charge', 'bare_fastify', 'plain_sqlite', 'create_sync_off',
 ]
   .map((name) => SCENARIOS.find((s) => s.name === name))

@@ -47,7 +47,7 @@ const GROUPS: Group[] = [
   },
   {
     label: 'lookups and lists',
-    scenarios: ['retrieve_external', 'list_first', 'list_deep'],
+    scenarios: ['retrieve_external', 'list_first', 'list_deep', 'charges_tree'],
     targets: ['list_deep_vs_first_p50', 'max_rss_mb'],
     references: [],
   },
