@@ -70,6 +70,10 @@ describe.runIf(HAS_CHROMIUM).each(STORES)('console duplicates and merge in Chrom
       await page.evaluate("document.getElementById('sec-duplicates').scrollIntoView()");
       await screenshot(page, 'profile-duplicates', { docs: true });
     }
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await expectNoHorizontalScroll(page);
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     await Promise.all([page.waitForURL(/\/merge\?source=/), row.getByTestId('merge-link').click()]);
     await expect(page.locator('[data-section=target]').textContent()).resolves.toMatch(new RegExp(`Survives.*${target}.*Ada Target`, 's'));
@@ -81,6 +85,7 @@ describe.runIf(HAS_CHROMIUM).each(STORES)('console duplicates and merge in Chrom
     expect(JSON.stringify(await seriousViolations(page), null, 1)).toBe('[]');
     if (kind === 'sqlite') await screenshot(page, 'merge-confirmation', { docs: true, fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
     await expectNoHorizontalScroll(page);
     await page.setViewportSize({ width: 1280, height: 900 });
     // Nothing happens until Confirm.

@@ -41,7 +41,7 @@ export function liveOrRefuse(customer: CustomerRecord | undefined, id: string, p
 }
 
 function side(record: CustomerRecord): PreviewSide {
-  return { record, body: toApiCustomer(record) as unknown as ApiObject, etag: customerEtag(record) };
+  return { record, body: toApiCustomer(record) as ApiObject, etag: customerEtag(record) };
 }
 
 /**

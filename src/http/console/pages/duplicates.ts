@@ -29,7 +29,7 @@ export function mergePath(mode: Chrome['mode'], targetId: string, sourceId: stri
 export function duplicatesSection(chrome: Chrome, customerId: string, duplicates: DuplicatesPage): Html {
   const canMerge = !chrome.restricted;
   const rows = duplicates.data.map((d) => {
-    const c = d.customer as unknown as Obj;
+    const c = d.customer as Obj;
     return html`<tr data-testid="duplicate" data-id="${d.id}">
 <td data-label="Customer"><a class="mono" href="${consolePath(chrome.mode, 'customers', d.id)}">${d.id}</a></td>
 <td data-label="Name">${str(c, 'name') ?? html`<span class="empty">—</span>`}</td>
