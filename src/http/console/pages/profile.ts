@@ -8,7 +8,6 @@ import { addressBookSections, type BookEdit, type BookPage } from './address-boo
 import { duplicatesSection, type DuplicatesPage } from './duplicates.js';
 import { addressLines, field, listOf, obj, section, str, type Obj } from './parts.js';
 
-
 /** What the person typed into an edit form, kept when the save did not go through. */
 export interface MetadataRowInput {
   key: string;
@@ -46,7 +45,7 @@ export interface ProfileView {
   saved?: 'notes' | 'metadata';
 }
 
-function identity(c: Obj): Html {
+function identity(c: Obj, mode: Chrome['mode']): Html {
   const mergedFrom = Array.isArray(c.merged_from) ? (c.merged_from as unknown[]).filter((v): v is string => typeof v === 'string') : [];
   const locales = Array.isArray(c.preferred_locales) ? (c.preferred_locales as string[]).join(', ') : '';
   return section(
@@ -63,7 +62,7 @@ ${field('External id', str(c, 'external_id') && html`<span class="mono">${str(c,
 ${field('Description', str(c, 'description'))}
 ${field('Preferred locales', locales)}
 ${field('Customer id', html`<span class="mono">${String(c.id)}</span>`)}
-${mergedFrom.length > 0 ? field('Merged from', html`<span class="mono" data-testid="merged-from">${mergedFrom.join(', ')}</span>`) : ''}
+${mergedFrom.length > 0 ? field('Merged from', html`<span data-testid="merged-from">${mergedFrom.map((id, i) => html`${i > 0 ? ', ' : ''}<a class="mono" href="${consolePath(mode, 'customers', id)}">${id}</a>`)}</span>`) : ''}
 ${field('Created', typeof c.created === 'number' ? when(c.created) : null)}
 ${field('Updated', typeof c.updated === 'number' ? when(c.updated) : null)}
 </dl>`,
@@ -308,7 +307,7 @@ export function profilePage(view: ProfileView): string {
 <p class="sub"><span class="mono">${String(c.id)}</span>${str(c, 'email') && str(c, 'name') ? html` · ${str(c, 'email')}` : ''}</p>
 ${mergedNotice}
 <div class="grid">
-${identity(c)}
+${identity(c, view.chrome.mode)}
 ${addresses(c)}
 ${tax(c)}
 ${paymentMethods(c, view.paymentMethods)}
