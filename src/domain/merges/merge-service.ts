@@ -7,13 +7,14 @@ import { customerEtag, type CustomerResult } from '../customers/customer-service
 import { ancestorsOf, moveInTree } from '../customers/customer-writes.js';
 import { eraseCustomer } from '../customers/erasure.js';
 import { hierarchyLock } from '../customers/hierarchy.js';
-import { customerMerged, hierarchyTooDeep, mergeSameCustomer, mergeWouldCreateCycle, resourceMissing } from '../errors.js';
+import { hierarchyTooDeep, mergeSameCustomer, mergeWouldCreateCycle } from '../errors.js';
 import { previousAttributes, recordEvent } from '../events/event-writer.js';
 import type { ApiObject } from '../expansion/expansion.js';
 import { planFor, present } from '../expansion/expansion-table.js';
 import { OWNED_RESOURCES } from '../owned-resources.js';
 import { checkIfMatch, parseEtagList, type IfMatch } from '../preconditions.js';
 import type { Scope } from '../scope.js';
+import { liveOrRefuse, previewMerge, type MergePreview } from './merge-preview.js';
 import { mergeFields, type MergeChoices } from './merge-rules.js';
 
 /** `POST /v1/customers/:id/merge` (docs/merging.md). */
@@ -33,13 +34,6 @@ export interface MergeServiceDeps {
 
 /** Children a merge re-parents at most in one request (far above any real tree's fan-out). */
 const MAX_CHILDREN_MOVED = 10_000;
-
-/** A customer of the merge, locked: live, or the reason it cannot take part. */
-function liveOrRefuse(customer: CustomerRecord | undefined, id: string, param: string): CustomerRecord {
-  if (customer?.deleted && customer.merged_into) throw customerMerged(id, customer.merged_into, param);
-  if (!customer || customer.deleted) throw resourceMissing('customer', id, param);
-  return customer;
-}
 
 /** The parent the survivor ends with: the preferred side's, else the other's; never one of the two. */
 function survivingParent(target: CustomerRecord, source: CustomerRecord, prefer: MergeChoices['prefer']): string | null {
@@ -89,6 +83,11 @@ export function mergeService(deps: MergeServiceDeps) {
   }
 
   return {
+    /** The two customers of a proposed merge and what would move: the console's confirmation step. */
+    async preview(scope: Scope, targetId: string, sourceId: string): Promise<MergePreview> {
+      return store.read((repos) => previewMerge(repos, scope, targetId, sourceId));
+    },
+
     /**
      * Merges `input.source` into the target `targetId` in one transaction and returns the
      * survivor. Lock order: both customers' rows (one statement, id order), their children's

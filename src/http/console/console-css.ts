@@ -52,7 +52,8 @@ input[aria-invalid=true],textarea[aria-invalid=true]{border-color:#c0362c}
 .error{color:#a3261e;font-size:.88rem;margin:.25rem 0 0}
 button,.button{display:inline-block;font:inherit;font-weight:600;padding:.45rem .95rem;border-radius:6px;border:1px solid #3b54d9;background:#3b54d9;color:#fff;cursor:pointer}
 button:hover{background:#2f45b8}
-button.secondary{background:#fff;color:#3b54d9}
+button.secondary,.button.secondary{background:#fff;color:#3b54d9}
+a.button:hover{text-decoration:none}
 .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin-top:.75rem}
 .search{display:flex;gap:.5rem;flex-wrap:wrap}
 .search input{flex:1 1 16rem}
@@ -86,5 +87,10 @@ summary{cursor:pointer;color:#3b54d9;font-weight:600}
 .book-field label{margin:.5rem 0 .2rem}
 .checks{display:flex;flex-wrap:wrap;gap:.25rem 1rem}
 legend{font-weight:600;margin:.5rem 0 .2rem;padding:0}
+.check-row{display:flex;gap:.5rem;align-items:flex-start;margin:.4rem 0}
+.check-row input{margin-top:.3rem}
+.check-row label{margin:0}
+tbody th{text-transform:none;letter-spacing:0;font-size:.92rem}
+tbody tr:last-child th{border-bottom:0}
 @media (max-width:600px){main{padding:.75rem}thead{display:none}tbody tr{display:block;border-bottom:1px solid #edf0f4;padding:.4rem 0}tbody tr:last-child{border-bottom:0}td{display:block;border:0;padding:.1rem .25rem;width:auto!important}td[data-label]::before{content:attr(data-label) ": ";color:#5a6072;font-size:.85rem}.results td[data-label=Customer]::before{content:none}.meta-row{grid-template-columns:minmax(0,1fr)}}
 `;

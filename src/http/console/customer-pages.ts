@@ -11,6 +11,7 @@ import type { Mode } from './layout.js';
 import { BOOK_SAVED, type BookEdit } from './pages/address-book.js';
 import { profilePage, type EditState, type MetadataRowInput } from './pages/profile.js';
 import { registerBookPages } from './book-pages.js';
+import { registerMergePages } from './merge-pages.js';
 import { searchPage, type CustomerRow } from './pages/search.js';
 import { loadProfile } from './profile-loader.js';
 import { chromeFor, csrfValid, formField, isMode, sessionCookie, toSignIn } from './session.js';
@@ -107,9 +108,12 @@ export function registerCustomerPages(scope: FastifyInstance, deps: PageDeps): v
     reply: FastifyReply,
     session: ConsoleSession,
     id: string,
-    options: { status?: number; eventsAfter?: string; edit?: EditState; saved?: 'notes' | 'metadata'; book?: BookEdit; bookSaved?: string } = {},
+    options: { status?: number; eventsAfter?: string; edit?: EditState; saved?: 'notes' | 'metadata'; book?: BookEdit; bookSaved?: string; merged?: string } = {},
   ) {
     const data = await loadProfile(services, session.auth, id, options.eventsAfter);
+    // The notice names only a customer this one did absorb, whatever the URL says.
+    const absorbed = Array.isArray(data.customer.merged_from) ? (data.customer.merged_from as unknown[]) : [];
+    const merged = options.merged !== undefined && absorbed.includes(options.merged) ? options.merged : undefined;
     const view = {
       ...data,
       chrome: await chrome(session, (m) => `/console/${m}/customers`),
@@ -117,22 +121,25 @@ export function registerCustomerPages(scope: FastifyInstance, deps: PageDeps): v
       ...(options.saved && { saved: options.saved }),
       ...(options.book && { book: options.book }),
       ...(options.bookSaved !== undefined && { bookSaved: options.bookSaved }),
+      ...(merged !== undefined && { merged }),
     };
     return sendPage(reply, options.status ?? 200, profilePage(view));
   }
 
-  scope.get<{ Params: ProfileParams; Querystring: { events_after?: string; saved?: string } }>('/:mode/customers/:id', async (request, reply) => {
+  scope.get<{ Params: ProfileParams; Querystring: { events_after?: string; saved?: string; merged?: string } }>('/:mode/customers/:id', async (request, reply) => {
     const session = await sessionFor(request, reply);
     if (!session) return reply;
-    const { events_after: eventsAfter, saved } = request.query;
+    const { events_after: eventsAfter, saved, merged } = request.query;
     return renderProfile(reply, session, request.params.id, {
       ...(typeof eventsAfter === 'string' && { eventsAfter }),
       ...((saved === 'notes' || saved === 'metadata') && { saved }),
       ...(typeof saved === 'string' && Object.hasOwn(BOOK_SAVED, saved) && { bookSaved: saved }),
+      ...(typeof merged === 'string' && { merged }),
     });
   });
 
   registerBookPages(scope, { services, unitOfWork: deps.unitOfWork, writerFor, renderProfile });
+  registerMergePages(scope, { services, unitOfWork: deps.unitOfWork, sendPage, sessionFor, writerFor, chrome });
 
   /** SPEC I-2 from the console: the customer an integration id maps to. */
   scope.get<{ Params: ModeParams & { provider: string; providerId: string } }>('/:mode/integrations/:provider/:providerId', async (request, reply) => {

@@ -8,13 +8,16 @@ import type { ProfileView } from './pages/profile.js';
 const PAGE = 20;
 /** The newest objects each generic section (charges, refunds, invoices) shows. */
 export const SECTION_ROWS = 10;
+/** Probable duplicates the profile lists, best first. */
+export const DUPLICATE_ROWS = 10;
 /** Contacts and address book entries shown (and editable) on the profile; the API allows 100 of each. */
 export const BOOK_ROWS = 100;
 
 function emptyOnMissing<T>(promise: Promise<Page<T>>): Promise<Page<T>> {
-  // A deleted customer has no children or methods to list; its page shows the timeline only.
+  // A deleted (or merged) customer has no children, contacts or duplicates to list; its page shows the timeline only.
   return promise.catch((error: unknown) => {
     if (error instanceof ApiError && error.code === 'resource_missing' && error.param !== 'starting_after') return { data: [], hasMore: false };
+    if (error instanceof ApiError && error.code === 'customer_merged') return { data: [], hasMore: false };
     throw error;
   });
 }
@@ -28,8 +31,8 @@ export async function loadProfile(
   auth: AuthContext,
   id: string,
   eventsAfter: string | undefined,
-): Promise<Omit<ProfileView, 'chrome' | 'edit' | 'saved' | 'book' | 'bookSaved'>> {
-  const [found, methods, children, events, keys, sections, contacts, addresses] = await Promise.all([
+): Promise<Omit<ProfileView, 'chrome' | 'edit' | 'saved' | 'book' | 'bookSaved' | 'merged'>> {
+  const [found, methods, children, events, keys, sections, contacts, addresses, duplicates] = await Promise.all([
     services.customers.find(auth, id, ['tax_ids', 'integrations', 'children_count', 'parent']),
     services.paymentMethods.list(auth, { customerId: id }, { limit: PAGE }),
     emptyOnMissing(services.customers.listChildren(auth, id, { limit: PAGE })),
@@ -38,6 +41,8 @@ export async function loadProfile(
     services.profileSections.load(auth, id, SECTION_ROWS),
     emptyOnMissing(services.contacts.listWithEtags(auth, id, BOOK_ROWS)),
     emptyOnMissing(services.addresses.listWithEtags(auth, id, BOOK_ROWS)),
+    // The API's own lookup (GET /v1/customers/:id/duplicates): one call, index-backed, its candidates loaded together.
+    emptyOnMissing(services.duplicates.duplicatesOf(auth, id, { limit: DUPLICATE_ROWS, minScore: 0 })),
   ]);
   return {
     customer: found.body,
@@ -49,5 +54,6 @@ export async function loadProfile(
     sections,
     contacts,
     addresses,
+    duplicates,
   };
 }

@@ -11,6 +11,7 @@ const LABELS: Record<string, string> = {
   'customer.created': 'Customer created',
   'customer.updated': 'Customer updated',
   'customer.deleted': 'Customer deleted',
+  'customer.merged': 'Customer merged',
   'customer.tax_id.created': 'Tax id added',
   'customer.tax_id.deleted': 'Tax id removed',
   'customer.integration.created': 'Integration added',
@@ -90,10 +91,20 @@ export function whoOf(event: EventRecord, keyNames: ReadonlyMap<string, string |
   return html`<span class="empty">unknown</span>`;
 }
 
+/** A merge's absorbed customer (customer.merged's data.source), or the target a tombstone now leads to. */
+function mergeLine(event: EventRecord): Html | string {
+  const source = event.data.source as Obj | undefined;
+  if (event.type === 'customer.merged' && typeof source?.id === 'string') return html`<div>Absorbed <span class="mono">${source.id}</span></div>`;
+  const into = (event.data.object as Obj | undefined)?.merged_into;
+  if (event.type === 'customer.deleted' && typeof into === 'string') return html`<div>Merged into <span class="mono">${into}</span></div>`;
+  return '';
+}
+
 export function timelineEntry(event: EventRecord, keyNames: ReadonlyMap<string, string | null>): Html {
   const lines = changes(event);
   return html`<li data-testid="event" data-type="${event.type}">
 <strong>${label(event.type)}</strong> <span class="when">${when(event.created)} · by <span data-testid="who">${whoOf(event, keyNames)}</span></span>
+${mergeLine(event)}
 ${lines.length > 0 ? html`<ul class="changes">${lines}</ul>` : html`<div>${summary(event)}</div>`}
 </li>`;
 }

@@ -5,8 +5,8 @@ import { consolePath, html, withQuery, type Html, type Renderable } from '../htm
 import { notice, page, when, type Chrome } from '../layout.js';
 import { timelineEntry } from '../timeline.js';
 import { addressBookSections, type BookEdit, type BookPage } from './address-book.js';
-
-type Obj = Record<string, unknown>;
+import { duplicatesSection, type DuplicatesPage } from './duplicates.js';
+import { addressLines, field, listOf, obj, section, str, type Obj } from './parts.js';
 
 /** What the person typed into an edit form, kept when the save did not go through. */
 export interface MetadataRowInput {
@@ -36,45 +36,17 @@ export interface ProfileView {
   sections: LoadedProfileSections;
   contacts: BookPage;
   addresses: BookPage;
+  duplicates: DuplicatesPage;
+  /** A customer just merged into this one (the notice after the console's merge). */
+  merged?: string;
   book?: BookEdit;
   bookSaved?: string;
   edit?: EditState;
   saved?: 'notes' | 'metadata';
 }
 
-const str = (o: Obj | null | undefined, k: string): string | null => {
-  const v = o?.[k];
-  return typeof v === 'string' && v !== '' ? v : null;
-};
-const obj = (o: Obj | null | undefined, k: string): Obj | null => {
-  const v = o?.[k];
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : null;
-};
-const listOf = (o: Obj | null | undefined, k: string): Obj[] => {
-  const data = obj(o, k)?.data;
-  return Array.isArray(data) ? (data as Obj[]) : [];
-};
-
-function field(label: string, value: Renderable): Html {
-  const empty = value === null || value === undefined || value === '';
-  return html`<dt>${label}</dt><dd>${empty ? html`<span class="empty">—</span>` : value}</dd>`;
-}
-
-function section(id: string, title: string, body: Renderable, wide = false): Html {
-  return html`<section class="card${wide ? ' wide' : ''}" id="sec-${id}" aria-labelledby="sec-${id}-title" data-section="${id}">
-<h2 id="sec-${id}-title">${title}</h2>
-${body}
-</section>`;
-}
-
-function addressLines(a: Obj | null): Html | null {
-  if (!a) return null;
-  const lines = [str(a, 'line1'), str(a, 'line2'), [str(a, 'postal_code'), str(a, 'city')].filter(Boolean).join(' '), str(a, 'state'), str(a, 'country')];
-  const shown = lines.filter((l): l is string => typeof l === 'string' && l !== '');
-  return shown.length ? html`${shown.map((l, i) => html`${i > 0 ? html`<br>` : ''}${l}`)}` : null;
-}
-
-function identity(c: Obj): Html {
+function identity(c: Obj, mode: Chrome['mode']): Html {
+  const mergedFrom = Array.isArray(c.merged_from) ? (c.merged_from as unknown[]).filter((v): v is string => typeof v === 'string') : [];
   const locales = Array.isArray(c.preferred_locales) ? (c.preferred_locales as string[]).join(', ') : '';
   return section(
     'identity',
@@ -90,6 +62,7 @@ ${field('External id', str(c, 'external_id') && html`<span class="mono">${str(c,
 ${field('Description', str(c, 'description'))}
 ${field('Preferred locales', locales)}
 ${field('Customer id', html`<span class="mono">${String(c.id)}</span>`)}
+${mergedFrom.length > 0 ? field('Merged from', html`<span data-testid="merged-from">${mergedFrom.map((id, i) => html`${i > 0 ? ', ' : ''}<a class="mono" href="${consolePath(mode, 'customers', id)}">${id}</a>`)}</span>`) : ''}
 ${field('Created', typeof c.created === 'number' ? when(c.created) : null)}
 ${field('Updated', typeof c.updated === 'number' ? when(c.updated) : null)}
 </dl>`,
@@ -317,25 +290,30 @@ export function profilePage(view: ProfileView): string {
   const c = view.customer;
   const title = str(c, 'name') ?? str(c, 'email') ?? String(c.id);
   if (c.deleted === true) {
-    return page(
-      title,
-      view.chrome,
-      html`<h1>${String(c.id)}</h1>${notice('info', 'This customer was deleted: only its timeline remains.')}<div class="grid">${timeline(view)}</div>`,
-    );
+    const into = str(c, 'merged_into');
+    const why = into
+      ? html`<span data-testid="merged-into">This customer was merged into <a class="mono" href="${consolePath(view.chrome.mode, 'customers', into)}">${into}</a>, which holds its data now; its id and external id lead there. Only its timeline remains here.</span>`
+      : 'This customer was deleted: only its timeline remains.';
+    return page(title, view.chrome, html`<h1>${String(c.id)}</h1>${notice('info', why)}<div class="grid">${timeline(view)}</div>`);
   }
+  const mergedNotice = view.merged
+    ? notice('ok', html`<span data-testid="merge-done"><span class="mono">${view.merged}</span> was merged into this customer: its objects are here now, and its id and external id lead here.</span>`)
+    : '';
   return page(
     title,
     view.chrome,
     html`<p class="sub"><a href="/console/${view.chrome.mode}/customers">← Find a customer</a></p>
 <h1 data-testid="customer-title">${title}</h1>
 <p class="sub"><span class="mono">${String(c.id)}</span>${str(c, 'email') && str(c, 'name') ? html` · ${str(c, 'email')}` : ''}</p>
+${mergedNotice}
 <div class="grid">
-${identity(c)}
+${identity(c, view.chrome.mode)}
 ${addresses(c)}
 ${tax(c)}
 ${paymentMethods(c, view.paymentMethods)}
 ${hierarchy(view)}
 ${integrations(view)}
+${duplicatesSection(view.chrome, String(c.id), view.duplicates)}
 ${addressBookSections({
   chrome: view.chrome,
   customerId: String(c.id),
