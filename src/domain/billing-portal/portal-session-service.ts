@@ -30,8 +30,11 @@ export interface CreatePortalSessionInput {
   configuration?: string;
 }
 
+/** A token: 43 random base62 characters (~256 bits). */
+export const newPortalToken = (): string => randomBase62(43);
+
 /**
- * The link and the cookie both read `<account id>.<t|l>.<token>`: the account and mode scope the
+ * The link, the cookie and a login page all read `<account id>.<t|l>.<token>`: the account and mode scope the
  * lookup (sessions are account-owned rows), the token is 43 random base62 characters (~256 bits)
  * of which only the SHA-256 digest is stored.
  */
@@ -42,13 +45,19 @@ interface ParsedToken {
   digest: string;
 }
 
-export function parsePortalToken(value: string | undefined): ParsedToken | null {
+/** A link's, a cookie's or a login page's value: its scope and its token (null when malformed). */
+export function parseScopedToken(value: string | undefined): { scope: Scope; token: string } | null {
   const m = value ? TOKEN_VALUE.exec(value) : null;
   if (!m) return null;
-  return { scope: { accountId: m[1] as string, livemode: m[2] === 'l' }, digest: digestKey(m[3] as string) };
+  return { scope: { accountId: m[1] as string, livemode: m[2] === 'l' }, token: m[3] as string };
 }
 
-function tokenValue(scope: Scope, token: string): string {
+export function parsePortalToken(value: string | undefined): ParsedToken | null {
+  const parsed = parseScopedToken(value);
+  return parsed && { scope: parsed.scope, digest: digestKey(parsed.token) };
+}
+
+export function tokenValue(scope: Scope, token: string): string {
   return `${scope.accountId}.${scope.livemode ? 'l' : 't'}.${token}`;
 }
 
@@ -108,7 +117,7 @@ export function portalSessionService(deps: PortalSessionDeps) {
     /** Makes a session and its link: the only time the link's token exists outside the caller. */
     async create(auth: AuthContext, input: CreatePortalSessionInput): Promise<{ session: PortalSessionRecord; url: string }> {
       const returnGiven = checkPageUrl(input.return_url, 'return_url') ?? undefined;
-      const token = randomBase62(43);
+      const token = newPortalToken();
       const at = now();
       const session = await store.write(async (repos) => {
         const customer = await repos.customers.findById(auth, input.customer);
@@ -150,7 +159,7 @@ export function portalSessionService(deps: PortalSessionDeps) {
     async open(link: string): Promise<OpenOutcome> {
       const parsed = parsePortalToken(link);
       if (!parsed) return { status: 'unknown' };
-      const cookieToken = randomBase62(43);
+      const cookieToken = newPortalToken();
       const at = now();
       return store.write(async (repos): Promise<OpenOutcome> => {
         const record = await repos.portalSessions.findByLink(parsed.scope, parsed.digest, { forUpdate: true });
