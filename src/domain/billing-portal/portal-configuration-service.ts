@@ -6,7 +6,7 @@ import { parameterInvalid, portalLoginUnavailable, resourceMissing, urlInvalid }
 import { pageThrough, type Page, type PageRequest } from '../paging.js';
 import type { Scope } from '../scope.js';
 import { ALLOWED_UPDATES, type AllowedUpdate, type PortalConfigurationBody, type PortalConfigurationRecord } from './portal.js';
-import { newPortalToken, tokenValue } from './portal-session-service.js';
+import { newPortalToken, tokenValue } from './portal-tokens.js';
 
 /** What create and update take: Stripe's parameters for the parts that apply. */
 export interface PortalConfigurationInput {

@@ -6,7 +6,8 @@ import { digestKey } from '../accounts/api-keys.js';
 import { emailKey } from '../customers/customer-rules.js';
 import type { Scope } from '../scope.js';
 import type { PortalConfigurationService } from './portal-configuration-service.js';
-import { parseScopedToken, type PortalSessionService } from './portal-session-service.js';
+import type { PortalSessionService } from './portal-session-service.js';
+import { parseScopedToken } from './portal-tokens.js';
 import type { PortalConfigurationRecord } from './portal.js';
 
 /** Sign-in requests are counted in windows this long… */

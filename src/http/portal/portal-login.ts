@@ -1,7 +1,8 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { loginPagePath } from '../../domain/billing-portal/portal-configuration-service.js';
 import type { LinkOutcome, LoginPage } from '../../domain/billing-portal/portal-login-service.js';
-import { newPortalToken, portalCsrfTokenMatches, portalCsrfTokenOf } from '../../domain/billing-portal/portal-session-service.js';
+import { portalCsrfTokenMatches, portalCsrfTokenOf } from '../../domain/billing-portal/portal-session-service.js';
+import { newPortalToken } from '../../domain/billing-portal/portal-tokens.js';
 import { formField } from '../web/page-security.js';
 import { negotiateLocale, translator, type Translator } from './i18n.js';
 import type { PortalDeps, PortalPageHelpers } from './index.js';
