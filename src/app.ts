@@ -50,8 +50,13 @@ export interface AppDeps {
   lifecycle?: Lifecycle;
 }
 
+/** A portal link's or login page's path carries its token, which never reaches a log. */
+export function withoutPortalTokens(path: string): string {
+  return path.replace(/^(\/portal\/(?:session|login)\/)[^/]+/, '$1[redacted]');
+}
+
 /**
- * Logs carry method, path (never the query string: it may hold emails) and status. Keys,
+ * Logs carry method, path (never the query string: it may hold emails; never a portal token) and status. Keys,
  * card fields and personal data are redacted wherever they might appear.
  */
 export function loggerOptions(level: string): FastifyServerOptions['logger'] {
@@ -77,7 +82,7 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
     serializers: {
       req: (req: { method: string; url: string; id: string }) => ({
         method: req.method,
-        path: req.url.split('?')[0],
+        path: withoutPortalTokens(req.url.split('?')[0] ?? ''),
         id: req.id,
       }),
     },

@@ -4,6 +4,7 @@ import { customerExporter } from './domain/bulk/customer-export.js';
 import { customerImporter } from './domain/bulk/customer-import.js';
 import { chargeService } from './domain/charges/charge-service.js';
 import { portalConfigurationService } from './domain/billing-portal/portal-configuration-service.js';
+import { portalLoginService } from './domain/billing-portal/portal-login-service.js';
 import { portalSessionService } from './domain/billing-portal/portal-session-service.js';
 import { consoleSessionService } from './domain/console/console-sessions.js';
 import { profileSectionService } from './domain/console/profile-sections.js';
@@ -24,6 +25,7 @@ import { taxIdService } from './domain/tax-ids/tax-id-service.js';
 import { rateLimiter } from './domain/rate-limits/rate-limiter.js';
 import { urlGuard } from './domain/webhooks/url-guard.js';
 import { webhookEndpointService } from './domain/webhooks/webhook-endpoint-service.js';
+import { smtpMailer } from './mail/mailer.js';
 import type { Store } from './store/port.js';
 
 /** The composition root: every service gets exactly the dependencies it uses. */
@@ -39,15 +41,21 @@ export function createServices(
     | 'rateLimitSearch'
     | 'consoleIdleTimeoutSeconds'
     | 'publicUrl'
+    | 'smtpUrl'
+    | 'mailFrom'
   >,
 ) {
   const paymentMethods = paymentMethodService({ store });
   const accounts = accountService(store, { keyCacheMs: config.apiKeyCacheMs });
-  // Sign-in by email (login_page) is not built yet: enabling it is refused with a clear error.
-  const portalConfigurations = portalConfigurationService({ store, loginAvailable: false });
+  // Sign-in by email (login_page) needs an SMTP server; without SMTP_URL enabling it is refused.
+  const mailer = config.smtpUrl !== null ? smtpMailer(config.smtpUrl, config.mailFrom) : null;
+  const portalConfigurations = portalConfigurationService({ store, loginAvailable: mailer !== null, publicUrl: config.publicUrl });
+  const portalSessions = portalSessionService({ store, configurations: portalConfigurations, publicUrl: config.publicUrl });
   return {
     portalConfigurations,
-    portalSessions: portalSessionService({ store, configurations: portalConfigurations, publicUrl: config.publicUrl }),
+    portalSessions,
+    portalLogin: portalLoginService({ store, sessions: portalSessions, configurations: portalConfigurations, mailer }),
+    mailer,
     accounts,
     consoleSessions: consoleSessionService({ store, accounts, idleTimeoutSeconds: config.consoleIdleTimeoutSeconds }),
     health: { ready: () => store.ping() },

@@ -43,6 +43,13 @@ export interface Config extends OperationsConfig {
   readonly webhookConcurrency: number;
   /** SPEC U-1: a support-console session ends after this many seconds without a request. */
   readonly consoleIdleTimeoutSeconds: number;
+  /**
+   * Issue 19: the SMTP server the portal's sign-in mails go through (`smtp://` or `smtps://`,
+   * credentials in the URL); null: no sign-in by email. Never logged (it may hold a password).
+   */
+  readonly smtpUrl: string | null;
+  /** The From of those mails. */
+  readonly mailFrom: string;
 }
 
 export interface ConfigOverrides {
@@ -100,6 +107,35 @@ export function parsePublicUrl(raw: string): string {
   }
   if (value.endsWith('/')) {
     throw new ConfigError(`${name} must not end with a slash (use ${value.replace(/\/+$/, '')}), got '${raw}'`);
+  }
+  return value;
+}
+
+/** SMTP_URL: smtp:// or smtps://, with a host; credentials and nodemailer's options may follow. */
+export function parseSmtpUrl(raw: string): string | null {
+  const name = 'SMTP_URL';
+  const value = raw.trim();
+  if (value === '') return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    // The value is not echoed: it may hold a password.
+    throw new ConfigError(`${name} must be a URL such as smtp://user:password@mail.example.com:587 or smtps://mail.example.com:465`);
+  }
+  if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') {
+    throw new ConfigError(`${name} must use smtp:// or smtps://, got '${parsed.protocol}//…'`);
+  }
+  if (!parsed.hostname) throw new ConfigError(`${name} has no host (expected smtp://user:password@mail.example.com:587)`);
+  return value;
+}
+
+/** MAIL_FROM: an address, optionally with a display name (`Acme Billing <billing@acme.example>`). */
+export function parseMailFrom(raw: string): string {
+  const value = raw.trim();
+  const address = /<([^<>]+)>$/.exec(value)?.[1] ?? value;
+  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(address) || /[\r\n]/.test(value)) {
+    throw new ConfigError(`MAIL_FROM must be an email address, optionally with a name (Acme Billing <billing@acme.example>), got '${raw}'`);
   }
   return value;
 }
@@ -167,5 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     webhookTimeoutMs: parseInteger('WEBHOOK_TIMEOUT_MS', env.WEBHOOK_TIMEOUT_MS ?? '10000', 100, 60_000),
     webhookConcurrency: parseInteger('WEBHOOK_CONCURRENCY', env.WEBHOOK_CONCURRENCY ?? '32', 1, 1000),
     consoleIdleTimeoutSeconds: 60 * parseInteger('CONSOLE_IDLE_TIMEOUT_MINUTES', env.CONSOLE_IDLE_TIMEOUT_MINUTES ?? '30', 1, 1440),
+    smtpUrl: parseSmtpUrl(env.SMTP_URL ?? ''),
+    mailFrom: parseMailFrom(env.MAIL_FROM ?? 'Clientele <no-reply@localhost>'),
   });
 }

@@ -173,8 +173,9 @@ export function resourceAlreadyExists(message: string, param: string): ApiError 
 // ---------------------------------------------------------------------------------------------
 // Parameters
 
-export function parameterUnknown(param: string): ApiError {
-  return build('parameter_unknown', `Received unknown parameter: ${param}`, { param });
+/** `why`: for a parameter Stripe has and Clientele deliberately does not, what to do instead. */
+export function parameterUnknown(param: string, why?: string): ApiError {
+  return build('parameter_unknown', `Received unknown parameter: ${param}${why ? `. ${why}` : ''}`, { param });
 }
 
 export function parameterMissing(param: string): ApiError {
@@ -324,11 +325,11 @@ export function cardNumberNotAccepted(param: string): ApiError {
   );
 }
 
-/** login_page.enabled needs sign-in by email, which this server cannot offer. */
+/** login_page.enabled needs sign-in by email, which this server cannot send without SMTP_URL. */
 export function portalLoginUnavailable(): ApiError {
   return build(
     'portal_login_unavailable',
-    'Invalid login_page[enabled]: this server cannot send sign-in emails, so a portal login page cannot be enabled. Leave login_page[enabled] false and create sessions with POST /v1/billing_portal/sessions.',
+    'Invalid login_page[enabled]: this server has no SMTP_URL set, so it cannot send sign-in emails and a portal login page cannot be enabled. Set SMTP_URL on the server, or leave login_page[enabled] false and create sessions with POST /v1/billing_portal/sessions.',
     { param: 'login_page[enabled]' },
   );
 }

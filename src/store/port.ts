@@ -148,6 +148,8 @@ export interface CustomersRepository {
   replaceMetadataIndex(scope: Scope, customerId: string, metadata: Record<string, string>): Promise<void>;
   /** Id of a live customer (other than exceptId) holding this case-folded email. */
   findIdByEmailKey(scope: Scope, emailKey: string, exceptId: string | null): Promise<string | undefined>;
+  /** The live customer holding this case-folded email that was updated last (the portal's sign-in by email). */
+  findLatestByEmailKey(scope: Scope, emailKey: string): Promise<{ id: string; email: string } | undefined>;
   cursorOf(scope: Scope, id: string): Promise<Cursor | undefined>;
   /** Up to page.limit + 1 customers (live unless filters.deleted) in list order (newest first). */
   list(scope: Scope, filters: CustomerFilters, page: PageQuery): Promise<CustomerRecord[]>;
@@ -547,6 +549,18 @@ export interface PortalConfigurationsRepository {
   update(scope: Scope, configuration: PortalConfigurationRecord): Promise<void>;
   cursorOf(scope: Scope, id: string): Promise<Cursor | undefined>;
   list(scope: Scope, filters: { active?: boolean; isDefault?: boolean }, page: PageQuery): Promise<PortalConfigurationRecord[]>;
+  /** The configuration whose login page has this token (enabled or not). */
+  findByLoginToken(scope: Scope, token: string): Promise<PortalConfigurationRecord | undefined>;
+}
+
+/** Sign-in requests of the portal's login pages, counted per bucket (an email's or a client address's digest) in fixed windows. */
+export interface PortalLoginLimitsRepository {
+  /**
+   * Counts one request in each bucket and returns each bucket's count in its window (this one
+   * included): a bucket whose window started `windowSeconds` or more before `at` starts a new
+   * one. Windows that ended are deleted on the way.
+   */
+  hit(scope: Scope, buckets: readonly string[], at: number, windowSeconds: number): Promise<Array<{ attempts: number; windowStart: number }>>;
 }
 
 /** Billing-portal sessions (issue 19): links and the browser sessions they become; tokens only as digests. */
@@ -586,6 +600,7 @@ export interface Repositories {
   duplicates: DuplicatesRepository;
   portalConfigurations: PortalConfigurationsRepository;
   portalSessions: PortalSessionsRepository;
+  portalLoginLimits: PortalLoginLimitsRepository;
 }
 
 export interface WriteRepositories extends Repositories {

@@ -229,6 +229,18 @@ export interface PortalConfigurationsTable {
   is_default: number;
   active: number;
   body: unknown;
+  /** Migration 0021: the login page's token (null until it is first enabled) and the key that enabled it. */
+  login_token: string | null;
+  login_key_id: string | null;
+}
+
+/** Migration 0021: sign-in requests per email or client address (a digest), in fixed windows. */
+export interface PortalLoginLimitsTable {
+  account_id: string;
+  livemode: number;
+  bucket: string;
+  window_start: number;
+  attempts: number;
 }
 
 export interface PortalSessionsTable {
@@ -450,4 +462,5 @@ export interface Database {
   console_sessions: ConsoleSessionsTable;
   portal_configurations: PortalConfigurationsTable;
   portal_sessions: PortalSessionsTable;
+  portal_login_limits: PortalLoginLimitsTable;
 }

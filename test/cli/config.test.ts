@@ -179,6 +179,44 @@ describe('PUBLIC_URL', () => {
   });
 });
 
+describe('SMTP_URL and MAIL_FROM (the portal\'s sign-in by email)', () => {
+  const refusal = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message;
+    }
+    throw new Error(`accepted ${JSON.stringify(env)}`);
+  };
+
+  it('defaults to no SMTP server and a From of Clientele at localhost', () => {
+    expect(loadConfig({})).toMatchObject({ smtpUrl: null, mailFrom: 'Clientele <no-reply@localhost>' });
+    expect(loadConfig({ SMTP_URL: ' ' }).smtpUrl).toBeNull();
+  });
+
+  it('takes smtp:// and smtps:// URLs with credentials, and an address with or without a name', () => {
+    expect(loadConfig({ SMTP_URL: 'smtp://mail.example.com:587' }).smtpUrl).toBe('smtp://mail.example.com:587');
+    expect(loadConfig({ SMTP_URL: 'smtps://user:p%40ss@mail.example.com:465' }).smtpUrl).toBe('smtps://user:p%40ss@mail.example.com:465');
+    expect(loadConfig({ MAIL_FROM: 'Acme Billing <billing@acme.example>' }).mailFrom).toBe('Acme Billing <billing@acme.example>');
+    expect(loadConfig({ MAIL_FROM: 'billing@acme.example' }).mailFrom).toBe('billing@acme.example');
+  });
+
+  it('refuses anything else, never echoing a password', () => {
+    expect(refusal({ SMTP_URL: 'mail.example.com' })).toMatch(/^SMTP_URL must be a URL such as smtp:\/\//);
+    const wrongScheme = refusal({ SMTP_URL: 'https://user:hunter2@mail.example.com' });
+    expect(wrongScheme).toBe("SMTP_URL must use smtp:// or smtps://, got 'https://…'");
+    expect(refusal({ SMTP_URL: 'smtp://user:hunter2@' })).not.toContain('hunter2');
+    expect(refusal({ MAIL_FROM: 'nobody' })).toMatch(/^MAIL_FROM must be an email address/);
+    expect(refusal({ MAIL_FROM: 'Name <a@b.example>\r\nBcc: x@y.example' })).toMatch(/^MAIL_FROM must be an email address/);
+  });
+
+  it('a bad SMTP_URL stops `clientele serve` with one line', async () => {
+    const line = expectOneClearLine(await serve({ DATABASE_URL: 'sqlite::memory:', SMTP_URL: 'http://user:hunter2@mail.example.com' }));
+    expect(line).toBe("clientele: SMTP_URL must use smtp:// or smtps://, got 'http://…'");
+  });
+});
+
 describe('describePostgresError', () => {
   const url = 'postgres://app:hunter2@db.internal:6432/clientele';
   const line = (error: unknown) => describePostgresError(error, url);

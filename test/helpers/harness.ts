@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import qs from 'qs';
 import { inject } from 'vitest';
@@ -79,6 +79,8 @@ export function testConfig(database: DatabaseTarget, env: Record<string, string>
 export interface TestAppOptions {
   /** Replaces some services (e.g. the console's sessions with a test clock). */
   services?: (services: Services, store: Store, config: Config) => Services;
+  /** The app's logger (default: none); a test that reads the logs passes `{ level, stream }`. */
+  logger?: FastifyServerOptions['logger'];
 }
 
 /** Builds the app exactly as the server does, over a fresh database with one account. */
@@ -99,7 +101,7 @@ export async function createTestApp(kind: StoreKind, env: Record<string, string>
   guard.start(tenantTables);
   const created = createServices(store, config);
   const services = options.services ? options.services(created, store, config) : created;
-  const app = await buildApp({ config, unitOfWork: store.unitOfWork, services, logger: false });
+  const app = await buildApp({ config, unitOfWork: store.unitOfWork, services, logger: options.logger ?? false });
   await app.ready();
   const newAccount = async (name = 'Test account'): Promise<TestAccount> => {
     const { account, test, live } = await services.accounts.createAccount(name);

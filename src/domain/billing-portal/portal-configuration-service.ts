@@ -1,10 +1,12 @@
 import { newId, nowSeconds } from '../../lib/ids.js';
 import type { Store, WriteRepositories } from '../../store/port.js';
+import type { AuthContext } from '../accounts/account-service.js';
 import { mergeMetadata } from '../customers/customer-rules.js';
 import { parameterInvalid, portalLoginUnavailable, resourceMissing, urlInvalid } from '../errors.js';
 import { pageThrough, type Page, type PageRequest } from '../paging.js';
 import type { Scope } from '../scope.js';
 import { ALLOWED_UPDATES, type AllowedUpdate, type PortalConfigurationBody, type PortalConfigurationRecord } from './portal.js';
+import { newPortalToken, tokenValue } from './portal-tokens.js';
 
 /** What create and update take: Stripe's parameters for the parts that apply. */
 export interface PortalConfigurationInput {
@@ -101,11 +103,26 @@ export interface PortalConfigurationDeps {
   store: Pick<Store, 'read' | 'write'>;
   /** Whether sign-in by email can be offered (SMTP_URL is set). */
   loginAvailable: boolean;
+  /** PUBLIC_URL: where login pages are. */
+  publicUrl: string;
+}
+
+/** The login page's path for a token value (`<account>.<t|l>.<token>`). */
+export const loginPagePath = (value: string): string => `/portal/login/${value}`;
+
+/**
+ * What enabling the login page changes: its token is made the first time (and kept, so the page
+ * keeps its URL across a disable and enable), and the key that enables it becomes the writer of
+ * the sessions it makes.
+ */
+function withLogin(auth: AuthContext, input: PortalConfigurationInput, current: Pick<PortalConfigurationRecord, 'login_token' | 'login_key_id'>) {
+  if (input.login_page?.enabled !== true) return { login_token: current.login_token, login_key_id: current.login_key_id };
+  return { login_token: current.login_token ?? newPortalToken(), login_key_id: auth.keyId };
 }
 
 /** Billing-portal configurations (issue 19): Stripe's `billing_portal.configuration`, per account and mode. */
 export function portalConfigurationService(deps: PortalConfigurationDeps) {
-  const { store, loginAvailable } = deps;
+  const { store, loginAvailable, publicUrl } = deps;
 
   const required = (found: PortalConfigurationRecord | undefined, id: string) => {
     if (!found) throw resourceMissing('billing portal configuration', id, 'id');
@@ -121,7 +138,18 @@ export function portalConfigurationService(deps: PortalConfigurationDeps) {
     const again = await repos.portalConfigurations.findDefault(scope);
     if (again) return again;
     const now = nowSeconds();
-    const made: PortalConfigurationRecord = { ...DEFAULT_BODY, id: newId('bpc'), livemode: scope.livemode, created: now, updated: now, version: 1, is_default: true, active: true };
+    const made: PortalConfigurationRecord = {
+      ...DEFAULT_BODY,
+      id: newId('bpc'),
+      livemode: scope.livemode,
+      created: now,
+      updated: now,
+      version: 1,
+      is_default: true,
+      active: true,
+      login_token: null,
+      login_key_id: null,
+    };
     await repos.portalConfigurations.insert(scope, made);
     return made;
   }
@@ -129,7 +157,13 @@ export function portalConfigurationService(deps: PortalConfigurationDeps) {
   return {
     defaultIn,
 
-    async create(scope: Scope, input: PortalConfigurationInput): Promise<PortalConfigurationRecord> {
+    /** Stripe's `login_page.url`: the page's URL while it is enabled, else null. */
+    loginPageUrl(scope: Scope, c: PortalConfigurationRecord): string | null {
+      if (!c.login_page.enabled || c.login_token === null) return null;
+      return `${publicUrl}${loginPagePath(tokenValue(scope, c.login_token))}`;
+    },
+
+    async create(scope: AuthContext, input: PortalConfigurationInput): Promise<PortalConfigurationRecord> {
       const body = applyConfigurationInput(DEFAULT_BODY, input, loginAvailable);
       const now = nowSeconds();
       return store.write(async (repos) => {
@@ -145,6 +179,7 @@ export function portalConfigurationService(deps: PortalConfigurationDeps) {
           version: 1,
           is_default: isDefault,
           active: input.active ?? true,
+          ...withLogin(scope, input, { login_token: null, login_key_id: null }),
         };
         await repos.portalConfigurations.insert(scope, made);
         return made;
@@ -155,14 +190,14 @@ export function portalConfigurationService(deps: PortalConfigurationDeps) {
       return required(await store.read((repos) => repos.portalConfigurations.findById(scope, id)), id);
     },
 
-    async update(scope: Scope, id: string, input: PortalConfigurationInput): Promise<PortalConfigurationRecord> {
+    async update(scope: AuthContext, id: string, input: PortalConfigurationInput): Promise<PortalConfigurationRecord> {
       return store.write(async (repos) => {
         const current = required(await repos.portalConfigurations.findById(scope, id, { forUpdate: true }), id);
         const body = applyConfigurationInput(current, input, loginAvailable);
         if (input.active === false && current.is_default) {
           throw parameterInvalid('Invalid active: the default configuration cannot be deactivated.', 'active');
         }
-        const next: PortalConfigurationRecord = { ...current, ...body, active: input.active ?? current.active };
+        const next: PortalConfigurationRecord = { ...current, ...body, active: input.active ?? current.active, ...withLogin(scope, input, current) };
         if (JSON.stringify(next) === JSON.stringify(current)) return current;
         const updated = { ...next, version: current.version + 1, updated: nowSeconds() };
         await repos.portalConfigurations.update(scope, updated);

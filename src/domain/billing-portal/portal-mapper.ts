@@ -2,7 +2,7 @@ import { LINK_LIFETIME_SECONDS } from './portal-session-service.js';
 import type { PortalConfigurationRecord, PortalSessionRecord } from './portal.js';
 
 /** Stripe's `billing_portal.configuration` object, for the parts that apply here. */
-export function toApiPortalConfiguration(c: PortalConfigurationRecord) {
+export function toApiPortalConfiguration(c: PortalConfigurationRecord, loginPageUrl: string | null) {
   return {
     id: c.id,
     object: 'billing_portal.configuration' as const,
@@ -18,8 +18,8 @@ export function toApiPortalConfiguration(c: PortalConfigurationRecord) {
     },
     is_default: c.is_default,
     livemode: c.livemode,
-    // Sign-in by email is not offered yet, so there is never a login page to link to.
-    login_page: { enabled: c.login_page.enabled, url: null },
+    // The login page's URL while it is enabled (its token is never shown otherwise).
+    login_page: { enabled: c.login_page.enabled, url: loginPageUrl },
     metadata: { ...c.metadata },
     name: c.name,
     updated: c.updated,

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { newId, nowSeconds, randomBase62 } from '../../lib/ids.js';
+import { newId, nowSeconds } from '../../lib/ids.js';
 import type { Store } from '../../store/port.js';
 import type { AuthContext } from '../accounts/account-service.js';
 import { digestKey } from '../accounts/api-keys.js';
@@ -7,6 +7,7 @@ import { parameterMissing, portalConfigurationInactive, resourceMissing } from '
 import type { Scope } from '../scope.js';
 import { checkPageUrl, type PortalConfigurationService } from './portal-configuration-service.js';
 import type { PortalConfigurationRecord, PortalSessionRecord } from './portal.js';
+import { newPortalToken, parseScopedToken, tokenValue } from './portal-tokens.js';
 
 /** Stripe's `locale` values for a portal session (the page itself speaks en, de, fr and es). */
 export const PORTAL_LOCALES = [
@@ -30,26 +31,14 @@ export interface CreatePortalSessionInput {
   configuration?: string;
 }
 
-/**
- * The link and the cookie both read `<account id>.<t|l>.<token>`: the account and mode scope the
- * lookup (sessions are account-owned rows), the token is 43 random base62 characters (~256 bits)
- * of which only the SHA-256 digest is stored.
- */
-const TOKEN_VALUE = /^(acct_[0-9A-Za-z]{1,64})\.([tl])\.([0-9A-Za-z]{43})$/;
-
 interface ParsedToken {
   scope: Scope;
   digest: string;
 }
 
 export function parsePortalToken(value: string | undefined): ParsedToken | null {
-  const m = value ? TOKEN_VALUE.exec(value) : null;
-  if (!m) return null;
-  return { scope: { accountId: m[1] as string, livemode: m[2] === 'l' }, digest: digestKey(m[3] as string) };
-}
-
-function tokenValue(scope: Scope, token: string): string {
-  return `${scope.accountId}.${scope.livemode ? 'l' : 't'}.${token}`;
+  const parsed = parseScopedToken(value);
+  return parsed && { scope: parsed.scope, digest: digestKey(parsed.token) };
 }
 
 /** The CSRF token of a portal session: derived from its cookie, so nothing more is stored. */
@@ -108,7 +97,7 @@ export function portalSessionService(deps: PortalSessionDeps) {
     /** Makes a session and its link: the only time the link's token exists outside the caller. */
     async create(auth: AuthContext, input: CreatePortalSessionInput): Promise<{ session: PortalSessionRecord; url: string }> {
       const returnGiven = checkPageUrl(input.return_url, 'return_url') ?? undefined;
-      const token = randomBase62(43);
+      const token = newPortalToken();
       const at = now();
       const session = await store.write(async (repos) => {
         const customer = await repos.customers.findById(auth, input.customer);
@@ -150,7 +139,7 @@ export function portalSessionService(deps: PortalSessionDeps) {
     async open(link: string): Promise<OpenOutcome> {
       const parsed = parsePortalToken(link);
       if (!parsed) return { status: 'unknown' };
-      const cookieToken = randomBase62(43);
+      const cookieToken = newPortalToken();
       const at = now();
       return store.write(async (repos): Promise<OpenOutcome> => {
         const record = await repos.portalSessions.findByLink(parsed.scope, parsed.digest, { forUpdate: true });

@@ -25,6 +25,10 @@ export interface PortalConfigurationRecord extends PortalConfigurationBody {
   version: number;
   is_default: boolean;
   active: boolean;
+  /** The login page's token: made when login_page.enabled is first set, kept after (null before). */
+  login_token: string | null;
+  /** The key that last enabled the login page: the writer of the sessions the page makes. */
+  login_key_id: string | null;
 }
 
 /** A portal session: its link (until opened) and then the browser session it became. */

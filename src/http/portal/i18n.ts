@@ -66,6 +66,19 @@ const EN = {
   csrf: 'The form could not be verified, so nothing was saved. Reload the page and try again.',
   badRequest: 'The request could not be read.',
   failed: 'Something went wrong. Try again later.',
+  loginTitle: 'Sign in',
+  loginHeading: 'Sign in to your billing details',
+  loginIntro: 'Enter the email address you use with us. If it belongs to an account, we will email you a link to your billing details.',
+  loginEmail: 'Email address',
+  loginSend: 'Email me a link',
+  loginSentTitle: 'Check your email',
+  loginSent: 'If that address belongs to an account, a sign-in link is on its way to it. The link works once, within 10 minutes. Nothing arrived? Check your spam folder, or try again in a few minutes.',
+  loginAgain: 'Use another address',
+  loginInvalidEmail: 'Enter an email address, such as name@example.com.',
+  loginUnavailable: 'Sign-in by email is not available here. Ask the business you came from for a link to your billing details.',
+  loginRateLimited: 'Too many sign-in requests. Try again in {minutes} minutes.',
+  mailSubject: 'Your sign-in link for your billing details',
+  mailBody: 'Hello,\n\nopen this link to see and update your billing details:\n\n{link}\n\nThe link works once, within 10 minutes. If you did not ask for it, you can ignore this email: nothing happens without the link.\n',
 } as const;
 
 export type MessageKey = keyof typeof EN;
@@ -129,6 +142,19 @@ const DE: Messages = {
   csrf: 'Das Formular konnte nicht geprüft werden; nichts wurde gespeichert. Laden Sie die Seite neu und versuchen Sie es noch einmal.',
   badRequest: 'Die Anfrage konnte nicht gelesen werden.',
   failed: 'Etwas ist schiefgegangen. Versuchen Sie es später noch einmal.',
+  loginTitle: 'Anmelden',
+  loginHeading: 'Bei Ihren Rechnungsdaten anmelden',
+  loginIntro: 'Geben Sie die E-Mail-Adresse ein, die Sie bei uns verwenden. Gehört sie zu einem Konto, senden wir Ihnen einen Link zu Ihren Rechnungsdaten.',
+  loginEmail: 'E-Mail-Adresse',
+  loginSend: 'Link per E-Mail senden',
+  loginSentTitle: 'Sehen Sie in Ihr Postfach',
+  loginSent: 'Gehört diese Adresse zu einem Konto, ist ein Anmeldelink an sie unterwegs. Der Link öffnet einmal, innerhalb von 10 Minuten. Nichts angekommen? Sehen Sie im Spam-Ordner nach oder versuchen Sie es in einigen Minuten noch einmal.',
+  loginAgain: 'Andere Adresse verwenden',
+  loginInvalidEmail: 'Geben Sie eine E-Mail-Adresse ein, etwa name@example.com.',
+  loginUnavailable: 'Die Anmeldung per E-Mail ist hier nicht verfügbar. Bitten Sie das Unternehmen, von dem Sie kommen, um einen Link zu Ihren Rechnungsdaten.',
+  loginRateLimited: 'Zu viele Anmeldeanfragen. Versuchen Sie es in {minutes} Minuten noch einmal.',
+  mailSubject: 'Ihr Anmeldelink zu Ihren Rechnungsdaten',
+  mailBody: 'Guten Tag,\n\nöffnen Sie diesen Link, um Ihre Rechnungsdaten zu sehen und zu ändern:\n\n{link}\n\nDer Link öffnet einmal, innerhalb von 10 Minuten. Haben Sie ihn nicht angefordert, können Sie diese E-Mail ignorieren: Ohne den Link geschieht nichts.\n',
 };
 
 const FR: Messages = {
@@ -189,6 +215,19 @@ const FR: Messages = {
   csrf: "Le formulaire n'a pas pu être vérifié ; rien n'a été enregistré. Rechargez la page et réessayez.",
   badRequest: "La requête n'a pas pu être lue.",
   failed: 'Une erreur est survenue. Réessayez plus tard.',
+  loginTitle: 'Connexion',
+  loginHeading: 'Accéder à vos informations de facturation',
+  loginIntro: "Saisissez l'adresse e-mail que vous utilisez chez nous. Si elle correspond à un compte, nous vous enverrons un lien vers vos informations de facturation.",
+  loginEmail: 'Adresse e-mail',
+  loginSend: "M'envoyer un lien",
+  loginSentTitle: 'Consultez votre messagerie',
+  loginSent: "Si cette adresse correspond à un compte, un lien de connexion lui a été envoyé. Le lien s'ouvre une fois, dans les 10 minutes. Rien reçu ? Vérifiez vos courriers indésirables ou réessayez dans quelques minutes.",
+  loginAgain: 'Utiliser une autre adresse',
+  loginInvalidEmail: 'Saisissez une adresse e-mail, par exemple nom@example.com.',
+  loginUnavailable: "La connexion par e-mail n'est pas disponible ici. Demandez un lien vers vos informations de facturation à l'entreprise d'où vous venez.",
+  loginRateLimited: 'Trop de demandes de connexion. Réessayez dans {minutes} minutes.',
+  mailSubject: 'Votre lien de connexion à vos informations de facturation',
+  mailBody: "Bonjour,\n\nouvrez ce lien pour consulter et modifier vos informations de facturation :\n\n{link}\n\nLe lien s'ouvre une fois, dans les 10 minutes. Si vous ne l'avez pas demandé, ignorez cet e-mail : rien ne se passe sans le lien.\n",
 };
 
 const ES: Messages = {
@@ -249,6 +288,19 @@ const ES: Messages = {
   csrf: 'No se pudo verificar el formulario; no se guardó nada. Recarga la página e inténtalo de nuevo.',
   badRequest: 'No se pudo leer la solicitud.',
   failed: 'Algo salió mal. Inténtalo más tarde.',
+  loginTitle: 'Iniciar sesión',
+  loginHeading: 'Accede a tus datos de facturación',
+  loginIntro: 'Escribe la dirección de correo que usas con nosotros. Si pertenece a una cuenta, te enviaremos un enlace a tus datos de facturación.',
+  loginEmail: 'Correo electrónico',
+  loginSend: 'Enviarme un enlace',
+  loginSentTitle: 'Revisa tu correo',
+  loginSent: 'Si esa dirección pertenece a una cuenta, le hemos enviado un enlace de acceso. El enlace se abre una vez, en los próximos 10 minutos. ¿No ha llegado nada? Revisa la carpeta de spam o inténtalo de nuevo en unos minutos.',
+  loginAgain: 'Usar otra dirección',
+  loginInvalidEmail: 'Escribe una dirección de correo, por ejemplo nombre@example.com.',
+  loginUnavailable: 'El acceso por correo no está disponible aquí. Pide un enlace a tus datos de facturación a la empresa de la que vienes.',
+  loginRateLimited: 'Demasiadas solicitudes de acceso. Inténtalo de nuevo en {minutes} minutos.',
+  mailSubject: 'Tu enlace de acceso a tus datos de facturación',
+  mailBody: 'Hola:\n\nabre este enlace para ver y cambiar tus datos de facturación:\n\n{link}\n\nEl enlace se abre una vez, en los próximos 10 minutos. Si no lo has pedido, ignora este correo: sin el enlace no pasa nada.\n',
 };
 
 const MESSAGES: Record<PortalLanguage, Messages> = { en: EN, de: DE, fr: FR, es: ES };
@@ -305,4 +357,24 @@ export function translator(locale: { language: PortalLanguage; tag: string }): T
     },
     date: (seconds) => dates.format(new Date(seconds * 1000)),
   };
+}
+
+/**
+ * The language of a page without a session (the login page): `chosen` (its `locale` parameter,
+ * so a merchant can link to one language) when the portal speaks it, else the browser's
+ * Accept-Language in order of preference, else English.
+ */
+export function negotiateLocale(chosen: string | undefined, acceptLanguage: string | undefined): { language: PortalLanguage; tag: string } {
+  const ranked = (acceptLanguage ?? '')
+    .split(',')
+    .slice(0, 20)
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+      return { tag: tag.trim(), q: q === undefined ? 1 : Number(q), index };
+    })
+    .filter((r) => r.tag !== '' && r.tag !== '*' && r.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index)
+    .map((r) => r.tag);
+  return chooseLocale(chosen ?? null, ranked);
 }

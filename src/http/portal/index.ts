@@ -11,6 +11,7 @@ import { chooseLocale, translator, type MessageKey, type Translator } from './i1
 import { loadPortal } from './portal-loader.js';
 import { messagePage, portalPage, type FormError } from './portal-page.js';
 import { registerPortalChanges } from './portal-changes.js';
+import { registerPortalLogin } from './portal-login.js';
 
 export interface PortalDeps {
   services: Services;
@@ -160,6 +161,7 @@ export async function registerPortal(app: FastifyInstance, deps: PortalDeps): Pr
       });
 
       registerPortalChanges(scope, { ...deps, helpers });
+      registerPortalLogin(scope, { ...deps, helpers, secure });
     },
     { prefix: '/portal' },
   );

@@ -330,6 +330,20 @@ export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dial
       return (await query.limit(1).executeTakeFirst())?.id;
     },
 
+    async findLatestByEmailKey(scope, emailKey) {
+      // customers_search_email finds the few holders; they are sorted by `updated` in memory.
+      const row = await tenant(scope)
+        .selectFrom('customers')
+        .select(['id', 'email'])
+        .where('email_key', '=', emailKey)
+        .where(sql<SqlBool>`deleted = 0`)
+        .orderBy('updated', 'desc')
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row && row.email !== null ? { id: row.id, email: row.email } : undefined;
+    },
+
     cursorOf: (scope, id) => positionOf(tenant(scope), 'customers', id),
 
     async list(scope, filters, page) {

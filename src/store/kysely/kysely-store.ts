@@ -11,7 +11,7 @@ import { memoryRateBuckets, postgresRateBuckets } from './rate-limit-buckets.js'
 import { accountsRepository } from './accounts-repository.js';
 import { chargesRepository } from './charges-repository.js';
 import { consoleSessionsRepository } from './console-sessions-repository.js';
-import { portalConfigurationsRepository, portalSessionsRepository } from './portal-repository.js';
+import { portalConfigurationsRepository, portalLoginLimitsRepository, portalSessionsRepository } from './portal-repository.js';
 import { addressesRepository } from './addresses-repository.js';
 import { contactsRepository } from './contacts-repository.js';
 import { mergesRepository } from './merges-repository.js';
@@ -60,6 +60,7 @@ function repositories(db: Kysely<Database>, dialect: Dialect, sync: SyncReaders 
     consoleSessions: consoleSessionsRepository(tenant),
     portalConfigurations: portalConfigurationsRepository(tenant),
     portalSessions: portalSessionsRepository(tenant),
+    portalLoginLimits: portalLoginLimitsRepository(tenant),
   };
 }
 

@@ -1,6 +1,6 @@
 import { sql, type SqlBool, type Selectable } from 'kysely';
 import type { PortalConfigurationBody, PortalConfigurationRecord, PortalSessionRecord } from '../../domain/billing-portal/portal.js';
-import type { PortalConfigurationsRepository, PortalSessionsRepository } from '../port.js';
+import type { PortalConfigurationsRepository, PortalLoginLimitsRepository, PortalSessionsRepository } from '../port.js';
 import type { PortalConfigurationsTable, PortalSessionsTable } from '../schema.js';
 import { flag, fromJson, toJson } from './codec.js';
 import { applyPage, positionOf } from './keyset.js';
@@ -17,6 +17,8 @@ function toConfiguration(row: Selectable<PortalConfigurationsTable>): PortalConf
     version: row.version,
     is_default: row.is_default === 1,
     active: row.active === 1,
+    login_token: row.login_token,
+    login_key_id: row.login_key_id,
   };
 }
 
@@ -46,6 +48,8 @@ export function portalConfigurationsRepository(tenant: TenantDb): PortalConfigur
           is_default: flag(c.is_default),
           active: flag(c.active),
           body: bodyOf(c),
+          login_token: c.login_token,
+          login_key_id: c.login_key_id,
         })
         .execute();
     },
@@ -60,7 +64,7 @@ export function portalConfigurationsRepository(tenant: TenantDb): PortalConfigur
     async update(scope, c) {
       await tenant(scope)
         .updateTable('portal_configurations')
-        .set({ updated: c.updated, version: c.version, active: flag(c.active), body: bodyOf(c) })
+        .set({ updated: c.updated, version: c.version, active: flag(c.active), body: bodyOf(c), login_token: c.login_token, login_key_id: c.login_key_id })
         .where('id', '=', c.id)
         .execute();
     },
@@ -71,6 +75,31 @@ export function portalConfigurationsRepository(tenant: TenantDb): PortalConfigur
       if (filters.isDefault !== undefined) query = query.where(sql<SqlBool>`is_default = ${flag(filters.isDefault)}`);
       const found = await applyPage(query, page).execute();
       return found.map(toConfiguration);
+    },
+    async findByLoginToken(scope, token) {
+      const row = await rows(scope).where('login_token', '=', token).executeTakeFirst();
+      return row && toConfiguration(row);
+    },
+  };
+}
+
+/** The login pages' request counters (migration 0021): one upsert per bucket, in the caller's transaction. */
+export function portalLoginLimitsRepository(tenant: TenantDb): PortalLoginLimitsRepository {
+  return {
+    async hit(scope, buckets, at, windowSeconds) {
+      const ended = at - windowSeconds;
+      await tenant(scope).deleteFrom('portal_login_limits').where('window_start', '<=', ended).execute();
+      const counts: Array<{ attempts: number; windowStart: number }> = [];
+      for (const bucket of buckets) {
+        // The row is deleted above once its window ended, so a conflict is always within the window.
+        const row = await tenant(scope)
+          .insertInto('portal_login_limits', { bucket, window_start: at, attempts: 1 })
+          .onConflict((oc) => oc.columns(['account_id', 'livemode', 'bucket']).doUpdateSet({ attempts: sql<number>`portal_login_limits.attempts + 1` }))
+          .returning(['attempts', 'window_start'])
+          .executeTakeFirst();
+        counts.push({ attempts: Number(row?.attempts ?? 1), windowStart: Number(row?.window_start ?? at) });
+      }
+      return counts;
     },
   };
 }

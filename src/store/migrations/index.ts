@@ -20,6 +20,7 @@ import * as m0017 from './0017_contacts.js';
 import * as m0018 from './0018_addresses.js';
 import * as m0019 from './0019_billing_portal.js';
 import * as m0020 from './0020_merges.js';
+import * as m0021 from './0021_portal_login.js';
 
 /** Ordered, frozen migrations. Append only: never edit one that has shipped. */
 const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> }> = {
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) =
   '0018_addresses': m0018,
   '0019_billing_portal': m0019,
   '0020_merges': m0020,
+  '0021_portal_login': m0021,
 };
 
 class DialectMigrationProvider implements MigrationProvider {

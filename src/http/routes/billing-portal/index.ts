@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { toApiPortalConfiguration, toApiPortalSession } from '../../../domain/billing-portal/portal-mapper.js';
+import { parameterUnknown } from '../../../domain/errors.js';
 import { validateExpand } from '../../wire/expand.js';
 import { listEnvelope, pageRequest } from '../../wire/list.js';
 import { errorResponses, ListOf } from '../../wire/schema-kit.js';
@@ -34,6 +35,14 @@ export const billingPortalRoutes: RouteModule = {
         // The answer holds the link's token, which is stored nowhere but as a digest: it is never
         // kept for an Idempotency-Key replay (a retry makes a new session; the unused one expires).
         config: { responseHoldsSecret: true },
+        // Stripe's parameters that do not apply here say so, before the schema calls them merely unknown.
+        preValidation: async (request) => {
+          const body = request.body as Record<string, unknown> | null | undefined;
+          if (body && typeof body === 'object') {
+            if ('flow_data' in body) throw parameterUnknown('flow_data', "Flows are not supported: a portal session opens on the portal's main page");
+            if ('on_behalf_of' in body) throw parameterUnknown('on_behalf_of', 'Connected accounts are not supported');
+          }
+        },
         schema: {
           tags,
           summary: 'Create a portal session: a one-time link (10 minutes) for one customer to /portal',
@@ -73,7 +82,7 @@ export const billingPortalRoutes: RouteModule = {
             validateExpand('billing_portal.configuration', expand);
             return configurations.create(authOf(request), input);
           },
-          (c) => ({ status: 200, body: toApiPortalConfiguration(c) }),
+          (c) => ({ status: 200, body: toApiPortalConfiguration(c, configurations.loginPageUrl(authOf(request), c)) }),
         ),
     );
 
@@ -92,7 +101,8 @@ export const billingPortalRoutes: RouteModule = {
         validateExpand('billing_portal.configuration', q.expand, true);
         const filters = { ...(q.active !== undefined && { active: q.active }), ...(q.is_default !== undefined && { isDefault: q.is_default }) };
         const page = await configurations.list(authOf(request), filters, pageRequest(q));
-        return listEnvelope(LIST_URL, page.data.map(toApiPortalConfiguration), page.hasMore);
+        const scope = authOf(request);
+        return listEnvelope(LIST_URL, page.data.map((c) => toApiPortalConfiguration(c, configurations.loginPageUrl(scope, c))), page.hasMore);
       },
     );
 
@@ -109,7 +119,8 @@ export const billingPortalRoutes: RouteModule = {
       },
       async (request) => {
         validateExpand('billing_portal.configuration', request.query.expand);
-        return toApiPortalConfiguration(await configurations.retrieve(authOf(request), request.params.id));
+        const found = await configurations.retrieve(authOf(request), request.params.id);
+        return toApiPortalConfiguration(found, configurations.loginPageUrl(authOf(request), found));
       },
     );
 
@@ -133,7 +144,7 @@ export const billingPortalRoutes: RouteModule = {
             validateExpand('billing_portal.configuration', expand);
             return configurations.update(authOf(request), request.params.id, input);
           },
-          (c) => ({ status: 200, body: toApiPortalConfiguration(c) }),
+          (c) => ({ status: 200, body: toApiPortalConfiguration(c, configurations.loginPageUrl(authOf(request), c)) }),
         ),
     );
   },

@@ -26,7 +26,10 @@ export const PortalConfiguration = Type.Object(
     }),
     is_default: Type.Boolean({ description: 'The configuration sessions use when they name none; one per account and mode.' }),
     livemode: Type.Boolean(),
-    login_page: Type.Object({ enabled: Type.Boolean(), url: Nullable(Type.String()) }),
+    login_page: Type.Object({
+      enabled: Type.Boolean({ description: 'Whether customers can ask for a portal link by email on the sign-in page.' }),
+      url: Nullable(Type.String({ description: 'The shareable sign-in page (`<PUBLIC_URL>/portal/login/…`) while enabled; null otherwise.' })),
+    }),
     metadata: Metadata,
     name: Nullable(Type.String()),
     updated: Type.Integer(),
@@ -77,7 +80,9 @@ const ConfigurationFields = {
       invoice_history: Type.Optional(FeatureToggle),
     }),
   ),
-  login_page: Type.Optional(Strict({ enabled: Type.Optional(Type.Boolean()) })),
+  login_page: Type.Optional(
+    Strict({ enabled: Type.Optional(Type.Boolean({ description: 'Sign-in by email; true needs the SMTP_URL setting (else 400 portal_login_unavailable).' })) }),
+  ),
   metadata: Type.Optional(MetadataParam),
   expand: Type.Optional(ExpandParam),
 };
