@@ -384,10 +384,20 @@ async function measure(server, scenario) {
   const load = { tool, baseUrl: server.url, connections: scenario.connections ?? connections };
   if (warmup > 0) await runLoad({ ...load, seconds: warmup, scenario: { ...scenario, tag: `${scenario.tag}w` } });
   const pid = server.child.pid;
-  const cpuBefore = cpuSeconds(pid);
-  const diskBefore = diskBytesWritten();
-  const stopRss = sampleRss(pid);
-  const measured = await runLoad({ ...load, seconds: duration, scenario: { ...scenario, tag: `${scenario.tag}m` } });
+  // A window in which not one request completed (a short smoke window on a loaded machine, a
+  // write waiting for its sync) measures nothing: it is taken again, twice as long, up to 4 times.
+  let seconds = duration;
+  let cpuBefore, diskBefore, stopRss, measured;
+  for (let attempt = 1; ; attempt++) {
+    cpuBefore = cpuSeconds(pid);
+    diskBefore = diskBytesWritten();
+    stopRss = sampleRss(pid);
+    measured = await runLoad({ ...load, seconds, scenario: { ...scenario, tag: `${scenario.tag}m${attempt}` } });
+    if (measured.requests > 0 || attempt === 5) break;
+    stopRss();
+    log(`${scenario.name}: no request completed in ${seconds} s; measuring again for ${seconds * 2} s`);
+    seconds *= 2;
+  }
   const maxRss = stopRss();
   const cpuAfter = cpuSeconds(pid);
   const diskAfter = diskBytesWritten();
