@@ -27,8 +27,16 @@ import { openapiOptions } from './http/openapi.js';
 import { responder } from './http/respond.js';
 import { ErrorEnvelope } from './http/wire/schema-kit.js';
 import { sharedSerializers } from './http/wire/serializers.js';
+import { sharedValidators } from './http/wire/validators.js';
 import { AJV_OPTIONS } from './http/wire/param-check.js';
 import './http/types.js';
+
+/**
+ * One cache of compiled response serializers and request validators for every app the process
+ * builds (a server builds one; the tests build hundreds, and compiling the schemas was most of
+ * each one's start).
+ */
+const COMPILERS = { buildSerializer: sharedSerializers(), buildValidator: sharedValidators() };
 
 export interface AppDeps {
   config: Pick<
@@ -116,7 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // The server's own listener answers these itself.
     clientErrorHandler: listener ? () => undefined : clientErrorAnswer(renderError),
     routerOptions: { querystringParser: parseQueryString, maxParamLength: 500 },
-    schemaController: { compilersFactory: { buildSerializer: sharedSerializers() } },
+    schemaController: { compilersFactory: COMPILERS },
     // The same settings as an imported row's check (src/http/wire/param-check.ts).
     ajv: { customOptions: { ...AJV_OPTIONS } },
   });
