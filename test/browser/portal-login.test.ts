@@ -64,7 +64,11 @@ describe.runIf(HAS_CHROMIUM).each(STORES)('portal sign-in by email in Chromium (
   /** Types an address into the login form and sends it; the POST's answer. */
   async function ask(email: string): Promise<Response> {
     await page.fill('#login-email', email);
-    const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('button[type=submit]')]);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
+      page.click('button[type=submit]'),
+    ]);
     await page.waitForLoadState();
     return response;
   }
@@ -147,7 +151,9 @@ describe.runIf(HAS_CHROMIUM).each(STORES)('portal sign-in by email in Chromium (
     await page.keyboard.type('lena@example.com');
     await page.keyboard.press('Tab');
     await expect(page.evaluate('document.activeElement.textContent')).resolves.toBe('Email me a link');
-    await page.keyboard.press('Enter');
+    // The answer is a new document: wait for it to commit, then to load (waitForLoadState alone
+    // can return on the form's own page before the submission navigates).
+    await Promise.all([page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()), page.keyboard.press('Enter')]);
     await page.waitForLoadState();
     await expect(page.locator('h1').textContent()).resolves.toBe('Check your email');
     await expectNoHorizontalScroll(page);

@@ -176,7 +176,6 @@ export function customerImporter(deps: { store: Pick<Store, 'writeBatch'>; write
           if (!current || current.deleted) throw resourceMissing('customer', plan.target.id, 'id', { status: 400 });
           let ownedWritten = false;
           const after = await writes.updateLocked(repos, writer, current, row.input, {
-            skipUnchanged: true,
             beforeChecks: async (next) => {
               ownedWritten = await importOwned(repos, writer, next, row, true);
             },

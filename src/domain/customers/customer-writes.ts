@@ -209,13 +209,18 @@ export function customerWrites(deps: CustomerWritesDeps) {
       return customer;
     },
 
-    /** Applies an update to a locked live customer; writes customer.updated when something changed. */
+    /**
+     * Applies an update to a locked live customer; writes it, with customer.updated, when
+     * something changed. An update that changes nothing (no parameters, or the values it already
+     * has) leaves the row, its version (the ETag) and `updated` as they are, as charges and
+     * invoices do; integrations it names are still added.
+     */
     async updateLocked(
       repos: WriteRepositories,
       writer: Writer,
       current: CustomerRecord,
       input: CustomerInput,
-      options: { beforeChecks?: (customer: CustomerRecord) => Promise<void>; skipUnchanged?: boolean } = {},
+      options: { beforeChecks?: (customer: CustomerRecord) => Promise<void> } = {},
     ): Promise<CustomerRecord> {
       const scope: Scope = writer;
       const { parent: _parent, parent_external_id: _parentExternalId, integrations, ...fields } = input;
@@ -231,8 +236,7 @@ export function customerWrites(deps: CustomerWritesDeps) {
       await checkDefaultPaymentMethod(repos, scope, current, next);
       const after = toApiCustomer(next);
       const previous = previousAttributes(toApiCustomer(current), after);
-      // An import row that changes nothing leaves the row and its version as they are.
-      if (!previous && options.skipUnchanged) {
+      if (!previous) {
         await addIntegrations(repos, scope, current.id, integrations);
         return current;
       }

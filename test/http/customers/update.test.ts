@@ -50,13 +50,24 @@ describe.each(STORES)('customers: update (%s)', (kind) => {
     expect((await t.api().get(`/v1/customers/${c.id}`)).body).toEqual(res.body);
   });
 
-  it('an empty update changes nothing but succeeds', async () => {
-    const c = await createCustomer(t.api(), full());
-    const res = await t.api().post(`/v1/customers/${c.id}`);
-    expect(res.status).toBe(200);
-    const { updated: _a, ...after } = res.body;
-    const { updated: _b, ...before } = c;
-    expect(after).toEqual(before);
+  it('an update that changes nothing succeeds and leaves updated, the ETag and the events as they were', async () => {
+    setClock(1_700_200_000);
+    const created = await t.api().post('/v1/customers', full());
+    const c = created.body;
+    const events = async () => (await t.api().get(`/v1/events?type=customer.updated&limit=100`)).body.data.filter((e: { data: { object: { id: string } } }) => e.data.object.id === c.id);
+    setClock(1_700_200_500);
+    for (const body of [undefined, { name: c.name, metadata: { a: '1' } }]) {
+      const res = await t.api().post(`/v1/customers/${c.id}`, body);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(c);
+      expect(res.headers.etag).toBe(created.headers.etag);
+    }
+    expect(await events()).toEqual([]);
+    // A real change afterwards is written as usual.
+    const changed = await t.api().post(`/v1/customers/${c.id}`, { name: 'Someone else' });
+    expect(changed.body.updated).toBe(1_700_200_500);
+    expect(changed.headers.etag).not.toBe(created.headers.etag);
+    expect(await events()).toHaveLength(1);
   });
 
   it.each([
