@@ -5,8 +5,9 @@ import BetterSqlite3 from 'better-sqlite3';
  * about ten rows for any index whose leading columns are all equal. For `… AND id IN (a, b, c)`
  * it then prefers an index that matches only `account_id = ? AND livemode = ?` over the unique
  * key on the ids, and reads every row of the account: at 10⁶ customers a page of one tree's
- * charges took over 30 s. Every statement with an IN list that an app sends on SQLite is
- * collected and explained when the test file closes; a plan that searches an account-owned
+ * charges took over 30 s. Every statement with an IN list that an app sends on SQLite, and
+ * every UPDATE and DELETE (a customer's metadata rows were deleted through the account's whole
+ * metadata index on every update), is collected and explained when the test file closes; a plan that searches an account-owned
  * table through its scope columns alone is a failure. Two page filters are left out, because
  * walking the list in order until a page is full is their intended plan: the events list's
  * `type IN (…)` (the types of a filter are common ones) and the customers list's metadata filter
@@ -18,7 +19,7 @@ export function lookupPlanGuard() {
     onStatement(statement: string) {
       const text = statement.replace(/\s+/g, ' ').toLowerCase();
       const lists = text.replace(/"type" in \(/g, '').replace(/id in \(\(select "customer_id" from "customer_metadata"/g, '');
-      if (text.startsWith('select') && / in \(/.test(lists)) statements.add(statement);
+      if ((text.startsWith('select') && / in \(/.test(lists)) || text.startsWith('delete') || text.startsWith('update')) statements.add(statement);
     },
     /** The statements whose plan reads a whole account's rows, each with that plan line. */
     violations(path: string, tenantTables: ReadonlySet<string>): string[] {
