@@ -21,6 +21,7 @@ import * as m0018 from './0018_addresses.js';
 import * as m0019 from './0019_billing_portal.js';
 import * as m0020 from './0020_merges.js';
 import * as m0021 from './0021_portal_login.js';
+import * as m0022 from './0022_webhook_attempts_event.js';
 
 /** Ordered, frozen migrations. Append only: never edit one that has shipped. */
 const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> }> = {
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) =
   '0019_billing_portal': m0019,
   '0020_merges': m0020,
   '0021_portal_login': m0021,
+  '0022_webhook_attempts_event': m0022,
 };
 
 class DialectMigrationProvider implements MigrationProvider {
