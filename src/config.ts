@@ -39,6 +39,8 @@ export interface Config extends OperationsConfig {
   readonly webhookPollMs: number;
   /** SPEC E-3: an endpoint has this long to answer a delivery. */
   readonly webhookTimeoutMs: number;
+  /** How long a claim holds a delivery: a crashed process's deliveries are sent again after it. */
+  readonly webhookLeaseMs: number;
   /** Deliveries in flight at once per server process. */
   readonly webhookConcurrency: number;
   /** SPEC U-1: a support-console session ends after this many seconds without a request. */
@@ -183,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
   if (sync !== 'FULL' && sync !== 'OFF') {
     throw new ConfigError(`CLIENTELE_SQLITE_SYNCHRONOUS must be FULL (default) or OFF (benchmarks only)`);
   }
+  const webhookTimeoutMs = parseInteger('WEBHOOK_TIMEOUT_MS', env.WEBHOOK_TIMEOUT_MS ?? '10000', 100, 60_000);
   return Object.freeze({
     host,
     port,
@@ -200,7 +203,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     webhookRetrySchedule: Object.freeze(parseRetrySchedule(env.WEBHOOK_RETRY_SCHEDULE ?? DEFAULT_WEBHOOK_RETRY_SCHEDULE)),
     webhookAllowPrivateNetworks: parseBoolean('WEBHOOK_ALLOW_PRIVATE_NETWORKS', env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? 'false'),
     webhookPollMs: parseInteger('WEBHOOK_POLL_MS', env.WEBHOOK_POLL_MS ?? '1000', 10, 600_000),
-    webhookTimeoutMs: parseInteger('WEBHOOK_TIMEOUT_MS', env.WEBHOOK_TIMEOUT_MS ?? '10000', 100, 60_000),
+    webhookTimeoutMs,
+    webhookLeaseMs: parseInteger('WEBHOOK_LEASE_MS', env.WEBHOOK_LEASE_MS ?? String(webhookTimeoutMs * 2 + 5_000), webhookTimeoutMs + 1_000, 3_600_000),
     webhookConcurrency: parseInteger('WEBHOOK_CONCURRENCY', env.WEBHOOK_CONCURRENCY ?? '32', 1, 1000),
     consoleIdleTimeoutSeconds: 60 * parseInteger('CONSOLE_IDLE_TIMEOUT_MINUTES', env.CONSOLE_IDLE_TIMEOUT_MINUTES ?? '30', 1, 1440),
     smtpUrl: parseSmtpUrl(env.SMTP_URL ?? ''),

@@ -179,6 +179,19 @@ describe('PUBLIC_URL', () => {
   });
 });
 
+describe('WEBHOOK_LEASE_MS (how soon a crashed process\'s delivery is sent again)', () => {
+  it('defaults to twice the timeout plus 5 s, following WEBHOOK_TIMEOUT_MS', () => {
+    expect(loadConfig({}).webhookLeaseMs).toBe(25_000);
+    expect(loadConfig({ WEBHOOK_TIMEOUT_MS: '1000' }).webhookLeaseMs).toBe(7_000);
+    expect(loadConfig({ WEBHOOK_TIMEOUT_MS: '1000', WEBHOOK_LEASE_MS: '2000' }).webhookLeaseMs).toBe(2_000);
+  });
+
+  it('refuses a lease a live attempt could outlive (under the timeout plus 1 s)', () => {
+    expect(() => loadConfig({ WEBHOOK_TIMEOUT_MS: '1000', WEBHOOK_LEASE_MS: '1999' })).toThrow('WEBHOOK_LEASE_MS must be between 2000 and 3600000, got 1999');
+    expect(() => loadConfig({ WEBHOOK_LEASE_MS: '10999' })).toThrow('WEBHOOK_LEASE_MS must be between 11000 and 3600000, got 10999');
+  });
+});
+
 describe('SMTP_URL and MAIL_FROM (the portal\'s sign-in by email)', () => {
   const refusal = (env: Record<string, string>) => {
     try {

@@ -12,6 +12,7 @@ import { Receiver, waitFor } from '../http/webhooks/support.js';
  */
 
 const stripe = new Stripe('sk_test_unused', { maxNetworkRetries: 0 });
+const LEASE_MS = 3_000;
 
 async function setup(kind: StoreKind, extra: Record<string, string> = {}) {
   const env = {
@@ -23,6 +24,8 @@ async function setup(kind: StoreKind, extra: Record<string, string> = {}) {
     WEBHOOK_RETRY_SCHEDULE: Array(20).fill('300ms').join(','),
     WEBHOOK_POLL_MS: '50',
     WEBHOOK_TIMEOUT_MS: '1000',
+    // A crashed process's claim runs out after 3 s (by default it would be 7 s here).
+    WEBHOOK_LEASE_MS: String(LEASE_MS),
     ...extra,
   };
   const account = JSON.parse(await cli(['accounts', 'create', '--name', 'Hooks', '--json'], env)) as { keys: { test: string } };
@@ -89,7 +92,7 @@ describe.each(STORES)('webhook delivery across a crash (%s)', (kind) => {
     });
     expect(codes.slice(1).every((c) => c === null)).toBe(true);
     await server.stop();
-  }, 120_000 /* real server processes, a SIGKILL and a restart; the lease test waits out a 7 s lease */);
+  }, 120_000 /* real server processes, a SIGKILL and a restart; the lease test waits out a 3 s lease */);
 
   it('claims a delivery again when the process died in the middle of an attempt (lease expired)', async () => {
     const { env, key } = await setup(kind);
@@ -99,6 +102,8 @@ describe.each(STORES)('webhook delivery across a crash (%s)', (kind) => {
     let server = await startServerProcess(env);
     await waitReady(server);
     const endpoint = await call(server, key, 'POST', '/v1/webhook_endpoints', { url: receiver.url('/mid'), enabled_events: ['*'] });
+    // The delivery is claimed after the customer's commit, so not before this.
+    const beforeCreate = Date.now();
     const customer = await call(server, key, 'POST', '/v1/customers', { name: 'Mid-flight' });
     const eventId = await customerCreatedEvent(server, key, customer.body.id as string);
     await waitFor('the first attempt in flight', () => receiver.deliveriesOf(eventId).length === 1, 10_000);
@@ -108,8 +113,8 @@ describe.each(STORES)('webhook delivery across a crash (%s)', (kind) => {
     server = await startServerProcess(env);
     await waitReady(server);
     const deliveries = await waitFor('the delivery again', () => receiver.deliveriesOf(eventId).length >= 2 && receiver.deliveriesOf(eventId), 30_000);
-    // Not before the dead process's lease (2 × 1 s timeout + 5 s) ran out.
-    expect(deliveries[1]!.at - deliveries[0]!.at).toBeGreaterThanOrEqual(5_000);
+    // Not before the dead process's lease (taken at its claim, after beforeCreate) ran out.
+    expect(deliveries[1]!.at - beforeCreate).toBeGreaterThanOrEqual(LEASE_MS);
     expect(deliveries.map((d) => d.headers['webhook-id'])).toEqual([eventId, eventId]);
     expect(stripe.webhooks.constructEvent(deliveries[1]!.body, deliveries[1]!.headers['stripe-signature'] as string, endpoint.body.secret as string).id).toBe(eventId);
     // The crashed attempt left no record; the one that succeeded did.
@@ -120,7 +125,7 @@ describe.each(STORES)('webhook delivery across a crash (%s)', (kind) => {
     expect(attempts).toHaveLength(1);
     expect(attempts[0]).toMatchObject({ status_code: 200, event: eventId });
     await server.stop();
-  }, 120_000 /* real server processes, a SIGKILL and a restart; the lease test waits out a 7 s lease */);
+  }, 120_000 /* real server processes, a SIGKILL and a restart; the lease test waits out a 3 s lease */);
 
   it('sends a new event at once, without waiting for the next poll', async () => {
     const { env, key } = await setup(kind, { WEBHOOK_POLL_MS: '600000' });
@@ -135,7 +140,7 @@ describe.each(STORES)('webhook delivery across a crash (%s)', (kind) => {
     // nudge after the commit (no wall-clock bound, so a loaded machine cannot fail it).
     await waitFor('the delivery', () => receiver.deliveriesOf(eventId).length === 1, 30_000);
     await server.stop();
-  }, 120_000 /* real server processes, a SIGKILL and a restart; the lease test waits out a 7 s lease */);
+  }, 120_000 /* real server processes, a SIGKILL and a restart; the lease test waits out a 3 s lease */);
 });
 
 describe.skipIf(!STORES.includes('postgres'))('two server processes delivering from one PostgreSQL outbox', () => {

@@ -14,6 +14,8 @@ export interface DeliverySettings {
   retrySchedule: readonly number[];
   pollMs: number;
   timeoutMs: number;
+  /** How long a claim holds a delivery (longer than the timeout, see WEBHOOK_LEASE_MS). */
+  leaseMs: number;
   concurrency: number;
   guard: UrlGuard;
   /** Deliveries to one endpoint in flight at once, across processes. */
@@ -23,12 +25,13 @@ export interface DeliverySettings {
 }
 
 export function deliverySettings(
-  config: Pick<Config, 'webhookRetrySchedule' | 'webhookPollMs' | 'webhookTimeoutMs' | 'webhookConcurrency' | 'webhookAllowPrivateNetworks'>,
+  config: Pick<Config, 'webhookRetrySchedule' | 'webhookPollMs' | 'webhookTimeoutMs' | 'webhookLeaseMs' | 'webhookConcurrency' | 'webhookAllowPrivateNetworks'>,
 ): DeliverySettings {
   return {
     retrySchedule: config.webhookRetrySchedule,
     pollMs: config.webhookPollMs,
     timeoutMs: config.webhookTimeoutMs,
+    leaseMs: config.webhookLeaseMs,
     concurrency: config.webhookConcurrency,
     guard: urlGuard({ allowPrivateNetworks: config.webhookAllowPrivateNetworks }),
   };
@@ -62,7 +65,7 @@ export function deliveryWorker(store: Pick<Store, 'read' | 'write'>, settings: D
   const perEndpoint = settings.perEndpoint ?? DEFAULT_PER_ENDPOINT;
   // Long enough that a live attempt never outlives its lease; short enough that a crashed
   // process's deliveries are retried soon after.
-  const leaseMs = settings.timeoutMs * 2 + 5_000;
+  const leaseMs = settings.leaseMs;
   const inFlight = new Set<Promise<void>>();
   let log: WorkerLog = { warn: () => undefined, debug: () => undefined };
   let timer: NodeJS.Timeout | undefined;
