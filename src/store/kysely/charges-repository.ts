@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { ChargeRecord, ChargeStatus } from '../../domain/charges/charge.js';
 import type { Scope } from '../../domain/scope.js';
 import type { ChargesRepository } from '../port.js';
@@ -105,7 +105,11 @@ export function chargesRepository(db: Kysely<Database>, tenant: TenantDb): Charg
       }
       let query = rows(scope);
       if (filters.customerId !== undefined) query = query.where('customer_id', '=', filters.customerId);
-      if (filters.status !== undefined) query = query.where('status', '=', filters.status);
+      if (filters.status !== undefined) {
+        // Beside a narrower filter, the status index would range over the account's every row of that status.
+        const narrower = filters.customerId !== undefined || filters.provider !== undefined;
+        query = narrower ? query.where(sql<SqlBool>`${tenant(scope).unindexed('status')} = ${filters.status}`) : query.where('status', '=', filters.status);
+      }
       if (filters.provider !== undefined) {
         query = query.where('provider_name', '=', filters.provider.name).where('provider_reference', '=', filters.provider.reference);
       }

@@ -392,9 +392,10 @@ export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dial
           SELECT id, parent_id, 1 FROM customers
             WHERE ${owns('customers')} AND id = ${id}
           UNION ALL
-          SELECT c.id, c.parent_id, up.depth + 1 FROM customers c JOIN up
-            ON ${owns('c')} AND c.id = up.parent_id
-            WHERE up.depth < ${HIERARCHY_WALK_LIMIT}
+          -- up stays the outer loop (CROSS JOIN), as in subtreeHeight below: joined the other way
+          -- round SQLite's planner can range over the account for each step.
+          SELECT c.id, c.parent_id, up.depth + 1 FROM up CROSS JOIN customers c
+            WHERE ${owns('c')} AND c.id = up.parent_id AND up.depth < ${HIERARCHY_WALK_LIMIT}
         )
         SELECT id FROM up ORDER BY depth`.execute(db);
       return result.rows.map((r) => r.id);
@@ -406,9 +407,11 @@ export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dial
         WITH RECURSIVE down(id, depth) AS (
           SELECT id, 1 FROM customers WHERE ${owns('customers')} AND id = ${id}
           UNION ALL
-          SELECT c.id, down.depth + 1 FROM customers c JOIN down
-            ON ${owns('c')} AND c.parent_id = down.id AND c.deleted = 0
-            WHERE down.depth < ${HIERARCHY_WALK_LIMIT}
+          -- CROSS JOIN keeps down the outer loop on SQLite, so each step reads the children of
+          -- the rows found (customers_parent); joined the other way round its planner read every
+          -- customer of the account for each level (minutes at 10⁶). PostgreSQL plans it as a join.
+          SELECT c.id, down.depth + 1 FROM down CROSS JOIN customers c
+            WHERE ${owns('c')} AND c.parent_id = down.id AND c.deleted = 0 AND down.depth < ${HIERARCHY_WALK_LIMIT}
         )
         SELECT MAX(depth) AS height FROM down`.execute(db);
       return Number(result.rows[0]?.height ?? 0);

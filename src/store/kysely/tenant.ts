@@ -64,6 +64,17 @@ export interface Tenant {
   /** `<ref>.account_id = … AND <ref>.livemode = …`, for hand-written SQL (a table name or alias). */
   owns(ref: string): RawBuilder<SqlBool>;
   /**
+   * A table read through the index named, for hand-written SQL: `table INDEXED BY index` on
+   * SQLite, whose planner (no statistics) can take a scope-only range of another index or of the
+   * primary key over the index that matches every term; just the table on PostgreSQL.
+   */
+  through(table: TenantTable, index: string): RawBuilder<unknown>;
+  /**
+   * A column whose index must not be chosen for a term (`+column` on SQLite, the column on
+   * PostgreSQL), e.g. `status` beside `customer_id`: the status index ranges over the account.
+   */
+  unindexed(column: string): RawBuilder<unknown>;
+  /**
    * Locks the selected rows until the transaction ends when `when` is true: FOR UPDATE on
    * PostgreSQL. SQLite's writer holds the database's write lock for the whole transaction, so
    * there is nothing to add.
@@ -110,6 +121,8 @@ export function tenantDb(db: Kysely<Database>, dialect: Dialect): TenantDb {
         return db.insertInto(table).values(rows as never) as unknown as InsertQueryBuilder<Database, T, InsertResult>;
       },
       lock: (query, when) => (when === true && dialect === 'postgres' ? query.forUpdate() : query),
+      through: (table, index) => (dialect === 'sqlite' ? sql`${sql.table(table)} INDEXED BY ${sql.id(index)}` : sql`${sql.table(table)}`),
+      unindexed: (column) => (dialect === 'sqlite' ? sql`+${sql.ref(column)}` : sql`${sql.ref(column)}`),
     };
   };
 }
