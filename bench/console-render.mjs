@@ -9,14 +9,14 @@
  * It starts `clientele serve` on the database, adds one customer with something in every
  * section (and a timeline) through the API, signs in, and loads each page `runs` times.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath, URLSearchParams } from 'node:url';
+import { URLSearchParams } from 'node:url';
 import { chromium } from 'playwright-core';
 import { customerAt, customerIdAt } from './dataset.mjs';
+import { startClientele, stop } from './lib/processes.mjs';
 
 const { values } = parseArgs({
   options: { database: { type: 'string' }, key: { type: 'string' }, size: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '20' } },
@@ -28,33 +28,22 @@ if (!values.database || !values.key) {
 const size = Number(values.size);
 const runs = Number(values.runs);
 const key = values.key;
-const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], {
-      env: { ...process.env, DATABASE_URL: values.database, CLIENTELE_BOOTSTRAP: 'false', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
-      if (url) resolve({ child, url });
-    });
-    child.on('exit', (code) => reject(new Error(`server exited (${code})`)));
-  });
-}
 
 async function api(url, method, path, params, headers = {}) {
-  const body = params ? new URLSearchParams(params).toString() : undefined;
+  // No body at all when there are no parameters (fetch would label an empty string text/plain).
+  const body = params && Object.keys(params).length > 0 ? new URLSearchParams(params).toString() : undefined;
+  const started = performance.now();
   const r = await fetch(`${url}${path}`, {
     method,
     headers: { authorization: `Bearer ${key}`, ...(body && { 'content-type': 'application/x-www-form-urlencoded' }), ...headers },
     body,
+    signal: AbortSignal.timeout(120_000),
   });
   const json = await r.json();
   if (r.status >= 400) throw new Error(`${method} ${path}: ${JSON.stringify(json)}`);
+  const ms = performance.now() - started;
+  // A slow setup request at 10⁶ is a finding in itself (it is how a planner walk was found).
+  if (ms > 1_000) console.error(`slow setup request: ${method} ${path} took ${ms.toFixed(0)} ms`);
   return json;
 }
 
@@ -103,7 +92,7 @@ async function renderTime(page) {
   throw new Error('no load end');
 }
 
-const { child, url } = await startServer();
+const { child, url } = await startClientele({ databaseUrl: values.database });
 const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'clientele-chromium-')), {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   headless: true,
@@ -111,7 +100,9 @@ const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir()
   viewport: { width: 1280, height: 900 },
 });
 try {
+  console.error('adding a customer with something in every section…');
   const rich = await richCustomer(url);
+  console.error(`added ${rich}; measuring ${runs} loads per page`);
   const page = await context.newPage();
   await page.goto(`${url}/console/sign-in`);
   await page.fill('#key', key);
@@ -137,5 +128,5 @@ try {
   await measure('search, newest customers (empty box)', ['/console/test/customers']);
 } finally {
   await context.close();
-  child.kill('SIGTERM');
+  await stop(child);
 }
