@@ -168,8 +168,15 @@ describe.skipIf(!STORES.includes('postgres'))('two server processes delivering f
     expect(created.every((r) => r.status === 200)).toBe(true);
     const expected = n * endpoints.length;
     await waitFor(`${expected} deliveries`, () => receiver.requests.length >= expected, 30_000);
-    // Give any duplicate time to show up.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    for (const e of endpoints) {
+      const attempts = await call(b!, key, 'GET', `/v1/webhook_endpoints/${e.body.id}/attempts?limit=100`);
+      expect(attempts.body.data).toHaveLength(n);
+      expect((attempts.body.data as Array<{ status_code: number }>).every((x) => x.status_code === 200)).toBe(true);
+    }
+    // A server stopped by SIGTERM finishes every attempt it began before it exits (the grace is
+    // long so that it is never SIGKILLed), so a duplicate would be in by now.
+    await Promise.all([a!.stop(30_000), b!.stop(30_000)]);
+    expect([a!.child.exitCode, b!.child.exitCode]).toEqual([0, 0]);
     const seen = new Map<string, number>();
     for (const r of receiver.requests) {
       const k = `${r.path} ${r.headers['webhook-id'] as string}`;
@@ -177,11 +184,5 @@ describe.skipIf(!STORES.includes('postgres'))('two server processes delivering f
     }
     expect(seen.size).toBe(expected);
     expect([...seen.values()].filter((count) => count > 1)).toEqual([]);
-    for (const e of endpoints) {
-      const attempts = await call(b!, key, 'GET', `/v1/webhook_endpoints/${e.body.id}/attempts?limit=100`);
-      expect(attempts.body.data).toHaveLength(n);
-      expect((attempts.body.data as Array<{ status_code: number }>).every((x) => x.status_code === 200)).toBe(true);
-    }
-    await Promise.all([a!.stop(), b!.stop()]);
   }, 120_000 /* two real server processes deliver 60 events through a receiver that answers in 50 ms */);
 });
