@@ -12,11 +12,12 @@ import { cpus, loadavg, release as osRelease, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { activityAt, contactsAt, createBodies, customerAt, customerIdAt, DEFAULT_SEED, mulberry32, statsOfActivity, treeOf } from './dataset.mjs';
-import { CACHE_DIR, prepareSqlite, startPostgres } from './lib/data.mjs';
+import { chooseSeeder, compareRuns, prepareBuild, prepareSides, resolveRef } from './lib/compare.mjs';
+import { CACHE_DIR, startPostgres } from './lib/data.mjs';
 import { makeRequest, runLoad, wrkAvailable } from './lib/load.mjs';
 import { CLI, cpuSeconds, diskBytesWritten, ROOT, runNode, sampleRss, setInterruptHandler, startBareFastify, startClientele, startPlainSqlite, stop } from './lib/processes.mjs';
 import { formatProfile, summariseProfile } from './lib/profile.mjs';
-import { evaluateReferences, evaluateTargets, formatTable } from './lib/report.mjs';
+import { evaluateReferences, evaluateTargets, formatCompareTable, formatTable } from './lib/report.mjs';
 import { bulkTargets, formatBulk, runBulkBench } from './bulk.mjs';
 
 const USAGE = `usage: npm run bench -- [options]
@@ -41,9 +42,12 @@ const USAGE = `usage: npm run bench -- [options]
   --cpu-prof        write a V8 CPU profile of the server per scenario beside the JSON, and summarise it
   --keep            keep the run's data directory
   --seed N          dataset seed (default ${DEFAULT_SEED})
-  --import-rows N   rows of the import scenario's NDJSON file (default: --size)`;
+  --import-rows N   rows of the import scenario's NDJSON file (default: --size)
+  --compare A B     measure two git refs side by side: each is exported and built in a directory
+                    of its own, and every scenario runs for A and for B in turn (each round, each
+                    on a fresh server, on the same seeded data); the table shows both and B/A`;
 
-const { values: opts } = parseArgs({
+const { values: opts, positionals } = parseArgs({
   options: {
     size: { type: 'string', default: '100000' },
     duration: { type: 'string', default: '10' },
@@ -62,8 +66,10 @@ const { values: opts } = parseArgs({
     keep: { type: 'boolean', default: false },
     seed: { type: 'string' },
     'import-rows': { type: 'string' },
+    compare: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
+  allowPositionals: true,
 });
 if (opts.help) {
   console.log(USAGE);
@@ -79,6 +85,10 @@ function positiveNumber(name, raw, integer = false) {
   return n;
 }
 
+if (opts.compare ? positionals.length !== 2 : positionals.length !== 0) {
+  console.error(`${opts.compare ? '--compare takes two git refs' : `unexpected argument(s) ${positionals.join(' ')}`}\n${USAGE}`);
+  process.exit(2);
+}
 const size = positiveNumber('size', opts.size, true);
 const duration = positiveNumber('duration', opts.duration);
 const connections = positiveNumber('connections', opts.connections, true);
@@ -188,6 +198,10 @@ if (only) {
 }
 // The import scenario runs only when asked for (--only import): it writes a second dataset.
 const selected = SCENARIOS.filter((s) => (only ? only.has(s.name) : s.server !== 'bulk'));
+if (opts.compare && (selected.some((s) => s.server === 'bulk') || opts['cpu-prof'])) {
+  console.error('--compare measures load scenarios: leave out --only import and --cpu-prof');
+  process.exit(2);
+}
 
 function ensureBuilt() {
   if (existsSync(CLI)) return;
@@ -419,6 +433,22 @@ async function measure(server, scenario) {
   };
 }
 
+/** The server a side measures a scenario on (its build's CLI with --compare, else this checkout's). */
+function startServerOf(side, spec, { profiling, profileDir, postgres }) {
+  if (spec.server === 'bare') return startBareFastify(side.responseFile);
+  if (spec.server === 'plain') return startPlainSqlite(side.databaseUrl.slice('sqlite:'.length), side.meta.accountId);
+  const env = spec.server === 'sync-off' && !postgres ? { CLIENTELE_SQLITE_SYNCHRONOUS: 'OFF' } : {};
+  const nodeFlags = profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${spec.name}.cpuprofile`] : [];
+  return startClientele({ databaseUrl: side.databaseUrl, env, nodeFlags, ...(side.build && { cli: side.build.cli, cwd: side.build.dir }) });
+}
+
+/** Rounds all figures a scenario reports, for the JSON. */
+function roundFigures(scenarios) {
+  for (const m of Object.values(scenarios)) {
+    for (const key of ['rps', 'p50_ms', 'p99_ms', 'mean_ms', 'max_ms', 'seconds']) m[key] = Number(m[key].toFixed(3));
+  }
+}
+
 async function main() {
   ensureBuilt();
   const workDir = opts.quick ? mkdtempSync(join(tmpdir(), 'clientele-bench-')) : join(CACHE_DIR, `run-${process.pid}`);
@@ -444,38 +474,59 @@ async function main() {
     targets: [],
     references: [],
   };
-  log(`bench: ${store}, ${size.toLocaleString('en')} customers, ${duration} s × ${connections} connections per scenario${repeat > 1 ? `, ${repeat} rounds` : ''}, load by ${tool}`);
+  log(`bench: ${store}, ${size.toLocaleString('en')} customers, ${duration} s × ${connections} connections per scenario${repeat > 1 ? `, ${repeat} rounds` : ''}, load by ${tool}${opts.compare ? `, comparing ${positionals[0]} (A) with ${positionals[1]} (B)` : ''}`);
   const [load1] = loadavg();
   if (load1 > 0.5) log(`note: the machine is already busy (load average ${load1.toFixed(2)}); figures will be lower and noisier`);
 
+  /** One side per build measured: A and B with --compare, else this checkout alone. */
+  let sides = [{ key: null, build: null }];
   try {
-    let databaseUrl;
-    let dataDir;
+    let seeder = null;
+    if (opts.compare) {
+      // Builds are kept per commit beside the seeded files (with --quick only under --cache).
+      const buildCache = opts.quick && opts.cache === undefined ? undefined : (opts.cache ?? CACHE_DIR);
+      const builds = [];
+      for (const ref of positionals) {
+        const commit = resolveRef(ref);
+        const same = builds.find((b) => b.commit === commit);
+        const build = same ? { ...same, ref } : prepareBuild({ ref, commit, cacheDir: buildCache, log });
+        if (!same) cleanups.push(() => build.cleanup());
+        builds.push(build);
+      }
+      const choice = chooseSeeder(builds[0], builds[1]);
+      seeder = choice.seeder;
+      log(`compare: ${choice.reason}`);
+      sides = builds.map((build, k) => ({ key: k === 0 ? 'a' : 'b', build }));
+      result.compare = {
+        a: { ref: builds[0].ref, commit: builds[0].commit },
+        b: { ref: builds[1].ref, commit: builds[1].commit },
+        seeded_with: seeder,
+        seeding: choice.reason,
+        order: 'each scenario runs for A then B in odd rounds, B then A in even ones, each on a fresh server',
+      };
+    }
     let postgres = null;
     if (opts.postgres) {
       postgres = await startPostgres({ log });
       cleanups.unshift(() => postgres.stop());
-      const { seedDatabase } = await import('./seed.mjs');
-      log(`seeding ${size.toLocaleString('en')} customers`);
-      result.dataset = await seedDatabase({ databaseUrl: postgres.url, size, seed, log });
-      databaseUrl = postgres.url;
-      dataDir = postgres.dataDir;
-    } else {
-      const prepared = await prepareSqlite({
-        size, seed, dataDir: join(workDir, 'data'), useCache: !opts.quick || opts.cache !== undefined, log,
-        ...(opts.cache !== undefined && { cacheDir: opts.cache }),
-      });
-      result.dataset = { ...prepared.meta, cached: prepared.cached };
-      databaseUrl = prepared.databaseUrl;
-      dataDir = join(workDir, 'data');
     }
-    const { testKey } = result.dataset;
-    delete result.dataset.testKey;
-    const auth = `Bearer ${testKey}`;
+    await prepareSides({
+      sides, seeder, size, seed, workDir, postgres, log,
+      useCache: !opts.quick || opts.cache !== undefined,
+      ...(opts.cache !== undefined && { cacheDir: opts.cache }),
+    });
+    for (const side of sides) {
+      side.auth = `Bearer ${side.meta.testKey}`;
+      delete side.meta.testKey;
+      side.responseFile = join(workDir, `retrieve-response${side.key ? `-${side.key}` : ''}.json`);
+      side.runs = {};
+      side.verified = false;
+    }
+    result.dataset = sides[0].meta;
 
-    log(`ceiling: fdatasync rate in ${dataDir}`);
-    const fsync = JSON.parse(await runNode([join(ROOT, 'bench', 'fsync-rate.mjs'), dataDir, opts.quick ? '0.2' : '3']));
-    result.ceilings.fdatasync = { ...fsync, dir: dataDir };
+    log(`ceiling: fdatasync rate in ${sides[0].dataDir}`);
+    const fsync = JSON.parse(await runNode([join(ROOT, 'bench', 'fsync-rate.mjs'), sides[0].dataDir, opts.quick ? '0.2' : '3']));
+    result.ceilings.fdatasync = { ...fsync, dir: sides[0].dataDir };
     log(`  ${fsync.ops_per_sec} fdatasync/s`);
 
     const ids = sampleIds(Math.min(size, 20_000));
@@ -484,111 +535,131 @@ async function main() {
     const bodies = createBodies(500, seed);
     const bodiesFile = join(workDir, 'bodies.txt');
     writeFileSync(bodiesFile, bodies.join('\n') + '\n');
-    const responseFile = join(workDir, 'retrieve-response.json');
 
     const runTag = `r${Date.now().toString(36)}`;
     if (opts['cpu-prof']) mkdirSync(profileDir, { recursive: true });
     result.profiles = opts['cpu-prof'] ? {} : undefined;
     // A fresh server per scenario keeps scenarios (and their CPU profiles) apart; --quick
-    // keeps one server per kind to stay fast. Scenarios run durable first, so the first
-    // durable server checks the seeded data and records the response the bare server replays.
+    // keeps one server per kind to stay fast (never across the sides of a comparison).
+    // Scenarios run durable first, so the first durable server of a side checks the seeded data
+    // and records the response the bare server replays.
     let current = null;
-    let verified = false;
     const releaseServer = async () => {
       if (!current) return;
       await stop(current.server.child);
-      if (current.kind === 'sync-off' && postgres) await postgres.admin('ALTER DATABASE bench RESET synchronous_commit');
+      if (current.kind === 'sync-off' && postgres) await postgres.admin(`ALTER DATABASE ${current.side.dbName} RESET synchronous_commit`);
       current = null;
     };
-    const verify = async (server) => {
+    const verify = async (side, server) => {
       if (opts['skip-checks']) {
-        const sample = await request(server.url, auth, { method: 'GET', path: `/v1/customers/${ids[0]}` });
+        const sample = await request(server.url, side.auth, { method: 'GET', path: `/v1/customers/${ids[0]}` });
         if (sample.status !== 200) throw new Error(`sampled customer ${ids[0]} answered ${sample.status}`);
-        recordResponse(sample, responseFile);
+        recordResponse(sample, side.responseFile);
       } else {
-        log('checking the seeded data through the API');
-        recordResponse(await verifySeed(server.url, auth, ids), responseFile);
+        log(`checking the seeded data through the API${side.build ? ` (${side.build.ref})` : ''}`);
+        recordResponse(await verifySeed(server.url, side.auth, ids), side.responseFile);
       }
-      verified = true;
+      side.verified = true;
     };
     cleanups.unshift(releaseServer);
-    const runs = {};
     const rounds = Array.from({ length: repeat }, (_, round) =>
       RUN_ORDER.filter((s) => selected.includes(s) && s.server !== 'bulk').map((spec) => ({ spec, round })),
     );
     for (const [n, { spec, round }] of rounds.flat().entries()) {
-      // Profiles are written in the first round only (one file per scenario).
-      const profiling = opts['cpu-prof'] && round === 0 && spec.server !== 'bare' && spec.server !== 'plain';
-      if (current && (current.kind !== spec.server || !opts.quick)) await releaseServer();
-      if ((spec.server === 'bare' || spec.server === 'plain') && !verified) {
-        const server = await startClientele({ databaseUrl });
+      // Alternating which side goes first keeps a machine that drifts during a round from
+      // favouring one of them.
+      for (const side of round % 2 === 1 ? [...sides].reverse() : sides) {
+        // Profiles are written in the first round only (one file per scenario).
+        const profiling = opts['cpu-prof'] && round === 0 && spec.server !== 'bare' && spec.server !== 'plain';
+        if (current && (current.side !== side || current.kind !== spec.server || !opts.quick)) await releaseServer();
+        if ((spec.server === 'bare' || spec.server === 'plain') && !side.verified) {
+          const server = await startServerOf(side, { server: 'durable' }, { postgres });
+          try {
+            await verify(side, server);
+          } finally {
+            await stop(server.child);
+          }
+        }
+        if (!current) {
+          if (spec.server === 'sync-off' && postgres) await postgres.admin(`ALTER DATABASE ${side.dbName} SET synchronous_commit = off`);
+          current = { side, kind: spec.server, server: await startServerOf(side, spec, { profiling, profileDir, postgres }) };
+          if (!side.verified && spec.server === 'durable') await verify(side, current.server);
+        }
+        const scenario = { ...spec, auth: side.auth, ids, idsFile, bodies, bodiesFile, size, tag: `${runTag}s${n}${side.key ?? ''}` };
+        const m = await measure(current.server, scenario);
+        (side.runs[spec.name] ??= []).push(m);
+        const who = side.key ? `${side.key.toUpperCase()} ` : '';
+        log(`  ${repeat > 1 ? `[${round + 1}/${repeat}] ` : ''}${who}${spec.label}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50_ms.toFixed(2)} ms, p99 ${m.p99_ms.toFixed(2)} ms, RSS ${m.max_rss_mb ?? '-'} MB, server CPU ${m.server_cpu_pct ?? '-'}% (${m.server_cpu_ms_per_req ?? '-'} ms/request), disk ${m.disk_write_mb_per_s ?? '-'} MB/s written` +
+          (m.non2xx || m.socket_errors ? `, ${m.non2xx} non-2xx, ${m.socket_errors} socket errors` : ''));
+        if (profiling) {
+          await releaseServer();
+          const file = join(profileDir, `${spec.name}.cpuprofile`);
+          if (existsSync(file)) result.profiles[spec.name] = { file: relative(ROOT, file), ...summariseProfile(file) };
+        }
+      }
+    }
+    await releaseServer();
+    for (const side of sides) {
+      side.scenarios = {};
+      for (const [name, measured] of Object.entries(side.runs)) side.scenarios[name] = medianRun(measured);
+    }
+
+    // Paired CPU ratios, on a fresh server per side, after every scenario has run.
+    for (const side of sides) {
+      side.paired = {};
+      for (const pair of PAIRS) {
+        const [numerator, denominator] = [pair.numerator, pair.denominator].map((name) => selected.find((s) => s.name === name));
+        if (!numerator || !denominator || slices === 0) continue;
+        const server = await startServerOf(side, { server: 'durable' }, { postgres });
         try {
-          await verify(server);
+          const scenario = (spec, k) => ({ ...spec, auth: side.auth, ids, idsFile, bodies, bodiesFile, size, tag: `${runTag}q${k}${side.key ?? ''}` });
+          const paired = await measurePair(server, scenario(numerator, 0), scenario(denominator, 1), slices);
+          if (paired) {
+            side.paired[pair.target] = paired;
+            log(`  paired over ${slices} slices${side.key ? ` (${side.key.toUpperCase()})` : ''}: ${numerator.label} ÷ ${denominator.label}: ${paired.ratio} in server CPU per request`);
+          }
         } finally {
           await stop(server.child);
         }
       }
-      if (!current) {
-        let server;
-        if (spec.server === 'bare') server = await startBareFastify(responseFile);
-        else if (spec.server === 'plain') server = await startPlainSqlite(databaseUrl.slice('sqlite:'.length), result.dataset.accountId);
-        else {
-          if (spec.server === 'sync-off' && postgres) await postgres.admin('ALTER DATABASE bench SET synchronous_commit = off');
-          const env = spec.server === 'sync-off' && !postgres ? { CLIENTELE_SQLITE_SYNCHRONOUS: 'OFF' } : {};
-          const nodeFlags = profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${spec.name}.cpuprofile`] : [];
-          server = await startClientele({ databaseUrl, env, nodeFlags });
-        }
-        current = { kind: spec.server, server };
-        if (!verified && spec.server === 'durable') await verify(server);
-      }
-      const scenario = { ...spec, auth, ids, idsFile, bodies, bodiesFile, size, tag: `${runTag}s${n}` };
-      const m = await measure(current.server, scenario);
-      (runs[spec.name] ??= []).push(m);
-      log(`  ${repeat > 1 ? `[${round + 1}/${repeat}] ` : ''}${spec.label}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50_ms.toFixed(2)} ms, p99 ${m.p99_ms.toFixed(2)} ms, RSS ${m.max_rss_mb ?? '-'} MB, server CPU ${m.server_cpu_pct ?? '-'}% (${m.server_cpu_ms_per_req ?? '-'} ms/request), disk ${m.disk_write_mb_per_s ?? '-'} MB/s written` +
-        (m.non2xx || m.socket_errors ? `, ${m.non2xx} non-2xx, ${m.socket_errors} socket errors` : ''));
-      if (profiling) {
-        await releaseServer();
-        const file = join(profileDir, `${spec.name}.cpuprofile`);
-        if (existsSync(file)) result.profiles[spec.name] = { file: relative(ROOT, file), ...summariseProfile(file) };
-      }
-    }
-    await releaseServer();
-    for (const [name, measured] of Object.entries(runs)) result.scenarios[name] = medianRun(measured);
-
-    // Paired CPU ratios, on a fresh server, after every scenario has run.
-    result.paired = {};
-    for (const pair of PAIRS) {
-      const [numerator, denominator] = [pair.numerator, pair.denominator].map((name) => selected.find((s) => s.name === name));
-      if (!numerator || !denominator || slices === 0) continue;
-      const server = await startClientele({ databaseUrl });
-      try {
-        const scenario = (spec, k) => ({ ...spec, auth, ids, idsFile, bodies, bodiesFile, size, tag: `${runTag}q${k}` });
-        const paired = await measurePair(server, scenario(numerator, 0), scenario(denominator, 1), slices);
-        if (paired) {
-          result.paired[pair.target] = paired;
-          log(`  paired over ${slices} slices: ${numerator.label} ÷ ${denominator.label}: ${paired.ratio} in server CPU per request`);
-        }
-      } finally {
-        await stop(server.child);
-      }
     }
     if (selected.some((s) => s.server === 'bulk')) {
       const rows = opts['import-rows'] === undefined ? size : positiveNumber('import-rows', opts['import-rows'], true);
-      result.bulk = await runBulkBench({ databaseUrl, workDir, rows, seed, size, tool, auth, ids, idsFile, postgres: Boolean(postgres), log });
+      result.bulk = await runBulkBench({ databaseUrl: sides[0].databaseUrl, workDir, rows, seed, size, tool, auth: sides[0].auth, ids, idsFile, postgres: Boolean(postgres), log });
       log(formatBulk(result.bulk));
     }
   } finally {
     await cleanUp();
   }
 
-  for (const m of Object.values(result.scenarios)) {
-    for (const key of ['rps', 'p50_ms', 'p99_ms', 'mean_ms', 'max_ms', 'seconds']) m[key] = Number(m[key].toFixed(3));
+  const judge = (side) => {
+    roundFigures(side.scenarios);
+    return {
+      scenarios: side.scenarios,
+      paired: side.paired,
+      targets: [
+        ...evaluateTargets({ scenarios: side.scenarios, ceilings: result.ceilings, connections, size, descendants: TREE.descendants, paired: side.paired }),
+        ...(side.key === null ? bulkTargets(result.bulk) : []),
+      ],
+      references: evaluateReferences({ scenarios: side.scenarios }),
+    };
+  };
+  if (opts.compare) {
+    const [a, b] = sides.map(judge);
+    result.sides = { a: { ...result.compare.a, ...a }, b: { ...result.compare.b, ...b } };
+    const compared = compareRuns(sides[0].runs, sides[1].runs);
+    result.ratios = compared.ratios;
+    result.ratios_by_round = compared.byRound;
+    delete result.scenarios;
+    delete result.targets;
+    delete result.references;
+  } else {
+    const only = judge(sides[0]);
+    result.scenarios = only.scenarios;
+    result.paired = only.paired;
+    result.targets = only.targets;
+    result.references = only.references;
   }
-  result.targets = [
-    ...evaluateTargets({ scenarios: result.scenarios, ceilings: result.ceilings, connections, size, descendants: TREE.descendants, paired: result.paired }),
-    ...bulkTargets(result.bulk),
-  ];
-  result.references = evaluateReferences({ scenarios: result.scenarios });
   result.finished_at = new Date().toISOString();
   result.machine.loadavg_at_end = loadavg().map((n) => Number(n.toFixed(2)));
   mkdirSync(dirname(out), { recursive: true });
@@ -596,13 +667,17 @@ async function main() {
 
   const labels = Object.fromEntries(SCENARIOS.map((s) => [s.name, s.label]));
   console.log(`\nClientele bench — ${store}, ${size.toLocaleString('en')} customers, ${connections} connections, ${duration} s per scenario${repeat > 1 ? `, median of ${repeat} runs` : ''}, ${tool}\n`);
-  console.log(formatTable({ order: SCENARIOS.map((s) => s.name), labels, scenarios: result.scenarios, ceilings: result.ceilings, targets: result.targets, references: result.references }));
+  if (opts.compare) {
+    console.log(formatCompareTable({ order: SCENARIOS.map((s) => s.name), labels, a: result.sides.a, b: result.sides.b, ratios: result.ratios, rounds: repeat }));
+  } else {
+    console.log(formatTable({ order: SCENARIOS.map((s) => s.name), labels, scenarios: result.scenarios, ceilings: result.ceilings, targets: result.targets, references: result.references }));
+  }
   if (result.bulk) console.log(`\n${formatBulk(result.bulk)}`);
   for (const [name, summary] of Object.entries(result.profiles ?? {})) console.log('\n' + formatProfile(name, summary));
   console.log(`\nJSON: ${out}`);
-  const broken = Object.entries(result.scenarios).filter(([, m]) => m.non2xx > 0);
+  const broken = sides.flatMap((side) => Object.entries(side.scenarios ?? {}).filter(([, m]) => m.non2xx > 0).map(([name, m]) => `${side.key ? `${side.key.toUpperCase()} ` : ''}${name}: ${m.non2xx} non-2xx`));
   if (broken.length) {
-    console.error(`\nsome requests failed (${broken.map(([name, m]) => `${name}: ${m.non2xx} non-2xx`).join(', ')}): the figures above are not trustworthy`);
+    console.error(`\nsome requests failed (${broken.join(', ')}): the figures above are not trustworthy`);
     process.exitCode = 1;
   }
 }

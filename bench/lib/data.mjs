@@ -6,26 +6,37 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DATASET_VERSION } from '../dataset.mjs';
 import { seedDatabase } from '../seed.mjs';
-import { freePort } from './processes.mjs';
+import { freePort, ROOT, runNode } from './processes.mjs';
 
 export const CACHE_DIR = fileURLToPath(new URL('../.cache/', import.meta.url));
 
 /**
  * Changes to the generator, the seeder or the migrations make a new cache key, so a stale
- * seeded file is never reused.
+ * seeded file is never reused. `root` is the tree whose seeder and build seed (--compare: the
+ * seeding ref's export).
  */
-function cacheKey(size, seed) {
+function cacheKey(size, seed, root) {
   const hash = createHash('sha256').update(`${DATASET_VERSION}:${size}:${seed}`);
-  for (const file of ['../dataset.mjs', '../seed.mjs']) hash.update(readFileSync(new URL(file, import.meta.url)));
-  const migrations = new URL('../../dist/store/migrations/', import.meta.url);
+  for (const file of ['bench/dataset.mjs', 'bench/seed.mjs']) hash.update(readFileSync(join(root, file)));
+  const migrations = join(root, 'dist', 'store', 'migrations');
   for (const name of readdirSync(migrations).filter((n) => n.endsWith('.js')).sort()) {
-    hash.update(name).update(readFileSync(new URL(name, migrations)));
+    hash.update(name).update(readFileSync(join(migrations, name)));
   }
   return hash.digest('hex').slice(0, 12);
+}
+
+/**
+ * Seeds with the seeder and store code of `root`: this checkout's in process, another tree's
+ * (a --compare build) as `node <root>/bench/seed.mjs`, which prints its meta as JSON.
+ */
+export async function seedWith({ root, databaseUrl, size, seed, log }) {
+  if (resolve(root) === resolve(ROOT)) return seedDatabase({ databaseUrl, size, seed, log });
+  const stdout = await runNode([join(root, 'bench', 'seed.mjs'), '--database', databaseUrl, '--size', String(size), '--seed', String(seed)], { cwd: root });
+  return JSON.parse(stdout.trim().split('\n').pop());
 }
 
 /**
@@ -33,17 +44,17 @@ function cacheKey(size, seed) {
  * goes to) `<cacheDir>/sqlite-<size>-<key>.db` (bench/.cache/ by default); older files for the
  * same size are removed.
  */
-export async function prepareSqlite({ size, seed, dataDir, useCache, log, cacheDir = CACHE_DIR }) {
+export async function prepareSqlite({ size, seed, dataDir, useCache, log, cacheDir = CACHE_DIR, root = ROOT }) {
   const CACHE_DIR = cacheDir;
   mkdirSync(dataDir, { recursive: true });
   const target = join(dataDir, 'clientele.db');
   if (!useCache) {
     log(`seeding ${size.toLocaleString('en')} customers into ${target}`);
-    const meta = await seedDatabase({ databaseUrl: `sqlite:${target}`, size, seed, log });
+    const meta = await seedWith({ root, databaseUrl: `sqlite:${target}`, size, seed, log });
     return { databaseUrl: `sqlite:${target}`, meta, cached: false };
   }
   mkdirSync(CACHE_DIR, { recursive: true });
-  const base = `sqlite-${size}-${cacheKey(size, seed)}`;
+  const base = `sqlite-${size}-${cacheKey(size, seed, root)}`;
   const cachedDb = join(CACHE_DIR, `${base}.db`);
   const cachedMeta = join(CACHE_DIR, `${base}.json`);
   let cached = true;
@@ -55,7 +66,7 @@ export async function prepareSqlite({ size, seed, dataDir, useCache, log, cacheD
     const scratch = join(CACHE_DIR, `${base}.seeding-${process.pid}.db`);
     log(`seeding ${size.toLocaleString('en')} customers (cached afterwards in ${CACHE_DIR})`);
     try {
-      const meta = await seedDatabase({ databaseUrl: `sqlite:${scratch}`, size, seed, log });
+      const meta = await seedWith({ root, databaseUrl: `sqlite:${scratch}`, size, seed, log });
       for (const suffix of ['-wal', '-shm']) rmSync(scratch + suffix, { force: true });
       writeFileSync(cachedMeta, JSON.stringify(meta, null, 2));
       renameSync(scratch, cachedDb);
@@ -100,10 +111,11 @@ export async function startPostgres({ log }) {
   log(`starting PostgreSQL in ${databaseDir}`);
   await pg.initialise();
   await pg.start();
-  await pg.createDatabase('bench');
-  const url = `postgres://postgres:${password}@127.0.0.1:${port}/bench`;
+  const urlOf = (database) => `postgres://postgres:${password}@127.0.0.1:${port}/${database}`;
+  const url = urlOf('bench');
   return {
     url,
+    urlOf,
     dataDir: databaseDir,
     /** Runs one statement as the admin (e.g. ALTER DATABASE … SET synchronous_commit). */
     async admin(statement) {

@@ -114,12 +114,12 @@ export async function stop(child, graceMs = 10_000) {
 
 /**
  * Starts the real server: `clientele serve` on a free port, no bootstrap account, warn-level
- * logs. `nodeFlags` (e.g. --cpu-prof) go to node itself.
+ * logs. `nodeFlags` (e.g. --cpu-prof) go to node itself; `cli` is another build's (--compare).
  */
-export async function startClientele({ databaseUrl, env = {}, nodeFlags = [] }) {
+export async function startClientele({ databaseUrl, env = {}, nodeFlags = [], cli = CLI, cwd = ROOT }) {
   const port = await freePort();
-  const child = track(process.execPath, [...nodeFlags, CLI, 'serve', '--port', String(port), '--host', '127.0.0.1'], {
-    cwd: ROOT,
+  const child = track(process.execPath, [...nodeFlags, cli, 'serve', '--port', String(port), '--host', '127.0.0.1'], {
+    cwd,
     // The limiter runs (its cost is measured) but never refuses: the bench drives one key far past 1 000/s.
     env: cleanEnv({
       DATABASE_URL: databaseUrl,

@@ -162,3 +162,44 @@ export function formatTable({ order, labels, scenarios, ceilings, targets, refer
   const line = (r) => r.map((cell, k) => (numeric.has(k) ? cell.padStart(widths[k]) : cell.padEnd(widths[k]))).join('  ').trimEnd();
   return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
+
+const COMPARED = [
+  ['rps', 'req/s', 0],
+  ['p50_ms', 'p50 ms', 2],
+  ['p99_ms', 'p99 ms', 2],
+  ['server_cpu_ms_per_req', 'CPU ms/req', 3],
+  ['disk_write_kb_per_req', 'disk KB/req', 1],
+];
+
+/**
+ * `--compare`: every figure of every scenario for A and for B (each side's median run) and the
+ * ratio B/A (with rounds, the median of each round's B/A), one line a figure; then each side's
+ * targets and references with the ratio of their values.
+ */
+export function formatCompareTable({ order, labels, a, b, ratios, rounds = 1 }) {
+  const rows = [['scenario', 'figure', `A ${a.ref}`, `B ${b.ref}`, rounds > 1 ? `B/A (median of ${rounds} rounds)` : 'B/A']];
+  for (const name of order) {
+    const [ma, mb] = [a.scenarios[name], b.scenarios[name]];
+    if (!ma || !mb) continue;
+    const flag = (m) => (m.non2xx || m.socket_errors ? ` (${m.non2xx} non-2xx, ${m.socket_errors} errors)` : '');
+    COMPARED.forEach(([key, title, digits], k) => {
+      rows.push([k === 0 ? labels[name] + flag(ma) + flag(mb) : '', title, fixed(ma[key], digits), fixed(mb[key], digits), fixed(ratios[name]?.[key], 3)]);
+    });
+  }
+  const judged = (side) => new Map([...side.targets, ...side.references].map((t) => [t.name, t]));
+  const [ja, jb] = [judged(a), judged(b)];
+  for (const [name, ta] of ja) {
+    const tb = jb.get(name);
+    if (!tb) continue;
+    const mark = (t) => (t.pass === undefined ? '' : t.pass ? ' pass' : ' FAIL');
+    rows.push([name, limitCell(ta), `${fixed(ta.value, 3)}${mark(ta)}`, `${fixed(tb.value, 3)}${mark(tb)}`, fixed(ta.value ? tb.value / ta.value : null, 3)]);
+  }
+  const widths = rows[0].map((_, k) => Math.max(...rows.map((r) => r[k].length)));
+  const line = (r) => r.map((cell, k) => (k >= 2 ? cell.padStart(widths[k]) : cell.padEnd(widths[k]))).join('  ').trimEnd();
+  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+/** A target's limit as the compare table shows it. */
+function limitCell(t) {
+  return t.pass === undefined ? 'reference' : `target ${limitText(t)}`;
+}

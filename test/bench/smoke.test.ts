@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,9 @@ const RUN = fileURLToPath(new URL('../../bench/run.mjs', import.meta.url));
  * machine, and a loaded one only slows it down.
  */
 const LIMIT_MS = 120_000;
+/** The comparison builds a ref first (tsc over the whole project): a guard, as above. */
+const COMPARE_LIMIT_MS = 300_000;
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Covered by import-smoke.test.ts: it runs clientele import and export, not a load. */
 const COVERED_ELSEWHERE = ['import'];
 
@@ -104,6 +107,14 @@ interface BenchResult {
   references: Array<{ name: string; value: number }>;
 }
 
+type Scenarios = BenchResult['scenarios'];
+
+interface CompareResult {
+  compare: { a: { ref: string; commit: string }; b: { ref: string; commit: string }; seeded_with: string };
+  sides: Record<'a' | 'b', { ref: string; commit: string; scenarios: Scenarios; targets: BenchResult['targets'] }>;
+  ratios: Record<string, Record<'rps' | 'p50_ms' | 'p99_ms' | 'server_cpu_ms_per_req' | 'disk_write_kb_per_req', number | null>>;
+}
+
 function runBench(args: string[], limitMs = LIMIT_MS): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
@@ -185,6 +196,41 @@ describe('bench smoke', () => {
       for (const r of result.references) expect(r.value).toBeGreaterThan(0);
     },
     LIMIT_MS + 5_000,
+  );
+
+  it(
+    'with --compare HEAD HEAD builds the ref in a directory of its own and runs both sides in turn, reporting each figure for A and B and B/A',
+    async () => {
+      const out = join(dir, 'compare.json');
+      // One build (both refs are one commit), two scenarios: the build is most of this test's time.
+      const run = await runBench([...QUICK, '--compare', 'HEAD', 'HEAD', '--only', 'retrieve,create', '--out', out], COMPARE_LIMIT_MS);
+      expect(run.code, `bench exited ${String(run.code)}\n${run.stderr}`).toBe(0);
+      const head = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+      expect(run.stderr).toContain(`exporting HEAD (${head.slice(0, 10)})`);
+      expect(run.stderr).toContain('both builds have the same migrations');
+      for (const line of ['A retrieve', 'B retrieve', 'A create', 'B create']) expect(run.stderr).toContain(line);
+      expect(run.stdout).toMatch(/B\/A/);
+      const result = JSON.parse(readFileSync(out, 'utf8')) as CompareResult;
+      expect(result.compare).toMatchObject({ a: { ref: 'HEAD', commit: head }, b: { ref: 'HEAD', commit: head }, seeded_with: 'a' });
+      for (const side of ['a', 'b'] as const) {
+        const { scenarios, targets } = result.sides[side];
+        expect(Object.keys(scenarios).sort()).toEqual(['create', 'retrieve']);
+        for (const [name, m] of Object.entries(scenarios)) {
+          expect(m.requests, `${side} ${name}`).toBeGreaterThan(0);
+          expect(m.non2xx, `${side} ${name}: requests answered other than 2xx`).toBe(0);
+        }
+        expect(targets.map((t) => t.name).sort()).toEqual(['create_vs_fdatasync', 'max_rss_mb', 'retrieve_p99_ms']);
+      }
+      // Each ratio is B's figure over A's (null only where A's is 0 or unknown, as disk writes can be).
+      for (const name of ['create', 'retrieve']) {
+        const ratios = result.ratios[name];
+        expect(Object.keys(ratios ?? {}).sort()).toEqual(['disk_write_kb_per_req', 'p50_ms', 'p99_ms', 'rps', 'server_cpu_ms_per_req']);
+        const [a, b] = [result.sides.a.scenarios[name], result.sides.b.scenarios[name]];
+        expect(ratios?.rps).toBeCloseTo((b?.rps ?? 0) / (a?.rps ?? 1), 2);
+        expect(ratios?.p50_ms).toBeCloseTo((b?.p50_ms ?? 0) / (a?.p50_ms ?? 1), 2);
+      }
+    },
+    COMPARE_LIMIT_MS + 5_000,
   );
 
   it(

@@ -3,7 +3,7 @@ import type { Api } from '../../helpers/harness.js';
 import { allIds } from '../payment-methods/support.js';
 
 export const ADDRESS_BOOK_FIELDS = ['address', 'created', 'customer', 'default_for', 'id', 'label', 'livemode', 'metadata', 'name', 'object', 'phone', 'updated'];
-export const ADDRESS_ID = /^addr_[0-9A-Za-z]{24}$/;
+export const ADDRESS_ID = /^addr_[0-9A-Za-z]{26}$/;
 
 /** A complete address of the customer's shape, every line distinct by `tag`. */
 export function place(tag: string, country = 'DE', postal = '10115') {

@@ -26,7 +26,7 @@ describe.each(STORES)('billing portal API (%s)', (kind) => {
       ['configuration', 'created', 'customer', 'expires_at', 'flow', 'id', 'livemode', 'locale', 'object', 'on_behalf_of', 'return_url', 'url'].sort(),
     );
     expect(r.body).toMatchObject({ object: 'billing_portal.session', customer, livemode: false, locale: null, flow: null, on_behalf_of: null, return_url: 'https://shop.example/account' });
-    expect(r.body.id).toMatch(/^bps_[0-9A-Za-z]{24}$/);
+    expect(r.body.id).toMatch(/^bps_[0-9A-Za-z]{26}$/);
     expect(r.body.expires_at - r.body.created).toBe(600);
     expect(r.body.url).toMatch(new RegExp(`^https://billing\\.example\\.com/portal/session/${t.account.id}\\.t\\.[0-9A-Za-z]{43}$`));
     const configs = await t.api().get('/v1/billing_portal/configurations');

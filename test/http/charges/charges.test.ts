@@ -46,7 +46,7 @@ describe.each(STORES)('charges (%s)', (kind) => {
         status: 'succeeded',
         provider: null,
       });
-      expect(c.id).toMatch(/^ch_[0-9A-Za-z]{24}$/);
+      expect(c.id).toMatch(/^ch_[0-9A-Za-z]{26}$/);
       expect(c.occurred_at).toBe(c.created);
       expect(res.headers.etag).toBe(`"${c.id}.v1"`);
       const got = await api.get(`/v1/charges/${c.id}`);

@@ -33,7 +33,7 @@ describe.each(STORES)('refunds (%s)', (kind) => {
       status: 'succeeded',
       customer,
     });
-    expect(part.body.id).toMatch(/^re_[0-9A-Za-z]{24}$/);
+    expect(part.body.id).toMatch(/^re_[0-9A-Za-z]{26}$/);
     expect((await api.get(`/v1/charges/${charge.id}`)).body).toMatchObject({ amount_refunded: 300, refunded: false });
     const rest = await createRefund(api, charge.id);
     expect(rest.amount).toBe(700);

@@ -8,7 +8,7 @@ import { createCustomer, expectError, freshAccount, missingCustomerId } from '..
 import { allIds } from '../payment-methods/support.js';
 
 export const CONTACT_FIELDS = ['created', 'customer', 'email', 'id', 'livemode', 'metadata', 'name', 'notes', 'object', 'phone', 'receives_invoices', 'roles', 'updated'];
-const CONTACT_ID = /^ctc_[0-9A-Za-z]{24}$/;
+const CONTACT_ID = /^ctc_[0-9A-Za-z]{26}$/;
 
 const addContact = (api: Api, customerId: string, params: Record<string, unknown>) => api.post(`/v1/customers/${customerId}/contacts`, params);
 

@@ -16,7 +16,7 @@ export const PROVIDERS = [
 ] as const;
 
 export const INTEGRATION_FIELDS = ['created', 'customer', 'id', 'livemode', 'metadata', 'object', 'provider', 'provider_id'];
-export const INTEGRATION_ID = /^int_[0-9A-Za-z]{24}$/;
+export const INTEGRATION_ID = /^int_[0-9A-Za-z]{26}$/;
 
 export type IntegrationBody = Record<string, any> & { id: string }; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON under test
 

@@ -52,7 +52,7 @@ describe.each(STORES)('invoices (%s)', (kind) => {
       subtotal: 8600,
       total: 8600,
     });
-    expect(inv.id).toMatch(/^in_[0-9A-Za-z]{24}$/);
+    expect(inv.id).toMatch(/^in_[0-9A-Za-z]{26}$/);
     expect(inv.lines).toMatchObject({ object: 'list', url: `/v1/invoices/${inv.id}/lines`, has_more: false });
     expect(inv.lines.data).toEqual([
       { id: expect.stringMatching(/^il_/), object: 'line_item', amount: 3600, currency: 'eur', description: 'Seats', quantity: 3, unit_amount: 1200 },

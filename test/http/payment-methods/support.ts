@@ -19,8 +19,8 @@ export const CARD_FIELDS = ['brand', 'country', 'display_brand', 'exp_month', 'e
 export const BILLING_DETAILS_FIELDS = ['address', 'email', 'name', 'phone'];
 export const ADDRESS_FIELDS = ['city', 'country', 'line1', 'line2', 'postal_code', 'state'];
 
-export const PM_ID = /^pm_[0-9A-Za-z]{24}$/;
-export const TAX_ID_ID = /^txi_[0-9A-Za-z]{24}$/;
+export const PM_ID = /^pm_[0-9A-Za-z]{26}$/;
+export const TAX_ID_ID = /^txi_[0-9A-Za-z]{26}$/;
 
 /** Each network's published test number, with the brand its IIN gives and its CVC length. */
 export const TEST_CARDS: ReadonlyArray<{ number: string; brand: string; cvc: string }> = [

@@ -25,7 +25,7 @@ describe.each(STORES)('webhook endpoints (%s)', (kind) => {
     });
     expect(created.status).toBe(200);
     expect(created.body).toEqual({
-      id: expect.stringMatching(/^we_[0-9A-Za-z]{24}$/),
+      id: expect.stringMatching(/^we_[0-9A-Za-z]{26}$/),
       object: 'webhook_endpoint',
       api_version: null,
       application: null,

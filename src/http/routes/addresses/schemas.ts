@@ -9,7 +9,7 @@ const Default = StringEnum([...ADDRESS_DEFAULTS]);
 
 export const CustomerAddress = Type.Object(
   {
-    id: Type.String({ description: '`addr_` followed by 24 random base62 characters.' }),
+    id: Type.String({ description: '`addr_` followed by 26 base62 characters (the creation time, then ~101 random bits).' }),
     object: Type.Literal('address'),
     address: AddressObject,
     created: Type.Integer(),

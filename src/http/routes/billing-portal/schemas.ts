@@ -8,7 +8,7 @@ const Enabled = Type.Object({ enabled: Type.Boolean() });
 
 export const PortalConfiguration = Type.Object(
   {
-    id: Type.String({ description: '`bpc_` followed by 24 random base62 characters.' }),
+    id: Type.String({ description: '`bpc_` followed by 26 base62 characters (the creation time, then ~101 random bits).' }),
     object: Type.Literal('billing_portal.configuration'),
     active: Type.Boolean(),
     application: Type.Null(),
@@ -39,7 +39,7 @@ export const PortalConfiguration = Type.Object(
 
 export const PortalSession = Type.Object(
   {
-    id: Type.String({ description: '`bps_` followed by 24 random base62 characters.' }),
+    id: Type.String({ description: '`bps_` followed by 26 base62 characters (the creation time, then ~101 random bits).' }),
     object: Type.Literal('billing_portal.session'),
     configuration: Type.String(),
     created: Type.Integer(),

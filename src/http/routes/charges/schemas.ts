@@ -14,7 +14,7 @@ export const Provider = Type.Object(
 
 export const Charge = Type.Object(
   {
-    id: Type.String({ description: '`ch_` followed by 24 random base62 characters.' }),
+    id: Type.String({ description: '`ch_` followed by 26 base62 characters (the creation time, then ~101 random bits).' }),
     object: Type.Literal('charge'),
     amount: Type.Integer({ description: "In the currency's minor unit (cents; yen for jpy)." }),
     amount_captured: Type.Integer({ description: 'The amount when succeeded, else 0.' }),

@@ -8,7 +8,7 @@ const Role = StringEnum([...CONTACT_ROLES]);
 
 export const Contact = Type.Object(
   {
-    id: Type.String({ description: '`ctc_` followed by 24 random base62 characters.' }),
+    id: Type.String({ description: '`ctc_` followed by 26 base62 characters (the creation time, then ~101 random bits).' }),
     object: Type.Literal('contact'),
     created: Type.Integer(),
     customer: Type.Union([Type.String(), Type.Ref('Customer')], { description: 'The owning customer, or the customer with expand[]=customer.' }),

@@ -26,7 +26,7 @@ export const AddressObject = Type.Object({
 
 /** Fields every customer has (SPEC C-1); owned resources add their includable fields. */
 const customerFields = {
-  id: Type.String({ description: '`cus_` followed by 24 random base62 characters.' }),
+  id: Type.String({ description: '`cus_` followed by 26 base62 characters (the creation time, then ~101 random bits).' }),
   object: Type.Literal('customer'),
   address: Nullable(AddressObject),
   balance: Type.Integer(),

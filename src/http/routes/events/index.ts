@@ -12,7 +12,7 @@ import { authOf } from '../common.js';
 
 export const Event = Type.Object(
   {
-    id: Type.String({ description: '`evt_` followed by 24 random base62 characters; the same across delivery retries.' }),
+    id: Type.String({ description: '`evt_` followed by 26 base62 characters (the creation time, then ~101 random bits); the same across delivery retries.' }),
     object: Type.Literal('event'),
     api_version: Type.String(),
     created: Type.Integer(),

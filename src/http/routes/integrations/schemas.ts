@@ -4,7 +4,7 @@ import { ExpandParam, Metadata, MetadataParam, Str, Strict } from '../../wire/sc
 
 export const Integration = Type.Object(
   {
-    id: Type.String({ description: '`int_` followed by 24 random base62 characters.' }),
+    id: Type.String({ description: '`int_` followed by 26 base62 characters (the creation time, then ~101 random bits).' }),
     object: Type.Literal('integration'),
     created: Type.Integer(),
     customer: Type.Union([Type.String(), Type.Ref('Customer')], { description: 'The customer id, or the customer with expand[]=customer.' }),

@@ -9,7 +9,7 @@ const STATUSES = ['draft', 'open', 'paid', 'void', 'uncollectible'];
 
 export const LineItem = Type.Object(
   {
-    id: Type.String({ description: '`il_` followed by 24 random base62 characters.' }),
+    id: Type.String({ description: '`il_` followed by 26 base62 characters (the creation time, then ~101 random bits).' }),
     object: Type.Literal('line_item'),
     amount: Type.Integer({ description: 'quantity × unit_amount.' }),
     currency: Type.String(),
@@ -22,7 +22,7 @@ export const LineItem = Type.Object(
 
 export const Invoice = Type.Object(
   {
-    id: Type.String({ description: '`in_` followed by 24 random base62 characters.' }),
+    id: Type.String({ description: '`in_` followed by 26 base62 characters (the creation time, then ~101 random bits).' }),
     object: Type.Literal('invoice'),
     amount_due: Type.Integer(),
     amount_paid: Type.Integer(),

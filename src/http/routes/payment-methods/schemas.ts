@@ -15,7 +15,7 @@ const AddressObject = Type.Object({
 
 export const PaymentMethod = Type.Object(
   {
-    id: Type.String({ description: '`pm_` followed by 24 random base62 characters.' }),
+    id: Type.String({ description: '`pm_` followed by 26 base62 characters (the creation time, then ~101 random bits).' }),
     object: Type.Literal('payment_method'),
     billing_details: Type.Object({ address: AddressObject, email: NullableString, name: NullableString, phone: NullableString }),
     card: Nullable(

@@ -6,7 +6,7 @@ const REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'];
 
 export const Refund = Type.Object(
   {
-    id: Type.String({ description: '`re_` followed by 24 random base62 characters.' }),
+    id: Type.String({ description: '`re_` followed by 26 base62 characters (the creation time, then ~101 random bits).' }),
     object: Type.Literal('refund'),
     amount: Type.Integer(),
     balance_transaction: Type.Null(),

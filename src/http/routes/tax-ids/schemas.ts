@@ -4,7 +4,7 @@ import { ExpandParam, Nullable, Str, Strict } from '../../wire/schema-kit.js';
 
 export const TaxId = Type.Object(
   {
-    id: Type.String({ description: '`txi_` followed by 24 random base62 characters.' }),
+    id: Type.String({ description: '`txi_` followed by 26 base62 characters (the creation time, then ~101 random bits).' }),
     object: Type.Literal('tax_id'),
     country: Nullable(Type.String()),
     created: Type.Integer(),

@@ -4,7 +4,7 @@ import { ExpandParam, Metadata, MetadataParam, Nullable, NullableStr, Str, Strin
 
 export const WebhookEndpoint = Type.Object(
   {
-    id: Type.String({ description: '`we_` followed by 24 random base62 characters.' }),
+    id: Type.String({ description: '`we_` followed by 26 base62 characters (the creation time, then ~101 random bits).' }),
     object: Type.Literal('webhook_endpoint'),
     api_version: Nullable(Type.String()),
     application: Type.Null(),
@@ -30,7 +30,7 @@ export const DeletedWebhookEndpoint = Type.Object({
 
 export const WebhookAttempt = Type.Object(
   {
-    id: Type.String({ description: '`wha_` followed by 24 random base62 characters.' }),
+    id: Type.String({ description: '`wha_` followed by 26 base62 characters (the creation time, then ~101 random bits).' }),
     object: Type.Literal('webhook_attempt'),
     created: Type.Integer(),
     delivery: Type.String({ description: 'The delivery (`whd_…`) of one event to this endpoint; its attempts share it.' }),
