@@ -12,7 +12,7 @@ import { cpus, loadavg, release as osRelease, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { activityAt, contactsAt, createBodies, customerAt, customerIdAt, DEFAULT_SEED, mulberry32, statsOfActivity, treeOf } from './dataset.mjs';
-import { chooseSeeder, compareRuns, prepareBuild, prepareSides, resolveRef } from './lib/compare.mjs';
+import { CHECKOUT, checkoutBuild, chooseSeeder, compareRuns, prepareBuild, prepareSides, resolveRef } from './lib/compare.mjs';
 import { CACHE_DIR, startPostgres } from './lib/data.mjs';
 import { makeRequest, runLoad, wrkAvailable } from './lib/load.mjs';
 import { CLI, cpuSeconds, diskBytesWritten, ROOT, runNode, sampleRss, setInterruptHandler, startBareFastify, startClientele, startPlainSqlite, stop } from './lib/processes.mjs';
@@ -45,7 +45,8 @@ const USAGE = `usage: npm run bench -- [options]
   --import-rows N   rows of the import scenario's NDJSON file (default: --size)
   --compare A B     measure two git refs side by side: each is exported and built in a directory
                     of its own, and every scenario runs for A and for B in turn (each round, each
-                    on a fresh server, on the same seeded data); the table shows both and B/A`;
+                    on a fresh server, on the same seeded data); the table shows both and B/A.
+                    '.' is this checkout as built (uncommitted changes included): --compare main .`;
 
 const { values: opts, positionals } = parseArgs({
   options: {
@@ -487,9 +488,9 @@ async function main() {
       const buildCache = opts.quick && opts.cache === undefined ? undefined : (opts.cache ?? CACHE_DIR);
       const builds = [];
       for (const ref of positionals) {
-        const commit = resolveRef(ref);
+        const commit = ref === CHECKOUT ? null : resolveRef(ref);
         const same = builds.find((b) => b.commit === commit);
-        const build = same ? { ...same, ref } : prepareBuild({ ref, commit, cacheDir: buildCache, log });
+        const build = same ? { ...same, ref } : ref === CHECKOUT ? checkoutBuild() : prepareBuild({ ref, commit, cacheDir: buildCache, log });
         if (!same) cleanups.push(() => build.cleanup());
         builds.push(build);
       }

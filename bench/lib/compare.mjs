@@ -18,6 +18,16 @@ function run(command, args, cwd, what, env = process.env) {
   return done.stdout;
 }
 
+/** `.`: this checkout as it is built (its dist/, uncommitted changes included), not a commit. */
+export const CHECKOUT = '.';
+
+/** This checkout's own build as a side: nothing to export or build (`npm run build` made it). */
+export function checkoutBuild() {
+  const cli = join(ROOT, 'dist', 'cli', 'main.js');
+  if (!existsSync(cli)) throw new Error(`--compare .: this checkout has no build (${cli}); run npm run build first`);
+  return { ref: CHECKOUT, commit: null, dir: ROOT, cli, cleanup: () => undefined };
+}
+
 /** The commit a ref names in this checkout's repository (a clear error for a ref that names none). */
 export function resolveRef(ref) {
   const found = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: ROOT, encoding: 'utf8' });
