@@ -52,7 +52,7 @@ const INVOICE_COLUMNS = [
   'customer_address', 'finalized_at', 'paid_at', 'voided_at', 'marked_uncollectible_at', 'metadata',
 ];
 const PATH_COLUMNS = ['account_id', 'livemode', 'customer_id', 'created', 'seq', 'object_id', 'status'];
-const HISTORY_TABLES = ['charges', 'charge_paths', 'refunds', 'invoices', 'invoice_paths', 'customer_stats'];
+const HISTORY_TABLES = ['charges', 'charge_paths', 'refunds', 'invoices', 'invoice_paths'];
 
 function chargeRow(ch, accountId) {
   return [
@@ -81,28 +81,39 @@ function pathOf(index, size, seed) {
 
 /**
  * The stats as every charge, refund and invoice write would have kept them, summed from the
- * loaded rows: each customer's own figures by currency, and its tree's from the tree paths.
+ * loaded rows: each customer's own figures by currency, and its tree's from the tree paths,
+ * rendered into its row's `stats` column as the API sends them (migration 0023: currencies in
+ * code order, zero amounts left out), in one UPDATE … FROM on both databases.
  */
-const DERIVE_STATS = `INSERT INTO customer_stats (account_id, livemode, customer_id, currency, charge_count, invoice_count,
-    total_spent, open_invoice_amount, tree_charge_count, tree_invoice_count, tree_total_spent, tree_open_invoice_amount)
-  SELECT account_id, livemode, customer_id, currency, SUM(cc), SUM(ic), SUM(ts), SUM(oa), SUM(tcc), SUM(tic), SUM(tts), SUM(toa) FROM (
-    SELECT c.account_id, c.livemode, c.customer_id, c.currency, 1 AS cc, 0 AS ic,
-        CASE WHEN c.status = 'succeeded' THEN c.amount - c.amount_refunded ELSE 0 END AS ts, 0 AS oa, 0 AS tcc, 0 AS tic, 0 AS tts, 0 AS toa
-      FROM charges c
-    UNION ALL
-    SELECT i.account_id, i.livemode, i.customer_id, i.currency, 0, 1, 0,
-        CASE WHEN i.status = 'open' THEN i.total - i.amount_paid ELSE 0 END, 0, 0, 0, 0
-      FROM invoices i
-    UNION ALL
-    SELECT p.account_id, p.livemode, p.customer_id, c.currency, 0, 0, 0, 0, 1, 0,
-        CASE WHEN c.status = 'succeeded' THEN c.amount - c.amount_refunded ELSE 0 END, 0
-      FROM charge_paths p JOIN charges c ON c.account_id = p.account_id AND c.id = p.object_id
-    UNION ALL
-    SELECT p.account_id, p.livemode, p.customer_id, i.currency, 0, 0, 0, 0, 0, 1, 0,
-        CASE WHEN i.status = 'open' THEN i.total - i.amount_paid ELSE 0 END
-      FROM invoice_paths p JOIN invoices i ON i.account_id = p.account_id AND i.id = p.object_id
-  ) figures
-  GROUP BY account_id, livemode, customer_id, currency`;
+const amounts = (column) => `COALESCE(string_agg('"' || currency || '":' || ${column}, ',' ORDER BY currency) FILTER (WHERE ${column} <> 0), '')`;
+const figures = (prefix) =>
+  `'{"invoice_count":' || SUM(${prefix}ic) || ',"charge_count":' || SUM(${prefix}cc) || ',"total_spent":{' || ${amounts(`${prefix}ts`)}` +
+  ` || '},"open_invoice_amount":{' || ${amounts(`${prefix}oa`)} || '}'`;
+const DERIVE_STATS = `UPDATE customers SET stats = rendered.stats FROM (
+  SELECT account_id, livemode, customer_id, ${figures('')} || ',"tree":' || ${figures('t')} || '}}' AS stats FROM (
+    SELECT account_id, livemode, customer_id, currency, SUM(cc) AS cc, SUM(ic) AS ic, SUM(ts) AS ts, SUM(oa) AS oa,
+        SUM(tcc) AS tcc, SUM(tic) AS tic, SUM(tts) AS tts, SUM(toa) AS toa FROM (
+      SELECT c.account_id, c.livemode, c.customer_id, c.currency, 1 AS cc, 0 AS ic,
+          CASE WHEN c.status = 'succeeded' THEN c.amount - c.amount_refunded ELSE 0 END AS ts, 0 AS oa, 0 AS tcc, 0 AS tic, 0 AS tts, 0 AS toa
+        FROM charges c
+      UNION ALL
+      SELECT i.account_id, i.livemode, i.customer_id, i.currency, 0, 1, 0,
+          CASE WHEN i.status = 'open' THEN i.total - i.amount_paid ELSE 0 END, 0, 0, 0, 0
+        FROM invoices i
+      UNION ALL
+      SELECT p.account_id, p.livemode, p.customer_id, c.currency, 0, 0, 0, 0, 1, 0,
+          CASE WHEN c.status = 'succeeded' THEN c.amount - c.amount_refunded ELSE 0 END, 0
+        FROM charge_paths p JOIN charges c ON c.account_id = p.account_id AND c.id = p.object_id
+      UNION ALL
+      SELECT p.account_id, p.livemode, p.customer_id, i.currency, 0, 0, 0, 0, 0, 1, 0,
+          CASE WHEN i.status = 'open' THEN i.total - i.amount_paid ELSE 0 END
+        FROM invoice_paths p JOIN invoices i ON i.account_id = p.account_id AND i.id = p.object_id
+    ) figures
+    GROUP BY account_id, livemode, customer_id, currency
+  ) per_currency
+  GROUP BY account_id, livemode, customer_id
+) AS rendered
+WHERE customers.account_id = rendered.account_id AND customers.livemode = rendered.livemode AND customers.id = rendered.customer_id`;
 const toJson = (value) => (value === null || value === undefined ? null : JSON.stringify(value));
 
 /**

@@ -5,7 +5,6 @@ import type { CustomerRecord } from '../domain/customers/customer.js';
 import type { SubtreeMove } from '../domain/customers/hierarchy.js';
 import type { InvoiceRecord, InvoiceStatus } from '../domain/invoices/invoice.js';
 import type { RefundRecord } from '../domain/refunds/refund.js';
-import type { StatsDelta, StatsRow } from '../domain/stats/stats.js';
 import type { Scope } from '../domain/scope.js';
 import type { EventRecord } from '../domain/events/event.js';
 import type { IntegrationRecord } from '../domain/integrations/integration.js';
@@ -134,6 +133,8 @@ export interface StoredCustomer {
   deleted: boolean;
   updated: number;
   delinquent_after: number | null;
+  /** The stats column (migration 0023), when asked for: read with the body, by the same statement. */
+  stats?: string | null;
 }
 
 export interface CustomersRepository {
@@ -142,7 +143,7 @@ export interface CustomersRepository {
   findById(scope: Scope, id: string, options?: { forUpdate?: boolean }): Promise<CustomerRecord | undefined>;
   findByExternalId(scope: Scope, externalId: string, options?: { forUpdate?: boolean }): Promise<CustomerRecord | undefined>;
   /** The stored representation of a customer (live or tombstone): null on rows that predate it. */
-  findStoredBody(scope: Scope, id: string): Promise<StoredCustomer | undefined>;
+  findStoredBody(scope: Scope, id: string, options?: { withStats?: boolean }): Promise<StoredCustomer | undefined>;
   /** Writes every mutable column of an already locked row. */
   update(scope: Scope, customer: CustomerRecord): Promise<void>;
   replaceMetadataIndex(scope: Scope, customerId: string, metadata: Record<string, string>): Promise<void>;
@@ -335,10 +336,19 @@ export interface InvoicesRepository {
 }
 
 export interface StatsRepository {
-  /** Every (customer, currency) row of the given customers. */
-  rowsOf(scope: Scope, customerIds: string[]): Promise<StatsRow[]>;
-  /** Adds each delta to its row (created at zero if missing), atomically. */
-  add(scope: Scope, deltas: readonly StatsDelta[]): Promise<void>;
+  /**
+   * The stats of each customer as its row holds them (SPEC S-2: rendered JSON, as
+   * expand[]=stats sends them; null: no activity). Customers not found are left out.
+   */
+  textsOf(scope: Scope, customerIds: readonly string[]): Promise<Map<string, string | null>>;
+  /**
+   * textsOf for a write: the rows are locked until the transaction ends, one after the other
+   * in the order given (a customer before its ancestors: the one order every stats write uses,
+   * after the hierarchy lock).
+   */
+  lockTextsOf(scope: Scope, customerIds: readonly string[]): Promise<Map<string, string | null>>;
+  /** Stores each customer's stats (rows locked by lockTextsOf in this transaction). */
+  write(scope: Scope, rows: ReadonlyArray<{ customer_id: string; stats: string | null }>): Promise<void>;
 }
 
 /** A customer's contacts (SPEC K-1); every method is within one customer's. */
@@ -496,7 +506,6 @@ export interface MergesRepository {
   reassign(scope: Scope, table: ReassignableTable, from: string, to: string, now: number): Promise<void>;
   /** Deletes a customer's own rows of a tree-path table (its objects now sit on the survivor's rows). */
   dropTreePathsOf(scope: Scope, table: 'charge_paths' | 'invoice_paths', customerId: string): Promise<void>;
-  dropStatsOf(scope: Scope, customerId: string): Promise<void>;
   insert(scope: Scope, record: MergeRecord): Promise<void>;
   /** The merges into a customer, oldest first. */
   listForTarget(scope: Scope, targetId: string): Promise<MergeRecord[]>;

@@ -76,6 +76,11 @@ export interface CustomersTable {
   body: string | null;
   /** The customer is delinquent at any time after this (unix seconds); null: not delinquent. */
   delinquent_after: number | null;
+  /**
+   * Migration 0023: the stats (SPEC S-2, H-4) as expand[]=stats sends them, kept by every charge,
+   * refund and invoice write in its transaction; null: no activity.
+   */
+  stats: string | null;
   /** Migration 0020: the survivor a merged tombstone was merged into. */
   merged_into: string | null;
   /** Migration 0020: ids of the customers merged into this one (JSON list); null: none. */
@@ -394,22 +399,6 @@ export interface InvoicesTable {
   metadata: unknown;
 }
 
-/** A customer's figures in one currency: its own, and its tree's (itself and every descendant). */
-export interface CustomerStatsTable {
-  account_id: string;
-  livemode: number;
-  customer_id: string;
-  currency: string;
-  charge_count: number;
-  invoice_count: number;
-  total_spent: number;
-  open_invoice_amount: number;
-  tree_charge_count: number;
-  tree_invoice_count: number;
-  tree_total_spent: number;
-  tree_open_invoice_amount: number;
-}
-
 /** One committed batch of a bulk import (SPEC B-1): the rows it covers and what became of them. */
 export interface ImportJournalTable {
   account_id: string;
@@ -456,7 +445,6 @@ export interface Database {
   refunds: RefundsTable;
   invoices: InvoicesTable;
   invoice_paths: TreePathsTable;
-  customer_stats: CustomerStatsTable;
   customer_merges: CustomerMergesTable;
   import_journal: ImportJournalTable;
   console_sessions: ConsoleSessionsTable;

@@ -172,6 +172,7 @@ export function customerImporter(deps: { store: Pick<Store, 'writeBatch'>; write
     return repos.savepoint(async () => {
       try {
         if (plan.kind === 'update') {
+          await writes.lockHierarchyFor(repos, writer, row.input);
           const current = await repos.customers.findById(writer, plan.target.id, { forUpdate: true });
           if (!current || current.deleted) throw resourceMissing('customer', plan.target.id, 'id', { status: 400 });
           let ownedWritten = false;

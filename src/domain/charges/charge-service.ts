@@ -73,10 +73,17 @@ async function checkPaymentMethod(repos: Repositories, scope: Scope, customerId:
   }
 }
 
-/** Reads a charge for a write: the hierarchy lock shared first, then the charge's row lock. */
+/**
+ * Reads a charge for a write, locking in the order every write takes them (stats-ledger.ts): the
+ * hierarchy lock shared, the row of the charge's customer (whose stats the write may change),
+ * then the charge's row. Its customer cannot change in between: only a merge moves it, under
+ * the hierarchy lock held exclusively.
+ */
 export async function lockCharge(repos: WriteRepositories, scope: Scope, id: string, param: string, ifMatch?: IfMatch) {
   await lockTreeShared(repos, scope);
-  const charge = await repos.charges.findById(scope, id, { forUpdate: true });
+  const unlocked = await repos.charges.findById(scope, id);
+  if (unlocked) await repos.stats.lockTextsOf(scope, [unlocked.customer_id]);
+  const charge = unlocked && (await repos.charges.findById(scope, id, { forUpdate: true }));
   if (!charge) throw resourceMissing('charge', id, param, param === 'id' ? {} : { status: 400 });
   checkIfMatch(ifMatch, chargeEtag(charge));
   return charge;

@@ -34,8 +34,14 @@ export type RetrieveOutcome =
   | { status: 200; etag: string; body: ApiObject };
 
 /** expand[] on a customer (a tombstone shows no expansions). */
+/** The context with the stats of the customers read (their rows' column), for expand[]=stats. */
+function withStoredStats(ctx: ExpandContext, records: readonly CustomerRecord[]): ExpandContext {
+  const known = records.filter((r) => r.stats !== undefined);
+  return known.length === 0 ? ctx : { ...ctx, storedStats: new Map(known.map((r) => [r.id, r.stats ?? null])) };
+}
+
 async function shown(ctx: ExpandContext, customer: CustomerRecord, expand: readonly string[] | undefined, now = nowSeconds()): Promise<CustomerResult> {
-  const [body] = await present(ctx, planFor('customer', expand), [customer], (c) => toApiCustomerOrTombstone(c, now));
+  const [body] = await present(withStoredStats(ctx, [customer]), planFor('customer', expand), [customer], (c) => toApiCustomerOrTombstone(c, now));
   return { customer, body: body as ApiObject };
 }
 
@@ -66,7 +72,7 @@ export function customerService(deps: CustomerServiceDeps) {
 
   /** Records with their API objects, expanded as asked: one batched load per field. */
   async function shownAll(ctx: ExpandContext, records: readonly CustomerRecord[], expand: readonly string[] | undefined): Promise<CustomerResult[]> {
-    const bodies = await present(ctx, planFor('customer', expand), records, toApiCustomerOrTombstone);
+    const bodies = await present(withStoredStats(ctx, records), planFor('customer', expand), records, toApiCustomerOrTombstone);
     return records.map((customer, i) => ({ customer, body: bodies[i] as ApiObject }));
   }
 
@@ -116,14 +122,16 @@ export function customerService(deps: CustomerServiceDeps) {
       // the stored representation is sent, extended with those fields: no rebuild.
       if (addsByIdOnly(plan)) {
         const sent = await store.read(async (repos) => {
-          const row = await repos.customers.findStoredBody(scope, id);
+          const withStats = plan.roots.has('stats');
+          const row = await repos.customers.findStoredBody(scope, id, { withStats });
           if (!row) throw resourceMissing('customer', id, 'id');
           const etag = customerEtag(row, at);
           if (matchesIfNoneMatch(ifNoneMatch, etag)) return { status: 304 as const, etag };
           // Written before stored representations existed: rendered below.
           if (row.body === null) return null;
           const body = storedBodyAt(row.body, row, at);
-          const stored = plan.size === 0 || row.deleted ? body : await appendToStored({ repos, scope }, plan, row.id, body);
+          const ctx = withStats ? { repos, scope, storedStats: new Map([[row.id, row.stats ?? null]]) } : { repos, scope };
+          const stored = plan.size === 0 || row.deleted ? body : await appendToStored(ctx, plan, row.id, body);
           return { status: 200 as const, etag, stored };
         });
         if (sent) return sent;
@@ -239,6 +247,7 @@ export function customerService(deps: CustomerServiceDeps) {
       planFor('customer', expand);
       try {
         return await store.write(async (repos) => {
+          await writes.lockHierarchyFor(repos, auth, input);
           const updated = await updateLocked(repos, auth, await loadLive(repos, auth, id, ifMatch), input);
           return shown({ repos, scope: auth }, updated, expand);
         });
@@ -261,6 +270,7 @@ export function customerService(deps: CustomerServiceDeps) {
       try {
         return await store.write(async (repos) => {
           await repos.lock(externalIdLock(scope, externalId));
+          await writes.lockHierarchyFor(repos, scope, input);
           const current = await repos.customers.findByExternalId(scope, externalId, { forUpdate: true });
           if (current) {
             checkIfMatch(ifMatch, customerEtag(current));
@@ -289,6 +299,7 @@ export function customerService(deps: CustomerServiceDeps) {
       try {
         return await store.write(async (repos) => {
           await repos.lock(externalIdLock(scope, externalId));
+          await writes.lockHierarchyFor(repos, scope, input);
           const current = await repos.customers.findByExternalId(scope, externalId, { forUpdate: true });
           if (!current) throw resourceMissing('customer with external_id', externalId, 'external_id');
           checkIfMatch(ifMatch, customerEtag(current));
@@ -304,10 +315,10 @@ export function customerService(deps: CustomerServiceDeps) {
       planFor('customer', expand);
       const scope = auth;
       return store.write(async (repos) => {
-        // Row lock first, then the hierarchy lock: the same order as an update that re-parents,
-        // so the two can never deadlock.
-        const current = await loadLive(repos, scope, id, ifMatch);
+        // The hierarchy lock first, then the row lock: the order of every write (stats-ledger.ts),
+        // so a delete never deadlocks with an update that re-parents or a charge's stats.
         await repos.lock(hierarchyLock(scope));
+        const current = await loadLive(repos, scope, id, ifMatch);
         const children = (await repos.customers.countChildren(scope, [id])).get(id) ?? 0;
         const blocked = hasChildren(children, id);
         if (blocked) throw blocked;

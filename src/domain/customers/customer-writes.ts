@@ -172,6 +172,15 @@ export function customerWrites(deps: CustomerWritesDeps) {
     checkDefaultPaymentMethod,
 
     /**
+     * Before an update locks its customer's row: the hierarchy lock when the input may move the
+     * customer, so the move takes its locks in the order every write does (stats-ledger.ts:
+     * the hierarchy lock, then customer rows) and never deadlocks with a charge's stats.
+     */
+    async lockHierarchyFor(repos: WriteRepositories, scope: Scope, input: CustomerInput): Promise<void> {
+      if (wantsParentChange(parentOf(input))) await repos.lock(hierarchyLock(scope));
+    },
+
+    /**
      * Creates a customer with its create-only parts. `base` lets a caller fix what the API never
      * takes from a client (an import keeps the id and creation time of the exported customer).
      * `afterInsert` runs before the default payment method is checked, so methods it attaches

@@ -72,5 +72,10 @@ export interface CustomerRecord {
   merged_into?: string | null;
   /** The customers merged into this one, oldest first. Absent: none. */
   merged_from?: readonly string[];
+  /**
+   * The stats as stored with the row (SPEC S-2: rendered JSON, as expand[]=stats sends them), when
+   * it was read from the store; null: no activity. Only stats writes (stats-ledger.ts) change it.
+   */
+  stats?: string | null;
 }
 

@@ -8,6 +8,11 @@ export type ApiObject = Record<string, unknown>;
 export interface ExpandContext {
   repos: Repositories;
   scope: Scope;
+  /**
+   * The stats column (migration 0023) of the customers whose rows this request has read, by id
+   * (null: no activity), so that expand[]=stats needs no query of its own.
+   */
+  storedStats?: ReadonlyMap<string, string | null>;
 }
 
 /**
@@ -25,6 +30,8 @@ export interface Expander {
    * stored representation without rebuilding the parent object.
    */
   readonly byParentId?: boolean;
+  /** The field's value as JSON text when the request has read it already (appendToStored adds it as it is). */
+  storedText?(ctx: ExpandContext, parentId: string): string | undefined;
   /** The field's value for each parent, in order, loaded for all of them at once. */
   resolve(ctx: ExpandContext, parents: readonly ApiObject[]): Promise<unknown[]>;
 }
@@ -121,8 +128,8 @@ export function addsByIdOnly(plan: ExpandPlan): boolean {
 export async function appendToStored(ctx: ExpandContext, plan: ExpandPlan, id: string, stored: string): Promise<string> {
   let out = stored.slice(0, stored.lastIndexOf('}'));
   for (const [field, node] of plan.roots) {
-    const [value] = await node.expander.resolve(ctx, [{ id }]);
-    out += `,${JSON.stringify(field)}:${JSON.stringify(value)}`;
+    const text = node.expander.storedText?.(ctx, id) ?? JSON.stringify((await node.expander.resolve(ctx, [{ id }]))[0]);
+    out += `,${JSON.stringify(field)}:${text}`;
   }
   return `${out}}`;
 }

@@ -85,18 +85,31 @@ export function invoiceService(deps: { store: Store }) {
   }
 
   /**
-   * Locks for a transition, in the order every write takes them: the customer's row, the
-   * hierarchy lock shared, then the invoice's row.
+   * Locks for a transition, in the order every write takes them (stats-ledger.ts): the
+   * hierarchy lock shared, the customer's row, then the invoice's row. The invoice's customer
+   * cannot change in between: only a merge moves it, under the hierarchy lock held exclusively.
    */
   async function lockForTransition(repos: WriteRepositories, scope: Scope, id: string, ifMatch?: IfMatch) {
+    await lockTreeShared(repos, scope);
     const unlocked = await repos.invoices.findById(scope, id);
     if (!unlocked) throw resourceMissing('invoice', id, 'id');
     const customer = await repos.customers.findById(scope, unlocked.customer_id, { forUpdate: true });
-    await lockTreeShared(repos, scope);
     const invoice = await repos.invoices.findById(scope, id, { forUpdate: true });
     if (!invoice) throw resourceMissing('invoice', id, 'id');
     checkIfMatch(ifMatch, invoiceEtag(invoice));
     return { invoice, customer };
+  }
+
+  /**
+   * An invoice for an edit or a delete, locked in the order every write takes them: the
+   * hierarchy lock shared, its customer's row (whose stats may change), then the invoice's row.
+   */
+  async function lockInvoice(repos: WriteRepositories, scope: Scope, id: string) {
+    await lockTreeShared(repos, scope);
+    const unlocked = await repos.invoices.findById(scope, id);
+    if (!unlocked) return undefined;
+    await repos.stats.lockTextsOf(scope, [unlocked.customer_id]);
+    return repos.invoices.findById(scope, id, { forUpdate: true });
   }
 
   async function insert(repos: WriteRepositories, auth: AuthContext, input: InvoiceCreateInput): Promise<InvoiceRecord> {
@@ -301,8 +314,7 @@ export function invoiceService(deps: { store: Store }) {
     async update(auth: AuthContext, id: string, input: InvoiceUpdateInput, ifMatch?: IfMatch, expand?: readonly string[]): Promise<Shown<InvoiceRecord>> {
       const plan = planFor('invoice', expand);
       return store.write(async (repos) => {
-        await lockTreeShared(repos, auth);
-        const current = await repos.invoices.findById(auth, id, { forUpdate: true });
+        const current = await lockInvoice(repos, auth, id);
         if (!current) throw resourceMissing('invoice', id, 'id');
         checkIfMatch(ifMatch, invoiceEtag(current));
         const invoice = await updateLocked(repos, auth, current, input);
@@ -321,8 +333,7 @@ export function invoiceService(deps: { store: Store }) {
     async remove(auth: AuthContext, id: string, ifMatch?: IfMatch): Promise<InvoiceRecord> {
       const scope: Scope = auth;
       return store.write(async (repos) => {
-        await lockTreeShared(repos, scope);
-        const invoice = await repos.invoices.findById(scope, id, { forUpdate: true });
+        const invoice = await lockInvoice(repos, scope, id);
         if (!invoice) throw resourceMissing('invoice', id, 'id');
         checkIfMatch(ifMatch, invoiceEtag(invoice));
         if (invoice.status !== 'draft') {

@@ -5,7 +5,7 @@ import { customerEtag } from '../customers/customer-service.js';
 import { customerMerged, mergeSameCustomer, resourceMissing } from '../errors.js';
 import type { ApiObject } from '../expansion/expansion.js';
 import type { Scope } from '../scope.js';
-import { toApiStats } from '../stats/stats.js';
+import { parseStats } from '../stats/stats.js';
 
 /** Objects of a kind counted one by one at most; past it the preview says "more than". */
 export const PREVIEW_COUNT_CAP = 100;
@@ -62,10 +62,10 @@ export async function previewMerge(repos: Repositories, scope: Scope, targetId: 
     repos.integrations.list(scope, sourceId, page),
     repos.contacts.countOf(scope, sourceId),
     repos.addresses.countOf(scope, sourceId),
-    repos.stats.rowsOf(scope, [sourceId]),
+    repos.stats.textsOf(scope, [sourceId]),
     repos.customers.countChildren(scope, [sourceId]),
   ]);
-  const own = toApiStats(stats);
+  const own = parseStats(stats.get(sourceId));
   const listed = (kind: PreviewCount['kind'], rows: readonly unknown[]): PreviewCount => ({
     kind,
     count: Math.min(rows.length, PREVIEW_COUNT_CAP),

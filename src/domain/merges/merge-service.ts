@@ -90,10 +90,11 @@ export function mergeService(deps: MergeServiceDeps) {
 
     /**
      * Merges `input.source` into the target `targetId` in one transaction and returns the
-     * survivor. Lock order: both customers' rows (one statement, id order), their children's
-     * rows, then the hierarchy lock, then the owned objects — the order every other write
-     * uses (customer row first), so concurrent merges over the same customers queue instead
-     * of deadlocking, and the later ones find a tombstone (customer_merged).
+     * survivor. Lock order: the hierarchy lock (exclusive), both customers' rows (one
+     * statement, id order), their children's rows, then the owned objects — the order every
+     * other write uses (the hierarchy lock, then customer rows: stats-ledger.ts), so concurrent
+     * merges over the same customers queue instead of deadlocking, and the later ones find a
+     * tombstone (customer_merged).
      */
     async merge(auth: AuthContext, targetId: string, input: MergeInput, ifMatch?: IfMatch, expand?: readonly string[]): Promise<CustomerResult> {
       const plan = planFor('customer', expand);
@@ -101,6 +102,8 @@ export function mergeService(deps: MergeServiceDeps) {
       if (input.source === targetId) throw mergeSameCustomer(targetId);
       const choices: MergeChoices = { prefer: input.prefer ?? 'target', ...(input.external_id !== undefined && { externalId: input.external_id }) };
       return store.write(async (repos) => {
+        // The hierarchy lock first, then customer rows: the order of every write (stats-ledger.ts).
+        await repos.lock(hierarchyLock(scope));
         await repos.merges.lockCustomers(scope, [targetId, input.source]);
         const target = liveOrRefuse(await repos.customers.findById(scope, targetId), targetId, 'id');
         checkIfMatch(ifMatch, customerEtag(target));
@@ -109,7 +112,6 @@ export function mergeService(deps: MergeServiceDeps) {
         const fields = mergeFields(target, source, choices);
         const childIds = (await repos.customers.list(scope, { parentId: source.id }, { limit: MAX_CHILDREN_MOVED })).map((c) => c.id);
         await repos.merges.lockCustomers(scope, childIds);
-        await repos.lock(hierarchyLock(scope));
         const now = nowSeconds();
         const { parent, children } = await mergeTrees(repos, auth, target, source, choices.prefer, now);
 

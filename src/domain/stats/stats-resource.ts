@@ -1,9 +1,32 @@
-import { includable } from '../expansion/expansion.js';
+import type { ExpandContext, Expander } from '../expansion/expansion.js';
 import type { OwnedResource } from '../owned-resource.js';
 import { moveTreeTotals } from './stats-ledger.js';
-import { toApiStats, type StatsRow } from './stats.js';
+import { NO_STATS_TEXT, parseStats } from './stats.js';
 import { mergeStats } from './stats-merge.js';
 import { statsProfileSection } from './stats-profile-section.js';
+
+/** The stats text of a customer whose row the request has read already (ExpandContext.storedStats). */
+function storedText(ctx: ExpandContext, id: string): string | undefined {
+  if (!ctx.storedStats?.has(id)) return undefined;
+  return ctx.storedStats.get(id) ?? NO_STATS_TEXT;
+}
+
+/**
+ * expand[]=stats: the customer row's own column (migration 0023), taken from the rows the
+ * request read (a retrieve's stored body, a page of a list or search, an update's record), so
+ * no further query; read by id only for customers whose rows were not read.
+ */
+const statsExpander: Expander = {
+  yields: null,
+  byParentId: true,
+  storedText,
+  async resolve(ctx, parents) {
+    const ids = parents.map((p) => String(p.id));
+    const missing = ids.filter((id) => !ctx.storedStats?.has(id));
+    const read = missing.length > 0 ? await ctx.repos.stats.textsOf(ctx.scope, missing) : new Map<string, string | null>();
+    return ids.map((id) => parseStats(storedText(ctx, id) ?? read.get(id)));
+  },
+};
 
 /**
  * SPEC S-2, H-4: a customer's stats, kept by charge, refund and invoice writes (stats-ledger.ts).
@@ -16,15 +39,5 @@ export const statsResource: OwnedResource<never> = {
   onMerge: mergeStats,
   profileSection: statsProfileSection,
   onReparent: moveTreeTotals,
-  customerExpansions: {
-    stats: includable(
-      null,
-      async ({ repos, scope }, ids) => {
-        const byCustomer = new Map<string, StatsRow[]>(ids.map((id) => [id, []]));
-        for (const row of await repos.stats.rowsOf(scope, ids)) byCustomer.get(row.customer_id)?.push(row);
-        return new Map([...byCustomer].map(([id, rows]) => [id, toApiStats(rows)]));
-      },
-      { absent: () => toApiStats([]) },
-    ),
-  },
+  customerExpansions: { stats: statsExpander },
 };

@@ -10,37 +10,12 @@ export interface Figures {
 
 export const ZERO: Figures = Object.freeze({ charge_count: 0, invoice_count: 0, total_spent: 0, open_invoice_amount: 0 });
 
-/** What one customer holds for one currency: its own figures and its tree's (itself and every descendant). */
-export interface StatsRow {
-  customer_id: string;
-  currency: string;
-  own: Figures;
-  tree: Figures;
-}
-
-/** Amounts to add to one customer's row for one currency (negative to subtract). */
-export interface StatsDelta {
-  customer_id: string;
-  currency: string;
-  own: Figures;
-  tree: Figures;
-}
-
 export function addFigures(a: Figures, b: Partial<Figures>): Figures {
   return {
     charge_count: a.charge_count + (b.charge_count ?? 0),
     invoice_count: a.invoice_count + (b.invoice_count ?? 0),
     total_spent: a.total_spent + (b.total_spent ?? 0),
     open_invoice_amount: a.open_invoice_amount + (b.open_invoice_amount ?? 0),
-  };
-}
-
-export function negate(f: Figures): Figures {
-  return {
-    charge_count: -f.charge_count,
-    invoice_count: -f.invoice_count,
-    total_spent: -f.total_spent,
-    open_invoice_amount: -f.open_invoice_amount,
   };
 }
 
@@ -61,22 +36,75 @@ export interface ApiStats extends ApiFigures {
   tree: ApiFigures;
 }
 
-function toApiFigures(rows: readonly { currency: string; figures: Figures }[]): ApiFigures {
-  const out: ApiFigures = { invoice_count: 0, charge_count: 0, total_spent: {}, open_invoice_amount: {} };
-  // Currencies in code order, so the same stats always render the same bytes.
-  for (const { currency, figures } of [...rows].sort((a, b) => (a.currency < b.currency ? -1 : 1))) {
-    out.invoice_count += figures.invoice_count;
-    out.charge_count += figures.charge_count;
-    if (figures.total_spent !== 0) out.total_spent[currency] = figures.total_spent;
-    if (figures.open_invoice_amount !== 0) out.open_invoice_amount[currency] = figures.open_invoice_amount;
-  }
+type Amounts = Record<string, number>;
+
+/** a + b per currency, currencies in code order and zero amounts left out, so equal stats always render the same bytes. */
+function addAmounts(a: Amounts, b: Amounts): Amounts {
+  const sum: Amounts = { ...a };
+  for (const [currency, amount] of Object.entries(b)) sum[currency] = (sum[currency] ?? 0) + amount;
+  const out: Amounts = {};
+  for (const currency of Object.keys(sum).sort()) if (sum[currency] !== 0) out[currency] = sum[currency] as number;
   return out;
 }
 
-/** One customer's rows (any order) as `stats`. */
-export function toApiStats(rows: readonly StatsRow[]): ApiStats {
+export const NO_FIGURES: ApiFigures = Object.freeze({ invoice_count: 0, charge_count: 0, total_spent: {}, open_invoice_amount: {} });
+
+export function addApiFigures(a: ApiFigures, b: ApiFigures): ApiFigures {
   return {
-    ...toApiFigures(rows.map((r) => ({ currency: r.currency, figures: r.own }))),
-    tree: toApiFigures(rows.map((r) => ({ currency: r.currency, figures: r.tree }))),
+    invoice_count: a.invoice_count + b.invoice_count,
+    charge_count: a.charge_count + b.charge_count,
+    total_spent: addAmounts(a.total_spent, b.total_spent),
+    open_invoice_amount: addAmounts(a.open_invoice_amount, b.open_invoice_amount),
   };
+}
+
+export function negateApiFigures(f: ApiFigures): ApiFigures {
+  const negated = (amounts: Amounts) => Object.fromEntries(Object.entries(amounts).map(([c, v]) => [c, -v]));
+  return {
+    invoice_count: -f.invoice_count,
+    charge_count: -f.charge_count,
+    total_spent: negated(f.total_spent),
+    open_invoice_amount: negated(f.open_invoice_amount),
+  };
+}
+
+export function isNoChange(f: ApiFigures): boolean {
+  return f.invoice_count === 0 && f.charge_count === 0 && Object.keys(f.total_spent).length === 0 && Object.keys(f.open_invoice_amount).length === 0;
+}
+
+/** One currency's figures as the API shows them. */
+export function inCurrency(currency: string, f: Figures): ApiFigures {
+  return addApiFigures(NO_FIGURES, {
+    invoice_count: f.invoice_count,
+    charge_count: f.charge_count,
+    total_spent: { [currency]: f.total_spent },
+    open_invoice_amount: { [currency]: f.open_invoice_amount },
+  });
+}
+
+/** What one write adds to a customer's stats (negative figures to subtract). */
+export interface StatsChange {
+  customer_id: string;
+  own: ApiFigures;
+  tree: ApiFigures;
+}
+
+/** A customer without activity. */
+export const NO_STATS: ApiStats = Object.freeze({ ...NO_FIGURES, tree: NO_FIGURES });
+
+/**
+ * The stats as a customer's row stores them (customers.stats, migration 0023): exactly the
+ * bytes expand[]=stats sends, so a retrieve adds them to the stored body as they are.
+ */
+export const renderStats = (stats: ApiStats): string => JSON.stringify(stats);
+
+export const NO_STATS_TEXT = renderStats(NO_STATS);
+
+export function parseStats(text: string | null | undefined): ApiStats {
+  return text === null || text === undefined ? NO_STATS : (JSON.parse(text) as ApiStats);
+}
+
+/** Adds a change to stats. */
+export function applyChange(stats: ApiStats, change: Pick<StatsChange, 'own' | 'tree'>): ApiStats {
+  return { ...addApiFigures(stats, change.own), tree: addApiFigures(stats.tree, change.tree) };
 }

@@ -38,6 +38,7 @@ export const CUSTOMER_RECORD_COLUMNS = [
   'metadata',
   'parent_id',
   'delinquent_after',
+  'stats',
   'merged_into',
   'merged_from',
   'created_by',

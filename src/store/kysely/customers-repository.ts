@@ -58,6 +58,7 @@ function toRecord(row: CustomerRecordRow): CustomerRecord {
     updated_by: row.updated_by,
     merged_into: row.merged_into,
     merged_from: fromJson<string[]>(row.merged_from, []),
+    stats: row.stats,
   };
 }
 
@@ -108,19 +109,25 @@ interface StoredRow {
   deleted: number;
   updated: number;
   delinquent_after: number | string | null;
+  stats?: string | null;
 }
+
+const STORED_BODY_COLUMNS = ['id', 'version', 'body', 'deleted', 'updated', 'delinquent_after'] as const;
 
 /**
  * The retrieve's query, built and compiled once per dialect (placeholders only), then run with
- * each request's parameters: no query building on the hottest path.
+ * each request's parameters: no query building on the hottest path. With the stats (migration
+ * 0023), the same read of the same row takes one more column.
  */
-const storedBodyQueries = new Map<Dialect, CompiledQuery<StoredRow>>();
-function storedBodyQuery(tenant: TenantDb, dialect: Dialect, scope: Scope, id: string) {
-  let compiled = storedBodyQueries.get(dialect);
+const storedBodyQueries = new Map<string, CompiledQuery<StoredRow>>();
+function storedBodyQuery(tenant: TenantDb, dialect: Dialect, scope: Scope, id: string, withStats: boolean) {
+  const key = `${dialect}:${withStats}`;
+  let compiled = storedBodyQueries.get(key);
   if (!compiled) {
+    const columns = withStats ? [...STORED_BODY_COLUMNS, 'stats' as const] : STORED_BODY_COLUMNS;
     // Placeholders only: the parameters are the scope's account and mode, then the id.
-    compiled = tenant({ accountId: '', livemode: false }).selectFrom('customers').select(['id', 'version', 'body', 'deleted', 'updated', 'delinquent_after']).where('id', '=', '').compile();
-    storedBodyQueries.set(dialect, compiled);
+    compiled = tenant({ accountId: '', livemode: false }).selectFrom('customers').select(columns).where('id', '=', '').compile();
+    storedBodyQueries.set(key, compiled);
   }
   return CompiledQuery.raw(compiled.sql, [scope.accountId, flag(scope.livemode), id]) as CompiledQuery<StoredRow>;
 }
@@ -281,8 +288,9 @@ export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dial
       return row && toRecord(row);
     },
 
-    async findStoredBody(scope, id) {
-      const query = storedBodyQuery(tenant, dialect, scope, id);
+    async findStoredBody(scope, id, options) {
+      const withStats = options?.withStats === true;
+      const query = storedBodyQuery(tenant, dialect, scope, id, withStats);
       const row = readRow ? readRow<StoredRow>(query.sql, query.parameters) : (await db.executeQuery(query)).rows[0];
       return (
         row && {
@@ -292,6 +300,7 @@ export function customersRepository(db: Kysely<Database>, tenant: TenantDb, dial
           deleted: row.deleted === 1,
           updated: Number(row.updated),
           delinquent_after: row.delinquent_after === null ? null : Number(row.delinquent_after),
+          ...(withStats && { stats: row.stats ?? null }),
         }
       );
     },

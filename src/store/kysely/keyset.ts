@@ -51,7 +51,7 @@ export function applyCreated<Q extends Pick<Pageable<Q>, 'where'>>(query: Q, c: 
 /** Tables listed newest first by (created, seq), whose object ids serve as list cursors. */
 export type KeysetTable = Exclude<
   TenantTable,
-  'customer_metadata' | 'idempotency_keys' | 'webhook_deliveries' | 'charge_paths' | 'invoice_paths' | 'customer_stats'
+  'customer_metadata' | 'idempotency_keys' | 'webhook_deliveries' | 'charge_paths' | 'invoice_paths'
 >;
 
 /**

@@ -55,7 +55,7 @@ function repositories(db: Kysely<Database>, dialect: Dialect, sync: SyncReaders 
     charges: chargesRepository(db, tenant),
     refunds: refundsRepository(tenant),
     invoices: invoicesRepository(db, tenant),
-    stats: statsRepository(db, tenant, dialect, sync.readRows),
+    stats: statsRepository(db, tenant, dialect),
     importJournal: importJournalRepository(tenant),
     consoleSessions: consoleSessionsRepository(tenant),
     portalConfigurations: portalConfigurationsRepository(tenant),

@@ -34,10 +34,6 @@ export function mergesRepository(tenant: TenantDb): MergesRepository {
       await tenant(scope).deleteFrom(table as 'charge_paths').where('customer_id', '=', customerId).execute();
     },
 
-    async dropStatsOf(scope, customerId) {
-      await tenant(scope).deleteFrom('customer_stats').where('customer_id', '=', customerId).execute();
-    },
-
     async insert(scope, record) {
       await tenant(scope)
         .insertInto('customer_merges', {

@@ -22,6 +22,7 @@ import * as m0019 from './0019_billing_portal.js';
 import * as m0020 from './0020_merges.js';
 import * as m0021 from './0021_portal_login.js';
 import * as m0022 from './0022_webhook_attempts_event.js';
+import * as m0023 from './0023_stats_in_customer_row.js';
 
 /** Ordered, frozen migrations. Append only: never edit one that has shipped. */
 const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> }> = {
@@ -47,6 +48,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<unknown>, dialect: Dialect) =
   '0020_merges': m0020,
   '0021_portal_login': m0021,
   '0022_webhook_attempts_event': m0022,
+  '0023_stats_in_customer_row': m0023,
 };
 
 class DialectMigrationProvider implements MigrationProvider {
