@@ -169,9 +169,13 @@ describe.skipIf(!STORES.includes('postgres'))('two server processes delivering f
     const expected = n * endpoints.length;
     await waitFor(`${expected} deliveries`, () => receiver.requests.length >= expected, 30_000);
     for (const e of endpoints) {
-      const attempts = await call(b!, key, 'GET', `/v1/webhook_endpoints/${e.body.id}/attempts?limit=100`);
-      expect(attempts.body.data).toHaveLength(n);
-      expect((attempts.body.data as Array<{ status_code: number }>).every((x) => x.status_code === 200)).toBe(true);
+      // An attempt is recorded after the receiver answered it: wait for the records, not a time.
+      const attempts = await waitFor(`${n} attempts recorded`, async () => {
+        const r = await call(b!, key, 'GET', `/v1/webhook_endpoints/${e.body.id}/attempts?limit=100`);
+        return (r.body.data as unknown[]).length >= n && (r.body.data as Array<{ status_code: number }>);
+      });
+      expect(attempts).toHaveLength(n);
+      expect(attempts.every((x) => x.status_code === 200)).toBe(true);
     }
     // A server stopped by SIGTERM finishes every attempt it began before it exits (the grace is
     // long so that it is never SIGKILLed), so a duplicate would be in by now.
