@@ -11,6 +11,7 @@ import { CLI, cpuSeconds, ROOT, rssMiB, startClientele, stop, track } from './li
 
 const LOAD_CONNECTIONS = 10;
 /** Seconds per load window while the import runs (percentiles are per window). */
+/** Seconds per retrieve window beside the import (at most --duration: the smoke's 1 s ends soon after a short import). */
 const WINDOW_S = 3;
 
 function cleanEnv(extra) {
@@ -57,7 +58,8 @@ async function json(url, key) {
  * `rows` customers imported (generated after the seeded ones, so none collides with them).
  * Returns the figures for the JSON and the targets.
  */
-export async function runBulkBench({ databaseUrl, workDir, rows, seed, size, tool, auth, ids, idsFile, postgres, log }) {
+export async function runBulkBench({ databaseUrl, workDir, rows, seed, size, tool, auth, ids, idsFile, postgres, duration, log }) {
+  const windowS = Math.min(WINDOW_S, duration);
   const file = join(workDir, `import-${rows}.ndjson`);
   log(`import: generating ${rows.toLocaleString('en')} NDJSON rows`);
   await writeImportFile(file, { count: rows, size: size + rows, offset: size, seed });
@@ -80,7 +82,7 @@ export async function runBulkBench({ databaseUrl, workDir, rows, seed, size, too
     });
     const scenario = { name: 'retrieve_during_import', mode: 'by-id', auth, ids, idsFile, size, tag: `imp${Date.now().toString(36)}` };
     while (!finished) {
-      const m = await runLoad({ tool, baseUrl: server.url, connections: LOAD_CONNECTIONS, seconds: WINDOW_S, scenario: { ...scenario, tag: `${scenario.tag}${windows.length}` } });
+      const m = await runLoad({ tool, baseUrl: server.url, connections: LOAD_CONNECTIONS, seconds: windowS, scenario: { ...scenario, tag: `${scenario.tag}${windows.length}` } });
       if (!finished) windows.push(m);
     }
     importRun = await ended;
@@ -119,7 +121,7 @@ export async function runBulkBench({ databaseUrl, workDir, rows, seed, size, too
     retrieve_during_import: {
       connections: LOAD_CONNECTIONS,
       windows: windows.length,
-      window_s: WINDOW_S,
+      window_s: windowS,
       requests: windows.reduce((n, w) => n + w.requests, 0),
       non2xx: windows.reduce((n, w) => n + w.non2xx, 0),
       p50_ms_median_window: windows.length ? windows.map((w) => w.p50_ms).sort((a, b) => a - b)[Math.floor(windows.length / 2)] : null,

@@ -626,7 +626,7 @@ async function main() {
     }
     if (selected.some((s) => s.server === 'bulk')) {
       const rows = opts['import-rows'] === undefined ? size : positiveNumber('import-rows', opts['import-rows'], true);
-      result.bulk = await runBulkBench({ databaseUrl: sides[0].databaseUrl, workDir, rows, seed, size, tool, auth: sides[0].auth, ids, idsFile, postgres: Boolean(postgres), log });
+      result.bulk = await runBulkBench({ databaseUrl: sides[0].databaseUrl, workDir, rows, seed, size, tool, auth: sides[0].auth, ids, idsFile, postgres: Boolean(postgres), duration, log });
       log(formatBulk(result.bulk));
     }
   } finally {

@@ -33,11 +33,11 @@ describe.each(STORES)('merge crash durability (%s)', (kind) => {
 
     // Pairs whose sources hold enough to make each merge a transaction of some length.
     const pairs: Pair[] = await Promise.all(
-      Array.from({ length: 8 }, async (_, p): Promise<Pair> => {
+      Array.from({ length: 6 }, async (_, p): Promise<Pair> => {
         const target = (await post(server.url, '/v1/customers', `name=target-${p}`)).id as string;
         const source = (await post(server.url, '/v1/customers', `name=source-${p}&email=s${p}%40example.com`)).id as string;
         const charges: string[] = [];
-        for (let i = 0; i < 6; i++) charges.push((await post(server.url, '/v1/charges', `amount=${100 + i}&currency=usd&customer=${source}`)).id as string);
+        for (let i = 0; i < 4; i++) charges.push((await post(server.url, '/v1/charges', `amount=${100 + i}&currency=usd&customer=${source}`)).id as string);
         const taxIds = [
           (await post(server.url, `/v1/customers/${source}/tax_ids`, 'type=us_ein&value=12-3456789')).id as string,
           (await post(server.url, `/v1/customers/${source}/tax_ids`, 'type=us_ein&value=98-7654321')).id as string,
