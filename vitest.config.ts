@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/setup/global-postgres.ts', 'test/setup/browser-check.ts'],
+    setupFiles: ['test/setup/per-file.ts'],
     pool: 'forks',
     // Files share a worker's module cache: importing the app (Fastify, Kysely, the drivers, the
     // schemas) took ~1.4 s per file, 190 s of the suite's 1,360 s of worker time. Nothing in src
